@@ -1,0 +1,120 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Every target of ours builds with the same settings (STYLE.md §9).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
+let package = Package(
+    name: "wainsight",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wainsight", targets: ["wainsight"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain types and protocols: Foundation only.
+        .target(name: "Core", swiftSettings: swiftSettings),
+        // Debian's OpenBLAS through its CBLAS header.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+
+        // Stage modules: pure compute, no I/O.
+        .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .target(name: "Detect", dependencies: ["Core", "Normalize", "Embed"], swiftSettings: swiftSettings),
+        .target(name: "Extract", dependencies: ["Core", "Normalize"], swiftSettings: swiftSettings),
+        .target(name: "Embed", dependencies: ["Core", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .target(name: "VectorIndex", dependencies: ["Core", "Embed", "LinearAlgebra"], swiftSettings: swiftSettings),
+        // Named KPIMetrics: swift-metrics already owns the module name Metrics.
+        .target(name: "KPIMetrics", dependencies: ["Core"], swiftSettings: swiftSettings),
+
+        // WhatsApp Cloud API wire types, webhook signatures and handshakes.
+        .target(
+            name: "WhatsAppCloud",
+            dependencies: [
+                "Core",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Postgres: schema, migrations, repositories, job queue.
+        .target(
+            name: "Store",
+            dependencies: [
+                "Core",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // From a stored raw webhook to contacts, threads, messages and statuses; the stage runner.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "Core", "WhatsAppCloud", "Store", "Normalize",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP routes, auth and the application builder.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Core", "WhatsAppCloud", "Store", "Ingest",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "wainsight",
+            dependencies: [
+                "Core", "Server", "Store", "Ingest", "WhatsAppCloud",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support shared by the tests and the benchmarks: database set-up, corpus, signing.
+        .target(
+            name: "WainsightTesting",
+            dependencies: [
+                "Core", "Store", "WhatsAppCloud",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WainsightTests",
+            dependencies: [
+                "Core", "LinearAlgebra", "Normalize", "WhatsAppCloud", "Store", "Ingest", "Server",
+                "WainsightTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,82 @@
+import Foundation
+
+/// What a stage sees of an ingested message: the message and its place in its thread.
+public struct StageMessage: Sendable {
+    public var organizationID: OrganizationID
+    public var messageID: UUID
+    public var threadID: UUID?
+    public var providerMessageID: String
+    public var direction: MessageDirection
+    /// The WhatsApp message type (`text`, `image`, `interactive`, ...).
+    public var type: String
+    /// The text a person wrote or chose: body, caption, button or list-reply title; `nil` when none.
+    public var text: String?
+    /// When the sender sent it (Meta's timestamp, not our receive time).
+    public var sentAt: Date
+
+    public init(
+        organizationID: OrganizationID,
+        messageID: UUID,
+        threadID: UUID?,
+        providerMessageID: String,
+        direction: MessageDirection,
+        type: String,
+        text: String?,
+        sentAt: Date
+    ) {
+        self.organizationID = organizationID
+        self.messageID = messageID
+        self.threadID = threadID
+        self.providerMessageID = providerMessageID
+        self.direction = direction
+        self.type = type
+        self.text = text
+        self.sentAt = sentAt
+    }
+}
+
+/// The insights stages add to a message. Each stage fills its part; later stages read what
+/// earlier ones found. The runner persists every field that is set.
+public struct MessageInsights: Sendable, Equatable {
+    public var language: String?
+    public var languageConfidence: Double?
+    public var intent: String?
+    public var intentConfidence: Double?
+    public var sentiment: String?
+    public var sentimentScore: Double?
+    public var entities: JSONValue?
+    /// Anything else a stage wants kept, by stage-chosen key; stored as JSON on the message.
+    public var extra: [String: JSONValue]
+
+    public init(
+        language: String? = nil,
+        languageConfidence: Double? = nil,
+        intent: String? = nil,
+        intentConfidence: Double? = nil,
+        sentiment: String? = nil,
+        sentimentScore: Double? = nil,
+        entities: JSONValue? = nil,
+        extra: [String: JSONValue] = [:]
+    ) {
+        self.language = language
+        self.languageConfidence = languageConfidence
+        self.intent = intent
+        self.intentConfidence = intentConfidence
+        self.sentiment = sentiment
+        self.sentimentScore = sentimentScore
+        self.entities = entities
+        self.extra = extra
+    }
+}
+
+/// One step of the insights pipeline. Stages run in a fixed order for every ingested inbound
+/// message; a stage that throws is recorded and retried with backoff without holding up any
+/// other message. Stages do no storage I/O of their own: they return insights and the runner
+/// writes them, so a stage can be tested, benchmarked and re-run alone.
+public protocol PipelineStage: Sendable {
+    /// A stable name, recorded with each run (`detect`, `embed`, ...).
+    var name: String { get }
+
+    /// Adds this stage's part to `insights`, which holds what earlier stages found.
+    func process(_ message: StageMessage, insights: inout MessageInsights) async throws
+}

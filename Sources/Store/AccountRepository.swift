@@ -1,0 +1,106 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A connected business phone number, without its token.
+public struct WhatsAppAccount: Sendable, Equatable {
+    public var id: UUID
+    public var organizationID: OrganizationID
+    public var phoneNumberID: String
+    public var wabaID: String
+    public var displayPhoneNumber: String?
+    public var provider: String
+}
+
+/// WhatsApp accounts (business phone numbers) of organizations, on Postgres.
+public struct AccountRepository: Sendable {
+    public let client: PostgresClient
+    public let secretBox: SecretBox
+    public let logger: Logger
+
+    public init(client: PostgresClient, secretBox: SecretBox, logger: Logger) {
+        self.client = client
+        self.secretBox = secretBox
+        self.logger = logger
+    }
+
+    /// Connects a phone number to an organization; its access token is sealed before it is
+    /// stored. Webhooks that arrived for this number before it was connected (stored as
+    /// unrouted) are queued again, so they are ingested now.
+    /// - Returns: The account and how many earlier webhooks were queued again.
+    /// - Throws: ``StoreError`` `.conflict` when the number is connected already, `.notFound`
+    ///   when the organization does not exist.
+    public func add(
+        organization: OrganizationID,
+        phoneNumberID: String,
+        wabaID: String,
+        accessToken: String,
+        displayPhoneNumber: String? = nil,
+        provider: String = "meta"
+    ) async throws -> (account: WhatsAppAccount, requeued: Int) {
+        let id = UUID()
+        let sealed = try secretBox.seal(Data(accessToken.utf8))
+        do {
+            try await client.query(
+                """
+                INSERT INTO whatsapp_accounts
+                    (id, organization_id, phone_number_id, waba_id, display_phone_number, access_token_enc, provider)
+                VALUES (\(id), \(organization.rawValue), \(phoneNumberID), \(wabaID), \(displayPhoneNumber), \(sealed), \(provider))
+                """,
+                logger: logger
+            )
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw StoreError(.conflict, "phone_number_id \(phoneNumberID) is connected already", underlying: error)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            throw StoreError(.notFound, "organization \(organization) does not exist", underlying: error)
+        }
+        let requeued = try await WebhookEventStore(client: client, logger: logger).requeueUnrouted()
+        let account = WhatsAppAccount(
+            id: id,
+            organizationID: organization,
+            phoneNumberID: phoneNumberID,
+            wabaID: wabaID,
+            displayPhoneNumber: displayPhoneNumber,
+            provider: provider
+        )
+        return (account, requeued)
+    }
+
+    /// The decrypted access token of an account in an organization.
+    public func accessToken(organization: OrganizationID, accountID: UUID) async throws -> String {
+        let rows = try await client.query(
+            "SELECT access_token_enc FROM whatsapp_accounts WHERE id = \(accountID) AND organization_id = \(organization.rawValue)",
+            logger: logger
+        )
+        for try await sealed in rows.decode(Data.self) {
+            return String(decoding: try secretBox.open(sealed), as: UTF8.self)
+        }
+        throw StoreError(.notFound, "account \(accountID) does not exist in organization \(organization)")
+    }
+
+    /// The accounts of an organization.
+    public func list(organization: OrganizationID) async throws -> [WhatsAppAccount] {
+        let rows = try await client.query(
+            """
+            SELECT id, phone_number_id, waba_id, display_phone_number, provider FROM whatsapp_accounts
+            WHERE organization_id = \(organization.rawValue) ORDER BY created_at
+            """,
+            logger: logger
+        )
+        var accounts: [WhatsAppAccount] = []
+        for try await (id, phone, waba, display, provider) in rows.decode((UUID, String, String, String?, String).self) {
+            accounts.append(
+                WhatsAppAccount(
+                    id: id,
+                    organizationID: organization,
+                    phoneNumberID: phone,
+                    wabaID: waba,
+                    displayPhoneNumber: display,
+                    provider: provider
+                )
+            )
+        }
+        return accounts
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+
+/// The schema, as forward-only versioned migrations. A migration is never edited once it has
+/// shipped: change the schema by appending a new one.
+public enum Migrations {
+    public struct Migration: Sendable {
+        public var version: Int
+        public var name: String
+        public var sql: String
+
+        /// The statements of `sql`, one per entry: the extended query protocol takes one at a
+        /// time. Statements end with `;` at the end of a line (no migration uses `;` elsewhere).
+        public var statements: [String] {
+            sql.components(separatedBy: ";\n").compactMap { chunk in
+                let code = chunk.split(separator: "\n").filter {
+                    !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--")
+                }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                return code.isEmpty ? nil : code.hasSuffix(";") ? String(code.dropLast()) : code
+            }
+        }
+    }
+
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "tenancy, accounts, contacts, threads, messages, events, jobs", sql: v1)
+    ]
+
+    static let v1 = """
+        CREATE TABLE organizations (
+            id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            name        text NOT NULL,
+            created_at  timestamptz NOT NULL DEFAULT now()
+        );
+
+        -- API keys: only a SHA-256 of the key is kept; the key is shown once at creation.
+        CREATE TABLE api_keys (
+            id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            name            text NOT NULL DEFAULT 'default',
+            key_prefix      text NOT NULL,
+            key_hash        bytea NOT NULL UNIQUE,
+            created_at      timestamptz NOT NULL DEFAULT now(),
+            last_used_at    timestamptz,
+            revoked_at      timestamptz
+        );
+        CREATE INDEX api_keys_organization ON api_keys (organization_id);
+
+        -- A connected business phone number. The access token is AES-GCM sealed under the master key.
+        CREATE TABLE whatsapp_accounts (
+            id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id      uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            phone_number_id      text NOT NULL UNIQUE,
+            waba_id              text NOT NULL,
+            display_phone_number text,
+            access_token_enc     bytea NOT NULL,
+            provider             text NOT NULL DEFAULT 'meta',
+            verified_at          timestamptz,
+            status               text NOT NULL DEFAULT 'active',
+            created_at           timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX whatsapp_accounts_waba ON whatsapp_accounts (waba_id);
+        CREATE INDEX whatsapp_accounts_organization ON whatsapp_accounts (organization_id);
+
+        -- A WhatsApp user as the organization knows them. Identity is the phone-based wa_id when
+        -- Meta gives one, else the business-scoped user id (BSUID).
+        CREATE TABLE whatsapp_contacts (
+            id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id     uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            wa_id               text,
+            user_id             text,
+            contact_id          uuid,
+            profile_name        text,
+            profile_seen_at     timestamptz,
+            opt_in_status       text NOT NULL DEFAULT 'unknown'
+                                CHECK (opt_in_status IN ('unknown', 'opted_in', 'opted_out')),
+            marketing_opted_out boolean NOT NULL DEFAULT false,
+            do_not_contact      boolean NOT NULL DEFAULT false,
+            last_seen_at        timestamptz,
+            created_at          timestamptz NOT NULL DEFAULT now(),
+            CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL)
+        );
+        CREATE UNIQUE INDEX whatsapp_contacts_wa_id ON whatsapp_contacts (wa_id, organization_id)
+            WHERE wa_id IS NOT NULL;
+        CREATE UNIQUE INDEX whatsapp_contacts_bsuid ON whatsapp_contacts (user_id, organization_id)
+            WHERE wa_id IS NULL;
+        CREATE INDEX whatsapp_contacts_user_id ON whatsapp_contacts (organization_id, user_id)
+            WHERE user_id IS NOT NULL;
+
+        -- Consent audit trail: every opt-in or opt-out, where it came from, and when.
+        CREATE TABLE consent_events (
+            id              bigserial PRIMARY KEY,
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            contact_id      uuid NOT NULL REFERENCES whatsapp_contacts(id) ON DELETE CASCADE,
+            scope           text NOT NULL CHECK (scope IN ('all', 'marketing')),
+            status          text NOT NULL CHECK (status IN ('opted_in', 'opted_out')),
+            source          text NOT NULL,
+            source_ref      text NOT NULL,
+            detail          text,
+            occurred_at     timestamptz NOT NULL,
+            recorded_at     timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (organization_id, contact_id, source, source_ref)
+        );
+        CREATE INDEX consent_events_contact ON consent_events (contact_id, occurred_at DESC);
+
+        CREATE TABLE whatsapp_threads (
+            id                     uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id        uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            account_id             uuid NOT NULL REFERENCES whatsapp_accounts(id) ON DELETE CASCADE,
+            contact_id             uuid NOT NULL REFERENCES whatsapp_contacts(id) ON DELETE CASCADE,
+            lead_id                uuid,
+            last_msg_at            timestamptz,
+            last_inbound_at        timestamptz,
+            care_window_expires_at timestamptz,
+            is_open                boolean NOT NULL DEFAULT true,
+            created_at             timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE UNIQUE INDEX whatsapp_threads_open ON whatsapp_threads (organization_id, account_id, contact_id)
+            WHERE is_open;
+        CREATE INDEX whatsapp_threads_recent ON whatsapp_threads (organization_id, last_msg_at DESC);
+
+        -- Every message, inbound and outbound, every type. payload is the message object as Meta
+        -- sent it; the columns are what the API and the stages read.
+        CREATE TABLE whatsapp_messages (
+            id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id      uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            thread_id            uuid REFERENCES whatsapp_threads(id) ON DELETE CASCADE,
+            provider_msg_id      text NOT NULL,
+            direction            text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+            type                 text NOT NULL,
+            text                 text,
+            original_text        text,
+            media_id             text,
+            payload              jsonb NOT NULL,
+            payload_sha256       bytea NOT NULL,
+            context_msg_id       text,
+            target_msg_id        text,
+            reaction             text,
+            edited_at            timestamptz,
+            revoked_at           timestamptz,
+            status               text,
+            status_rank          smallint NOT NULL DEFAULT 0,
+            sent_at              timestamptz NOT NULL,
+            delivered_at         timestamptz,
+            read_at              timestamptz,
+            failed_at            timestamptz,
+            error_code           integer,
+            error_detail         text,
+            ai_language          text,
+            ai_language_confidence real,
+            ai_intent            text,
+            ai_intent_confidence real,
+            ai_sentiment         text,
+            ai_sentiment_score   real,
+            ai_entities_json     jsonb,
+            ai_extra             jsonb,
+            webhook_event_id     bigint,
+            created_at           timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (organization_id, provider_msg_id)
+        );
+        CREATE INDEX whatsapp_messages_thread ON whatsapp_messages (thread_id, sent_at DESC);
+        CREATE INDEX whatsapp_messages_target ON whatsapp_messages (organization_id, target_msg_id)
+            WHERE target_msg_id IS NOT NULL;
+
+        -- Status history: one row per (message, status), whatever order they arrive in.
+        CREATE TABLE whatsapp_message_statuses (
+            id                      bigserial PRIMARY KEY,
+            organization_id         uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            provider_msg_id         text NOT NULL,
+            status                  text NOT NULL,
+            status_rank             smallint NOT NULL,
+            occurred_at             timestamptz NOT NULL,
+            recipient_id            text,
+            recipient_user_id       text,
+            recipient_type          text,
+            conversation_id         text,
+            conversation_origin     text,
+            conversation_expires_at timestamptz,
+            pricing_model           text,
+            pricing_category        text,
+            pricing_type            text,
+            billable                boolean,
+            error_code              integer,
+            error_detail            text,
+            errors                  jsonb,
+            payload                 jsonb NOT NULL,
+            payload_sha256          bytea NOT NULL,
+            webhook_event_id        bigint,
+            UNIQUE (organization_id, provider_msg_id, status)
+        );
+
+        CREATE TABLE media_blobs (
+            id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id   uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            provider_media_id text NOT NULL,
+            storage_url       text,
+            mime_type         text,
+            sha256            text,
+            size              bigint,
+            expires_at        timestamptz,
+            downloaded_at     timestamptz,
+            created_at        timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (organization_id, provider_media_id)
+        );
+
+        -- Account-level notifications (account_update, template status and quality, calls,
+        -- user_preferences, unknown fields ...), kept whole.
+        CREATE TABLE whatsapp_account_events (
+            id               bigserial PRIMARY KEY,
+            organization_id  uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            waba_id          text,
+            phone_number_id  text,
+            field            text NOT NULL,
+            event            text,
+            occurred_at      timestamptz,
+            payload          jsonb NOT NULL,
+            payload_sha256   bytea NOT NULL,
+            webhook_event_id bigint,
+            UNIQUE (organization_id, field, payload_sha256)
+        );
+
+        -- Raw webhook bodies, AES-GCM sealed, stored before the 200. Identical re-deliveries
+        -- collapse on the body hash.
+        CREATE TABLE webhook_events (
+            id              bigserial PRIMARY KEY,
+            body_sha256     bytea NOT NULL UNIQUE,
+            payload_enc     bytea NOT NULL,
+            received_at     timestamptz NOT NULL DEFAULT now(),
+            organization_id uuid REFERENCES organizations(id) ON DELETE SET NULL,
+            state           text NOT NULL DEFAULT 'pending'
+                            CHECK (state IN ('pending', 'processed', 'partial', 'unrouted', 'unparseable')),
+            note            text,
+            processed_at    timestamptz
+        );
+        CREATE INDEX webhook_events_unrouted ON webhook_events (id) WHERE state IN ('unrouted', 'partial');
+
+        -- The work queue, shared by every wainsight process (FOR UPDATE SKIP LOCKED).
+        CREATE TABLE jobs (
+            id              bigserial PRIMARY KEY,
+            kind            text NOT NULL,
+            ref_id          bigint,
+            ref_uuid        uuid,
+            organization_id uuid REFERENCES organizations(id) ON DELETE CASCADE,
+            state           text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'dead')),
+            run_at          timestamptz NOT NULL DEFAULT now(),
+            attempts        integer NOT NULL DEFAULT 0,
+            last_error      text,
+            created_at      timestamptz NOT NULL DEFAULT now(),
+            finished_at     timestamptz
+        );
+        CREATE INDEX jobs_ready ON jobs (run_at, id) WHERE state = 'queued';
+
+        -- Which pipeline stages have run on which message, and how their failures went.
+        CREATE TABLE message_stage_runs (
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            message_id      uuid NOT NULL REFERENCES whatsapp_messages(id) ON DELETE CASCADE,
+            stage           text NOT NULL,
+            state           text NOT NULL CHECK (state IN ('done', 'failed')),
+            attempts        integer NOT NULL DEFAULT 0,
+            last_error      text,
+            updated_at      timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (message_id, stage)
+        );
+        """
+}
