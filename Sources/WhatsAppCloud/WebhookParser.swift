@@ -16,7 +16,7 @@ public enum WebhookParser {
     ]
 
     /// Fields whose value lists messages the business sent from another client (coexistence).
-    static let echoFields: Set<String> = ["message_echoes", "smb_message_echoes"]
+    public static let echoFields: Set<String> = ["message_echoes", "smb_message_echoes"]
 
     /// Parses raw body bytes.
     /// - Throws: ``WhatsAppCloudError`` `.malformedPayload` when the bytes are not a JSON object.

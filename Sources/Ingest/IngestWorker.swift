@@ -1,0 +1,85 @@
+import Core
+import Logging
+import ServiceLifecycle
+import Store
+
+/// The background worker: ingests stored webhooks and runs the pipeline stages, from the
+/// shared job queue. Several processes may run it against one database. On graceful shutdown
+/// it finishes the batch in hand and stops claiming.
+public struct IngestWorker: Service {
+    public let queue: JobQueue
+    public let ingestor: WebhookIngestor
+    public let stageRunner: StageRunner
+    public let options: WainsightConfiguration.WorkerOptions
+    public let logger: Logger
+
+    public init(
+        queue: JobQueue,
+        ingestor: WebhookIngestor,
+        stageRunner: StageRunner,
+        options: WainsightConfiguration.WorkerOptions,
+        logger: Logger
+    ) {
+        self.queue = queue
+        self.ingestor = ingestor
+        self.stageRunner = stageRunner
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<options.concurrency {
+                group.addTask { await self.loop(kind: WebhookEventStore.ingestJobKind) }
+            }
+            // Stages get a loop of their own, so slow or failing stages never delay ingest.
+            if !stageRunner.stages.isEmpty, options.concurrency > 0 {
+                group.addTask { await self.loop(kind: WebhookIngestor.stageJobKind) }
+            }
+        }
+    }
+
+    /// Runs every job that is ready now, then returns (for `wainsight ingest` and tests).
+    /// - Returns: How many jobs ran.
+    @discardableResult
+    public func drain() async throws -> Int {
+        var total = 0
+        while true {
+            let ingested = try await runBatch(kind: WebhookEventStore.ingestJobKind)
+            let staged = stageRunner.stages.isEmpty ? 0 : try await runBatch(kind: WebhookIngestor.stageJobKind)
+            total += ingested + staged
+            if ingested + staged == 0 { return total }
+        }
+    }
+
+    private func loop(kind: String) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                if try await runBatch(kind: kind) == 0 {
+                    try await Task.sleep(for: options.pollInterval)
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("job batch failed", metadata: ["job.kind": "\(kind)", "error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func runBatch(kind: String) async throws -> Int {
+        try await queue.process(kinds: [kind], limit: options.batchSize) { connection, job in
+            switch job.kind {
+            case WebhookEventStore.ingestJobKind:
+                guard let eventID = job.refID else { return .done }
+                _ = try await ingestor.ingest(eventID: eventID, on: connection)
+                return .done
+            case WebhookIngestor.stageJobKind:
+                guard let messageID = job.refUUID else { return .done }
+                return try await stageRunner.run(messageID: messageID, on: connection)
+            default:
+                return .retry(reason: "no handler for job kind \(job.kind)")
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+
+/// Runs the ordered pipeline stages on one message and writes what they found.
+///
+/// A stage that completed is recorded and never runs again for that message; a stage that
+/// throws is recorded with its error and the job is retried with backoff, resuming at that
+/// stage. Each message is its own job, so one message's failing stage holds up nothing else.
+public struct StageRunner: Sendable {
+    public let stages: [any PipelineStage]
+    public let logger: Logger
+
+    public init(stages: [any PipelineStage], logger: Logger) {
+        self.stages = stages
+        self.logger = logger
+    }
+
+    /// Runs the stages not yet done on message `messageID`, inside the job's transaction.
+    public func run(messageID: UUID, on connection: PostgresConnection) async throws -> JobOutcome {
+        guard let (message, stored) = try await load(messageID, on: connection) else {
+            // The message was deleted (its organization removed): nothing left to do.
+            return .done
+        }
+        var done = Set<String>()
+        let runs = try await connection.query(
+            "SELECT stage FROM message_stage_runs WHERE message_id = \(messageID) AND state = 'done'",
+            logger: logger
+        )
+        for try await stage in runs.decode(String.self) { done.insert(stage) }
+
+        var insights = stored
+        for stage in stages where !done.contains(stage.name) {
+            do {
+                try await stage.process(message, insights: &insights)
+            } catch {
+                try await record(stage.name, of: message, failure: String(describing: error), on: connection)
+                logger.info(
+                    "pipeline stage failed",
+                    metadata: ["wa.message.id": "\(message.providerMessageID)", "stage": "\(stage.name)", "error": "\(error)"]
+                )
+                return .retry(reason: "stage \(stage.name): \(error)")
+            }
+            try await save(insights, of: message, on: connection)
+            try await record(stage.name, of: message, failure: nil, on: connection)
+        }
+        return .done
+    }
+
+    private func load(_ id: UUID, on connection: PostgresConnection) async throws -> (StageMessage, MessageInsights)? {
+        let rows = try await connection.query(
+            """
+            SELECT organization_id, thread_id, provider_msg_id, direction, type, text, sent_at,
+                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
+                ai_entities_json::text, ai_extra::text
+            FROM whatsapp_messages WHERE id = \(id)
+            """,
+            logger: logger
+        )
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            let message = StageMessage(
+                organizationID: OrganizationID(try columns[0].decode(UUID.self)),
+                messageID: id,
+                threadID: try columns[1].decode(UUID?.self),
+                providerMessageID: try columns[2].decode(String.self),
+                direction: MessageDirection(rawValue: try columns[3].decode(String.self)) ?? .inbound,
+                type: try columns[4].decode(String.self),
+                text: try columns[5].decode(String?.self),
+                sentAt: try columns[6].decode(Date.self)
+            )
+            let extra = try columns[14].decode(String?.self).flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue }
+            let insights = MessageInsights(
+                language: try columns[7].decode(String?.self),
+                languageConfidence: try columns[8].decode(Float?.self).map(Double.init),
+                intent: try columns[9].decode(String?.self),
+                intentConfidence: try columns[10].decode(Float?.self).map(Double.init),
+                sentiment: try columns[11].decode(String?.self),
+                sentimentScore: try columns[12].decode(Float?.self).map(Double.init),
+                entities: try columns[13].decode(String?.self).flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                extra: extra ?? [:]
+            )
+            return (message, insights)
+        }
+        return nil
+    }
+
+    private func save(_ insights: MessageInsights, of message: StageMessage, on connection: PostgresConnection) async throws {
+        let entities = insights.entities.map { String(decoding: $0.canonicalData(), as: UTF8.self) }
+        let extra = insights.extra.isEmpty
+            ? nil : String(decoding: JSONValue.object(insights.extra).canonicalData(), as: UTF8.self)
+        try await connection.query(
+            """
+            UPDATE whatsapp_messages SET
+                ai_language = \(insights.language), ai_language_confidence = \(insights.languageConfidence),
+                ai_intent = \(insights.intent), ai_intent_confidence = \(insights.intentConfidence),
+                ai_sentiment = \(insights.sentiment), ai_sentiment_score = \(insights.sentimentScore),
+                ai_entities_json = \(entities)::jsonb, ai_extra = \(extra)::jsonb
+            WHERE id = \(message.messageID) AND organization_id = \(message.organizationID.rawValue)
+            """,
+            logger: logger
+        )
+    }
+
+    private func record(_ stage: String, of message: StageMessage, failure: String?, on connection: PostgresConnection) async throws {
+        let state = failure == nil ? "done" : "failed"
+        try await connection.query(
+            """
+            INSERT INTO message_stage_runs (organization_id, message_id, stage, state, attempts, last_error)
+            VALUES (\(message.organizationID.rawValue), \(message.messageID), \(stage), \(state), 1, \(failure))
+            ON CONFLICT (message_id, stage) DO UPDATE SET
+                state = EXCLUDED.state, attempts = message_stage_runs.attempts + 1,
+                last_error = coalesce(EXCLUDED.last_error, message_stage_runs.last_error), updated_at = now()
+            """,
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,282 @@
+import Core
+import Foundation
+import Logging
+import Normalize
+import PostgresNIO
+import Store
+import WhatsAppCloud
+
+/// What ingest of one stored webhook did.
+public struct IngestReport: Sendable, Equatable {
+    public var state: WebhookEventState
+    public var messages = 0
+    public var statuses = 0
+    public var accountEvents = 0
+    public var unroutedChanges = 0
+    public var note: String?
+}
+
+/// Ingests one stored webhook: opens it, parses it, routes each change to its organization
+/// (by phone_number_id, or by WABA id for account-level fields) and writes the conversation
+/// rows. Runs inside the job's transaction, so its rows and the job's completion commit together.
+public struct WebhookIngestor: Sendable {
+    public let secretBox: SecretBox
+    /// Whether ingested inbound messages get a pipeline job (false when no stage is configured).
+    public let queueStages: Bool
+    public let logger: Logger
+
+    /// Job kind that runs the pipeline stages on one message (`ref_uuid` = message id).
+    public static let stageJobKind = "run_stages"
+
+    public init(secretBox: SecretBox, queueStages: Bool, logger: Logger) {
+        self.secretBox = secretBox
+        self.queueStages = queueStages
+        self.logger = logger
+    }
+
+    /// Ingests webhook event `eventID` on `connection` (inside a transaction).
+    public func ingest(eventID: Int64, on connection: PostgresConnection) async throws -> IngestReport {
+        let rows = try await connection.query(
+            "SELECT payload_enc, received_at FROM webhook_events WHERE id = \(eventID) FOR UPDATE",
+            logger: logger
+        )
+        var found: (Data, Date)?
+        for try await row in rows.decode((Data, Date).self) { found = row }
+        guard let (sealed, receivedAt) = found else {
+            throw IngestError(.eventMissing, "webhook event \(eventID) does not exist")
+        }
+        let body = try secretBox.open(sealed)
+
+        var report: IngestReport
+        do {
+            let notification = try WebhookParser.parse(body)
+            report = try await ingest(notification, eventID: eventID, receivedAt: receivedAt, on: connection)
+        } catch let error as WhatsAppCloudError where error.code == .malformedPayload {
+            report = IngestReport(state: .unparseable, note: error.message)
+            logger.info("webhook not understood", metadata: ["webhook.event.id": "\(eventID)", "reason": "\(error.message)"])
+        }
+        try await connection.query(
+            """
+            UPDATE webhook_events SET state = \(report.state.rawValue), note = \(report.note), processed_at = now()
+            WHERE id = \(eventID)
+            """,
+            logger: logger
+        )
+        return report
+    }
+
+    private struct Route {
+        var organization: OrganizationID
+        var account: UUID
+    }
+
+    func ingest(
+        _ notification: WebhookNotification,
+        eventID: Int64,
+        receivedAt: Date,
+        on connection: PostgresConnection
+    ) async throws -> IngestReport {
+        var report = IngestReport(state: .processed)
+        var organization: OrganizationID?
+        var unrouted: [String] = []
+        for change in notification.changes {
+            guard let route = try await route(change, on: connection) else {
+                report.unroutedChanges += 1
+                unrouted.append(change.phoneNumberID.map { "phone_number_id \($0)" } ?? "waba \(change.wabaID ?? "?")")
+                continue
+            }
+            organization = organization ?? route.organization
+            let writer = ConversationWriter(connection: connection, organization: route.organization, logger: logger)
+            let fallbackTime = change.entryTime ?? receivedAt
+            try await ingest(change, route: route, writer: writer, fallbackTime: fallbackTime, eventID: eventID, report: &report)
+        }
+        if notification.changes.isEmpty {
+            report.note = "no entry[].changes[] in the body"
+            report.state = notification.object == nil ? .unparseable : .processed
+        }
+        if report.unroutedChanges > 0 {
+            report.state = report.unroutedChanges == notification.changes.count ? .unrouted : .partial
+            report.note = "no connected account for " + Array(Set(unrouted)).sorted().joined(separator: ", ")
+            logger.info(
+                "webhook for an unconnected number",
+                metadata: ["webhook.event.id": "\(eventID)", "wa.unrouted": "\(report.note ?? "")"]
+            )
+        }
+        if let organization {
+            try await connection.query(
+                "UPDATE webhook_events SET organization_id = \(organization.rawValue) WHERE id = \(eventID)",
+                logger: logger
+            )
+        }
+        return report
+    }
+
+    private func route(_ change: WebhookChange, on connection: PostgresConnection) async throws -> Route? {
+        let rows: PostgresRowSequence
+        if let phoneNumberID = change.phoneNumberID {
+            rows = try await connection.query(
+                "SELECT organization_id, id FROM whatsapp_accounts WHERE phone_number_id = \(phoneNumberID)",
+                logger: logger
+            )
+        } else if let wabaID = change.wabaID {
+            rows = try await connection.query(
+                "SELECT organization_id, id FROM whatsapp_accounts WHERE waba_id = \(wabaID) ORDER BY created_at, id LIMIT 1",
+                logger: logger
+            )
+        } else {
+            return nil
+        }
+        for try await (organization, account) in rows.decode((UUID, UUID).self) {
+            return Route(organization: OrganizationID(organization), account: account)
+        }
+        return nil
+    }
+
+    private func ingest(
+        _ change: WebhookChange,
+        route: Route,
+        writer: ConversationWriter,
+        fallbackTime: Date,
+        eventID: Int64,
+        report: inout IngestReport
+    ) async throws {
+        // Profiles first, so messages find their contact with its name.
+        var profiles: [String: ContactProfile] = [:]
+        for profile in change.contacts {
+            if let waID = profile.waID { profiles["wa:" + waID] = profile }
+            if let userID = profile.userID { profiles["user:" + userID] = profile }
+        }
+        var contactsSeen = Set<String>()
+
+        for message in change.messages {
+            let sentAt = message.timestamp ?? fallbackTime
+            let profile = message.customerWaID.flatMap { profiles["wa:" + $0] }
+                ?? message.customerUserID.flatMap { profiles["user:" + $0] }
+            let inbound = message.direction == .inbound
+            let contact = try await writer.upsertContact(
+                waID: message.customerWaID,
+                userID: message.customerUserID ?? profile?.userID,
+                name: inbound ? profile?.name : nil,
+                seenAt: inbound ? sentAt : nil,
+                lastSeen: inbound ? sentAt : nil
+            )
+            if let waID = message.customerWaID { contactsSeen.insert("wa:" + waID) }
+            if let userID = message.customerUserID { contactsSeen.insert("user:" + userID) }
+            let thread: UUID? =
+                if let contact { try await writer.openThread(account: route.account, contact: contact) } else { nil }
+
+            let write = try await writer.upsertMessage(message, thread: thread, sentAt: sentAt, eventID: eventID)
+            report.messages += 1
+            switch write {
+            case .inserted(let id):
+                if let thread { try await writer.touchThread(thread, at: sentAt, inbound: inbound) }
+                try await afterNewContent(message, id: id, writer: writer, route: route, on: writer.connection)
+            case .replaced(let id, let previousThread):
+                if let thread { try await writer.recomputeThread(thread) }
+                if let previousThread, previousThread != thread { try await writer.recomputeThread(previousThread) }
+                try await afterNewContent(message, id: id, writer: writer, route: route, on: writer.connection)
+            case .unchanged:
+                break
+            }
+
+            if inbound, let contact, let text = message.text, let match = ConsentKeywords.match(text) {
+                try await writer.recordConsent(
+                    contact: contact,
+                    scope: .all,
+                    optedOut: match.request == .optOut,
+                    source: "inbound_keyword",
+                    reference: message.id,
+                    detail: match.phrase,
+                    occurredAt: sentAt
+                )
+            }
+        }
+
+        // Profiles that came without a message of theirs (status payloads, for example).
+        for profile in change.contacts {
+            let key = profile.waID.map { "wa:" + $0 } ?? profile.userID.map { "user:" + $0 }
+            guard let key, !contactsSeen.contains(key) else { continue }
+            _ = try await writer.upsertContact(
+                waID: profile.waID,
+                userID: profile.userID,
+                name: profile.name,
+                seenAt: change.entryTime,
+                lastSeen: nil
+            )
+        }
+
+        for status in change.statuses {
+            try await writer.recordStatus(status, occurredAt: status.timestamp ?? fallbackTime, eventID: eventID)
+            report.statuses += 1
+        }
+
+        for preference in change.userPreferences where preference.category == "marketing_messages" {
+            guard preference.value == "stop" || preference.value == "resume" else { continue }
+            guard
+                let contact = try await writer.upsertContact(
+                    waID: preference.waID,
+                    userID: preference.userID,
+                    name: nil,
+                    seenAt: nil,
+                    lastSeen: nil
+                )
+            else { continue }
+            let reference = preference.raw.canonicalData().base64EncodedString()
+            try await writer.recordConsent(
+                contact: contact,
+                scope: .marketing,
+                optedOut: preference.value == "stop",
+                source: "user_preferences",
+                reference: String(reference.prefix(200)),
+                detail: preference.detail,
+                occurredAt: preference.timestamp ?? fallbackTime
+            )
+        }
+
+        // Everything that is not conversation traffic is kept whole as an account event:
+        // account-level fields, user preferences, value-level errors, unknown fields.
+        let isTraffic = change.field == "messages" || WebhookParser.echoFields.contains(change.field)
+        if !isTraffic || !change.errors.isEmpty || !change.isMessageTraffic {
+            try await writer.recordAccountEvent(
+                wabaID: change.wabaID,
+                phoneNumberID: change.phoneNumberID,
+                field: change.field,
+                event: change.value["event"]?.nonEmptyString ?? change.value["status"]?.nonEmptyString
+                    ?? (change.errors.isEmpty ? nil : "errors"),
+                occurredAt: change.entryTime,
+                payload: change.value,
+                eventID: eventID
+            )
+            report.accountEvents += 1
+        }
+    }
+
+    /// Follow-ups when a message's content is new: amendments, statuses waiting for it, media,
+    /// and the pipeline job.
+    private func afterNewContent(
+        _ message: WAMessage,
+        id: UUID,
+        writer: ConversationWriter,
+        route: Route,
+        on connection: PostgresConnection
+    ) async throws {
+        if let target = message.targetMessageID {
+            try await writer.applyAmendments(to: target)
+        } else {
+            try await writer.applyAmendments(to: message.id)
+        }
+        if message.direction == .outbound { try await writer.applyStatuses(to: message.id) }
+        if let mediaID = message.mediaID {
+            try await writer.recordMedia(id: mediaID, mimeType: message.mediaMimeType, sha256: message.mediaSHA256)
+        }
+        if queueStages, message.direction == .inbound, message.targetMessageID == nil {
+            try await connection.query(
+                """
+                INSERT INTO jobs (kind, ref_uuid, organization_id)
+                VALUES (\(Self.stageJobKind), \(id), \(route.organization.rawValue))
+                """,
+                logger: logger
+            )
+        }
+    }
+}

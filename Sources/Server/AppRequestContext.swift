@@ -1,0 +1,24 @@
+import Core
+import Hummingbird
+
+/// The per-request context: the organization the caller's API key belongs to, once the
+/// authentication middleware has run.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``APIKeyMiddleware``; `nil` on unauthenticated routes.
+    public var organization: OrganizationID?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.organization = nil
+    }
+
+    /// The authenticated organization.
+    /// - Throws: 401 when the route was reached without a key (a wiring mistake).
+    public func requireOrganization() throws -> OrganizationID {
+        guard let organization else {
+            throw APIError(.unauthorized, code: "unauthenticated", message: "send Authorization: Bearer <API key>")
+        }
+        return organization
+    }
+}

@@ -1,0 +1,94 @@
+import Core
+import Hummingbird
+import Ingest
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Store
+import WhatsAppCloud
+
+/// Builds the wainsight application: HTTP server, webhook writer, Postgres pool and the
+/// background worker, as one service group. `wainsight serve` runs it; tests build the same.
+///
+/// - Parameters:
+///   - configuration: All settings.
+///   - stages: The pipeline stages, in order (none yet in this version).
+///   - runWorker: Whether this process also runs the background worker. Default true.
+///   - logger: The application logger.
+/// - Throws: ``StoreError`` when the master key is missing or the database URL is malformed;
+///   migrations run first, so their errors surface here too.
+public func buildApplication(
+    configuration: WainsightConfiguration,
+    stages: [any PipelineStage] = [],
+    runWorker: Bool = true,
+    logger: Logger
+) async throws -> some ApplicationProtocol {
+    let secretBox = try SecretBox(configuredKey: configuration.masterKey)
+    try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
+        try await Migrator(client: client).migrate(logger: logger)
+    }
+    let client = PostgresClient(
+        configuration: try DatabaseURL.configuration(
+            configuration.databaseURL,
+            maxConnections: configuration.databaseConnections
+        ),
+        backgroundLogger: logger
+    )
+    let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
+    var services: [any Service] = [client, writer]
+    if runWorker {
+        services.append(
+            IngestWorker(
+                queue: JobQueue(client: client, logger: logger, maxAttempts: configuration.worker.maxAttempts),
+                ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
+                stageRunner: StageRunner(stages: stages, logger: logger),
+                options: configuration.worker,
+                logger: logger
+            )
+        )
+    }
+    let router = buildRouter(
+        configuration: configuration,
+        client: client,
+        secretBox: secretBox,
+        writer: writer,
+        logger: logger
+    )
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "wainsight"
+        ),
+        services: services,
+        logger: logger
+    )
+}
+
+/// The routes: webhooks (signed by Meta), health, and the organization-scoped API.
+public func buildRouter(
+    configuration: WainsightConfiguration,
+    client: PostgresClient,
+    secretBox: SecretBox,
+    writer: WebhookEventWriter,
+    logger: Logger
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.get("/health") { _, _ in
+        try await client.query("SELECT 1", logger: logger)
+        return ["status": "ok"]
+    }
+    WebhookController(
+        handshake: VerificationHandshake(verifyToken: configuration.verifyToken),
+        verifier: WebhookSignatureVerifier(appSecrets: configuration.appSecrets),
+        secretBox: secretBox,
+        writer: writer,
+        maxBodyBytes: configuration.maxWebhookBytes
+    ).addRoutes(to: router.group("/webhooks/whatsapp"))
+
+    let api = router.group("/api").add(
+        middleware: APIKeyMiddleware(keys: OrganizationRepository(client: client, logger: logger))
+    )
+    ConversationController(client: client, logger: logger).addRoutes(to: api)
+    return router
+}

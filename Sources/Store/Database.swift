@@ -1,0 +1,23 @@
+import Logging
+import PostgresNIO
+
+/// Short-lived access to Postgres for commands and set-up: runs a client for the duration of
+/// `body`, then shuts it down.
+public enum Database {
+    public static func withClient<Result: Sendable>(
+        url: String,
+        maxConnections: Int = 4,
+        logger: Logger,
+        _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(
+            configuration: try DatabaseURL.configuration(url, maxConnections: maxConnections),
+            backgroundLogger: logger
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+
+@main
+struct Wainsight: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wainsight",
+        abstract: "WhatsApp Business conversations in Postgres, with insights on every thread.",
+        discussion: "Settings come from WAINSIGHT_* environment variables; see README.md, Configuration.",
+        subcommands: [
+            Serve.self, Migrate.self, Organization.self, Account.self, Ingest.self, Status.self, Reprocess.self,
+        ]
+    )
+}
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    /// The configuration from the environment; exits with the configuration error when malformed.
+    func configuration() throws -> WainsightConfiguration {
+        do {
+            return try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func logger() -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        return Logger(label: "wainsight")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
