@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "WainsightTesting",
             dependencies: [
-                "Core", "Store", "WhatsAppCloud",
+                "Core", "Store", "WhatsAppCloud", "Ingest",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

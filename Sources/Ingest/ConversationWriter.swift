@@ -131,7 +131,7 @@ struct ConversationWriter {
         /// A new row.
         case inserted(UUID)
         /// This payload won over a different one stored under the same wamid.
-        case replaced(UUID, previousThread: UUID?)
+        case replaced(UUID, previousThread: UUID?, previousTarget: String?)
         /// The stored row stays (same content, or it wins the tie-break).
         case unchanged(UUID)
     }
@@ -158,12 +158,12 @@ struct ConversationWriter {
 
         let existing = try await connection.query(
             """
-            SELECT id, thread_id, payload_sha256 FROM whatsapp_messages
+            SELECT id, thread_id, target_msg_id, payload_sha256 FROM whatsapp_messages
             WHERE organization_id = \(org) AND provider_msg_id = \(message.id) FOR UPDATE
             """,
             logger: logger
         )
-        for try await (id, previousThread, previousHash) in existing.decode((UUID, UUID?, Data).self) {
+        for try await (id, previousThread, previousTarget, previousHash) in existing.decode((UUID, UUID?, String?, Data).self) {
             guard hash.lexicographicallyPrecedes(previousHash) else { return .unchanged(id) }
             try await connection.query(
                 """
@@ -172,6 +172,8 @@ struct ConversationWriter {
                     media_id = \(message.mediaID), payload = \(json)::jsonb, payload_sha256 = \(hash),
                     context_msg_id = \(message.contextMessageID), target_msg_id = \(message.targetMessageID),
                     reaction = \(message.reactionEmoji), sent_at = \(sentAt), webhook_event_id = \(eventID),
+                    edited_at = NULL, revoked_at = NULL, status = NULL, status_rank = 0, delivered_at = NULL,
+                    read_at = NULL, failed_at = NULL, error_code = NULL, error_detail = NULL,
                     ai_language = NULL, ai_language_confidence = NULL, ai_intent = NULL, ai_intent_confidence = NULL,
                     ai_sentiment = NULL, ai_sentiment_score = NULL, ai_entities_json = NULL, ai_extra = NULL
                 WHERE id = \(id)
@@ -179,7 +181,7 @@ struct ConversationWriter {
                 logger: logger
             )
             try await connection.query("DELETE FROM message_stage_runs WHERE message_id = \(id)", logger: logger)
-            return .replaced(id, previousThread: previousThread)
+            return .replaced(id, previousThread: previousThread, previousTarget: previousTarget)
         }
         throw IngestError(.conflict, "message \(message.id) vanished while it was being written")
     }
@@ -260,7 +262,7 @@ struct ConversationWriter {
         try await applyStatuses(to: status.messageID)
     }
 
-    /// Sets a message's current status to the highest-ranked one in its history, with the
+    /// Sets an outbound message's current status to the highest-ranked one in its history, with the
     /// time of each step and the failure's error. A message not stored yet is reconciled when
     /// it is (the history is keyed by wamid).
     func applyStatuses(to providerMessageID: String) async throws {
@@ -281,7 +283,7 @@ struct ConversationWriter {
             FROM (SELECT status, status_rank FROM whatsapp_message_statuses
                   WHERE organization_id = \(org) AND provider_msg_id = \(providerMessageID) AND status_rank > 0
                   ORDER BY status_rank DESC LIMIT 1) AS top
-            WHERE m.organization_id = \(org) AND m.provider_msg_id = \(providerMessageID)
+            WHERE m.organization_id = \(org) AND m.provider_msg_id = \(providerMessageID) AND m.direction = 'outbound'
             """,
             logger: logger
         )

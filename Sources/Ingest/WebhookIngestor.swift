@@ -171,9 +171,12 @@ public struct WebhookIngestor: Sendable {
             case .inserted(let id):
                 if let thread { try await writer.touchThread(thread, at: sentAt, inbound: inbound) }
                 try await afterNewContent(message, id: id, writer: writer, route: route, on: writer.connection)
-            case .replaced(let id, let previousThread):
+            case .replaced(let id, let previousThread, let previousTarget):
                 if let thread { try await writer.recomputeThread(thread) }
                 if let previousThread, previousThread != thread { try await writer.recomputeThread(previousThread) }
+                if let previousTarget, previousTarget != message.targetMessageID {
+                    try await writer.applyAmendments(to: previousTarget)
+                }
                 try await afterNewContent(message, id: id, writer: writer, route: route, on: writer.connection)
             case .unchanged:
                 break

@@ -107,7 +107,7 @@ struct Account: AsyncParsableCommand {
                     displayPhoneNumber: displayPhoneNumber
                 )
             }
-            print("account_id: \(account.id)")
+            print("account_id: \(account.id.uuidString.lowercased())")
             if requeued > 0 { print("queued again: \(requeued) earlier webhook(s) that had no connected account") }
         }
     }

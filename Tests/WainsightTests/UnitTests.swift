@@ -1,0 +1,85 @@
+import Core
+import Foundation
+import LinearAlgebra
+import Normalize
+import Testing
+
+@Suite struct ConsentKeywordsTests {
+    @Test(arguments: [
+        "STOP", "stop.", "Stop!!", "unsubscribe", "  Opt out ", "BAJA", "darme de baja", "Parar", "sair", "Pare",
+        "arrêt", "Désabonner", "stopp", "Abmelden", "basta", "disiscrivimi", "berhenti", "band karo", "mat bhejo", "STOP 🙏",
+    ])
+    func optOuts(text: String) {
+        #expect(ConsentKeywords.match(text)?.request == .optOut, "\(text)")
+    }
+
+    @Test(arguments: ["START", "start", "Unstop", "alta", "voltar", "reprendre", "anmelden", "iscrivimi", "mulai", "shuru karo"])
+    func optIns(text: String) {
+        #expect(ConsentKeywords.match(text)?.request == .optIn, "\(text)")
+    }
+
+    @Test(arguments: [
+        "please don't stop the delivery", "can you stop by tomorrow?", "stop sending me the wrong invoice please",
+        "Quiero darme de alta en el plan anual con descuento", "hello", "", "🙂",
+    ])
+    func ordinarySentencesAreNotRequests(text: String) {
+        #expect(ConsentKeywords.match(text) == nil, "\(text)")
+    }
+}
+
+@Suite struct LinearAlgebraTests {
+    @Test func sgemmComputesAProduct() {
+        let a = Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
+        let b = Matrix(rows: 3, columns: 2, values: [7, 8, 9, 10, 11, 12])
+        #expect(a.multiplied(by: b).values == [58, 64, 139, 154])
+        // a × aᵀ through the transposed path.
+        #expect(a.multiplied(by: a, transposingOther: true).values == [14, 32, 32, 77])
+    }
+
+    @Test func sgemmMatchesNaiveLoopsOnRandomMatrices() {
+        var generator = SystemRandomNumberGenerator()
+        let (m, k, n) = (17, 33, 9)
+        let a = Matrix(rows: m, columns: k, values: (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) })
+        let b = Matrix(rows: k, columns: n, values: (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) })
+        let product = a.multiplied(by: b)
+        for i in 0..<m {
+            for j in 0..<n {
+                let expected = (0..<k).reduce(Float(0)) { $0 + a[i, $1] * b[$1, j] }
+                #expect(abs(product[i, j] - expected) < 1e-4)
+            }
+        }
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsApplyWhenUnset() throws {
+        let configuration = try WainsightConfiguration(environment: [:])
+        #expect(configuration.port == 8080)
+        #expect(configuration.appSecrets.isEmpty)
+        #expect(configuration.verifyToken == nil)
+        #expect(configuration.masterKey == nil)
+    }
+
+    @Test func readsEveryDocumentedKey() throws {
+        let key = Data(repeating: 1, count: 32).base64EncodedString()
+        let configuration = try WainsightConfiguration(environment: [
+            "WAINSIGHT_DATABASE_URL": "postgres://u@db:5432/x",
+            "WAINSIGHT_APP_SECRETS": "old, new ,",
+            "WAINSIGHT_VERIFY_TOKEN": "vt",
+            "WAINSIGHT_MASTER_KEY": key,
+            "WAINSIGHT_PORT": "9090",
+        ])
+        #expect(configuration.databaseURL == "postgres://u@db:5432/x")
+        #expect(configuration.appSecrets == ["old", "new"])
+        #expect(configuration.verifyToken == "vt")
+        #expect(configuration.masterKey == Data(repeating: 1, count: 32))
+        #expect(configuration.port == 9090)
+    }
+
+    @Test(arguments: [
+        ["WAINSIGHT_PORT": "eighty"], ["WAINSIGHT_PORT": "70000"], ["WAINSIGHT_MASTER_KEY": "c2hvcnQ="],
+    ])
+    func malformedValuesNameTheirKey(environment: [String: String]) {
+        #expect(throws: ConfigurationError.self) { try WainsightConfiguration(environment: environment) }
+    }
+}
