@@ -209,13 +209,18 @@ struct ConversationWriter {
         )
     }
 
-    /// Records an inbound media object so it can be fetched before Meta's id expires.
+    /// Records an inbound media object so it can be fetched before Meta's id expires. Should
+    /// two payloads describe one media id differently, the smaller (hash, type) is kept.
     func recordMedia(id: String, mimeType: String?, sha256: String?) async throws {
         try await connection.query(
             """
-            INSERT INTO media_blobs (organization_id, provider_media_id, mime_type, sha256, expires_at)
+            INSERT INTO media_blobs AS b (organization_id, provider_media_id, mime_type, sha256, expires_at)
             VALUES (\(org), \(id), \(mimeType), \(sha256), now() + interval '7 days')
-            ON CONFLICT (organization_id, provider_media_id) DO NOTHING
+            ON CONFLICT (organization_id, provider_media_id) DO UPDATE SET
+                mime_type = EXCLUDED.mime_type, sha256 = EXCLUDED.sha256
+            WHERE b.downloaded_at IS NULL
+              AND (coalesce(EXCLUDED.sha256, ''), coalesce(EXCLUDED.mime_type, ''))
+                < (coalesce(b.sha256, ''), coalesce(b.mime_type, ''))
             """,
             logger: logger
         )

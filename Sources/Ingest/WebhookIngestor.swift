@@ -182,6 +182,10 @@ public struct WebhookIngestor: Sendable {
                 break
             }
 
+            // Media and consent follow every payload, winner or not, so replays in any order agree.
+            if let mediaID = message.mediaID {
+                try await writer.recordMedia(id: mediaID, mimeType: message.mediaMimeType, sha256: message.mediaSHA256)
+            }
             if inbound, let contact, let text = message.text, let match = ConsentKeywords.match(text) {
                 try await writer.recordConsent(
                     contact: contact,
@@ -269,9 +273,6 @@ public struct WebhookIngestor: Sendable {
             try await writer.applyAmendments(to: message.id)
         }
         if message.direction == .outbound { try await writer.applyStatuses(to: message.id) }
-        if let mediaID = message.mediaID {
-            try await writer.recordMedia(id: mediaID, mimeType: message.mediaMimeType, sha256: message.mediaSHA256)
-        }
         if queueStages, message.direction == .inbound, message.targetMessageID == nil {
             try await connection.query(
                 """

@@ -71,6 +71,17 @@ public struct IngestHarness: Sendable {
         }
     }
 
+    /// Empties every conversation table (organizations and accounts stay).
+    public func resetConversations() async throws {
+        try await client.query(
+            """
+            TRUNCATE webhook_events, jobs, whatsapp_messages, whatsapp_message_statuses, whatsapp_threads,
+                consent_events, whatsapp_contacts, whatsapp_account_events, media_blobs, message_stage_runs
+            """,
+            logger: logger
+        )
+    }
+
     /// Stores bodies one statement each, in the given order, as the webhook route does.
     public func store(_ bodies: [Data]) async throws {
         for body in bodies { try await events.insert([SealedWebhook(body: body, secretBox: secretBox)]) }
@@ -92,15 +103,17 @@ public struct IngestHarness: Sendable {
         try await drain()
     }
 
-    /// Runs `sql` and returns each row as one string of its columns (`|`-separated).
+    /// Runs `sql` and returns each row as one string of its columns as Postgres renders them
+    /// in JSON (`|`-separated, `∅` for NULL, booleans as `true`/`false`).
     public func rows(_ sql: String) async throws -> [String] {
+        let wrapped = """
+            SELECT (SELECT string_agg(coalesce(value, '∅'), '|' ORDER BY n)
+                    FROM json_each_text(row_to_json(t)) WITH ORDINALITY AS cells(key, value, n))
+            FROM (\(sql)) t
+            """
         var lines: [String] = []
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
-            var fields: [String] = []
-            for cell in row {
-                fields.append(cell.bytes.map { String(buffer: $0) } ?? "∅")
-            }
-            lines.append(fields.joined(separator: "|"))
+        for try await line in try await client.query(PostgresQuery(unsafeSQL: wrapped), logger: logger).decode(String?.self) {
+            lines.append(line ?? "")
         }
         return lines
     }

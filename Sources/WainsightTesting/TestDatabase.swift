@@ -3,11 +3,16 @@ import Logging
 import PostgresNIO
 import Store
 
-/// A fresh, migrated database per test, cloned from a template that is migrated once per run.
+/// A fresh, migrated database per test, dropped afterwards.
 /// The server is the one `scripts/test` starts; its URL comes from `WAINSIGHT_DATABASE_URL`.
 public enum TestDatabase {
     /// Why tests cannot run: they never skip silently.
     public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// An error from inside a test database session, with every detail.
+    public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
@@ -38,28 +43,27 @@ public enum TestDatabase {
         return components.string ?? url
     }
 
-    private static let template = TemplateOnce()
-
     /// Creates a database for one test, runs `body` with its URL and a running client, then drops it.
     public static func with<Result: Sendable>(
         _ body: @Sendable (_ url: String, _ client: PostgresClient) async throws -> Result
     ) async throws -> Result {
         let server = try serverURL()
-        let templateName = try await template.name(server: server)
         let name = "wainsight_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try await admin(server) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(templateName)"), logger: logger)
-        }
         let databaseURL = url(server, database: name)
         do {
+            try await admin(server) { client in
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            }
             let result = try await Database.withClient(url: databaseURL, maxConnections: 8, logger: logger) { client in
-                try await body(databaseURL, client)
+                try await Migrator(client: client).migrate(logger: logger)
+                return try await body(databaseURL, client)
             }
             try? await drop(name, server: server)
             return result
         } catch {
             try? await drop(name, server: server)
-            throw error
+            // PSQLError hides its details from `description`; tests need them.
+            throw Failure(description: String(reflecting: error))
         }
     }
 
@@ -71,24 +75,5 @@ public enum TestDatabase {
 
     static func admin(_ server: String, _ body: @Sendable (PostgresClient) async throws -> Void) async throws {
         try await Database.withClient(url: url(server, database: "postgres"), maxConnections: 1, logger: logger, body)
-    }
-
-    /// Creates and migrates the template database once per test process.
-    actor TemplateOnce {
-        private var created: String?
-
-        func name(server: String) async throws -> String {
-            if let created { return created }
-            let name = "wainsight_template_" + String(ProcessInfo.processInfo.processIdentifier)
-            try await admin(server) { client in
-                try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)"), logger: logger)
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-            }
-            try await Database.withClient(url: url(server, database: name), maxConnections: 1, logger: logger) { client in
-                try await Migrator(client: client).migrate(logger: logger)
-            }
-            created = name
-            return name
-        }
     }
 }
