@@ -1,0 +1,219 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import Server
+import ServiceLifecycle
+import Store
+import Testing
+import WainsightTesting
+import WhatsAppCloud
+
+/// The webhook endpoint and the API over real HTTP on loopback, with the real Postgres.
+@Suite struct WebhookHTTPTests {
+    static let secret = "test-app-secret"
+    static let signatureHeader = HTTPField.Name("X-Hub-Signature-256")!
+
+    static func configuration(databaseURL: String) -> WainsightConfiguration {
+        WainsightConfiguration(
+            databaseURL: databaseURL,
+            databaseConnections: 4,
+            appSecrets: ["retired-secret", secret],
+            verifyToken: "verify-me",
+            masterKey: Data(repeating: 7, count: 32),
+            host: "127.0.0.1",
+            port: 0,
+            maxWebhookBytes: 64 * 1024,
+            worker: .init(concurrency: 1, batchSize: 32, pollInterval: .milliseconds(20))
+        )
+    }
+
+    static func signed(_ body: Data, secret: String = secret) -> HTTPFields {
+        [signatureHeader: WebhookSignatureVerifier.signature(for: body, appSecret: secret), .contentType: "application/json"]
+    }
+
+    /// Waits (bounded) until the background worker has no ready job left.
+    static func waitForWorker(_ harness: IngestHarness) async throws {
+        for _ in 0..<500 {
+            if try await harness.count("SELECT count(*) FROM jobs WHERE state = 'queued' AND run_at <= now()") == 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the worker did not drain the queue within 10 s")
+    }
+
+    @Test func handshakeEchoesTheChallengeOrRefuses() async throws {
+        try await TestDatabase.with { url, _ in
+            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            try await app.test(.live) { client in
+                let ok = try await client.execute(
+                    uri: "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444",
+                    method: .get
+                )
+                #expect(ok.status == .ok)
+                #expect(String(buffer: ok.body) == "1158201444")
+                let wrong = try await client.execute(
+                    uri: "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1",
+                    method: .get
+                )
+                #expect(wrong.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func refusedRequestsStoreNothing() async throws {
+        try await TestDatabase.with { url, client in
+            let harness = try IngestHarness(client: client)
+            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let body = try Corpus.payload("pywa/text_1.json").body
+            try await app.test(.live) { http in
+                let unsigned = try await http.execute(uri: "/webhooks/whatsapp", method: .post, body: ByteBuffer(bytes: body))
+                #expect(unsigned.status == .unauthorized)
+                #expect(String(buffer: unsigned.body).contains("missing_signature"))
+
+                let forged = try await http.execute(
+                    uri: "/webhooks/whatsapp",
+                    method: .post,
+                    headers: Self.signed(body, secret: "not-our-secret"),
+                    body: ByteBuffer(bytes: body)
+                )
+                #expect(forged.status == .unauthorized)
+                #expect(String(buffer: forged.body).contains("bad_signature"))
+
+                let huge = Data(repeating: UInt8(ascii: " "), count: 100 * 1024) + body
+                let tooLarge = try await http.execute(
+                    uri: "/webhooks/whatsapp",
+                    method: .post,
+                    headers: Self.signed(huge),
+                    body: ByteBuffer(bytes: huge)
+                )
+                #expect(tooLarge.status == .contentTooLarge)
+            }
+            #expect(try await harness.count("SELECT count(*) FROM webhook_events") == 0)
+        }
+    }
+
+    @Test func signedButUnexpectedBodiesAreStoredAndExplained() async throws {
+        try await TestDatabase.with { url, client in
+            let harness = try IngestHarness(client: client)
+            let org = try await harness.organization().id
+            try await harness.connect(org, phoneNumberID: "555000111", wabaID: "waba-x")
+            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let malformed = Data(#"{"object":"whatsapp_business_account","entry":[{"id":"#.utf8)
+            let unknownField = Data(
+                #"{"object":"whatsapp_business_account","entry":[{"id":"waba-x","time":1731705721,"changes":[{"field":"unknown_field_xyz","value":{"anything":[1,2,3]}}]}]}"#
+                    .utf8
+            )
+            let notWhatsApp = Data(#"{"hello":"world"}"#.utf8)
+            try await app.test(.live) { http in
+                let bad = try await http.execute(
+                    uri: "/webhooks/whatsapp",
+                    method: .post,
+                    headers: Self.signed(malformed),
+                    body: ByteBuffer(bytes: malformed)
+                )
+                #expect(bad.status == .badRequest)
+                #expect(String(buffer: bad.body).contains("malformed_payload"))
+                for body in [unknownField, notWhatsApp] {
+                    let response = try await http.execute(
+                        uri: "/webhooks/whatsapp",
+                        method: .post,
+                        headers: Self.signed(body),
+                        body: ByteBuffer(bytes: body)
+                    )
+                    #expect(response.status == .ok)
+                }
+                try await Self.waitForWorker(harness)
+            }
+            let states = try await harness.rows("SELECT state, coalesce(note, '∅') FROM webhook_events ORDER BY id")
+            #expect(states == [
+                "unparseable|body is not valid JSON", "processed|∅", "unparseable|no entry[].changes[] in the body",
+            ])
+            #expect(try await harness.rows("SELECT field, payload::text FROM whatsapp_account_events") == [
+                #"unknown_field_xyz|{"anything": [1, 2, 3]}"#
+            ])
+        }
+    }
+
+    @Test func theWholeCorpusOverHTTPIsStoredAndIngested() async throws {
+        try await TestDatabase.with { url, client in
+            let harness = try IngestHarness(client: client)
+            let (org, apiKey) = try await harness.organization()
+            try await harness.connectCorpus(org)
+            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let payloads = try Corpus.all()
+            try await app.test(.live) { http in
+                for payload in payloads {
+                    let response = try await http.execute(
+                        uri: "/webhooks/whatsapp",
+                        method: .post,
+                        headers: Self.signed(payload.body),
+                        body: ByteBuffer(bytes: payload.body)
+                    )
+                    #expect(response.status == .ok, "\(payload.name)")
+                }
+                // A re-delivery of the same bytes is acknowledged and collapses onto the stored event.
+                let again = try await http.execute(
+                    uri: "/webhooks/whatsapp",
+                    method: .post,
+                    headers: Self.signed(payloads[0].body),
+                    body: ByteBuffer(bytes: payloads[0].body)
+                )
+                #expect(again.status == .ok)
+                try await Self.waitForWorker(harness)
+
+                let unauthenticated = try await http.execute(uri: "/api/organization", method: .get)
+                #expect(unauthenticated.status == .unauthorized)
+                let summary = try await http.execute(
+                    uri: "/api/organization",
+                    method: .get,
+                    headers: [.authorization: "Bearer \(apiKey)"]
+                )
+                #expect(summary.status == .ok)
+                let json = try JSONValue.parse(Data(summary.body.readableBytesView))
+                #expect(json["messages"]?.intValue == (try await harness.count("SELECT count(*) FROM whatsapp_messages")))
+                let threads = try await http.execute(
+                    uri: "/api/whatsapp/threads?limit=5",
+                    method: .get,
+                    headers: [.authorization: "Bearer \(apiKey)"]
+                )
+                #expect(threads.status == .ok)
+                #expect(try JSONValue.parse(Data(threads.body.readableBytesView))["threads"]?.arrayValue?.count == 5)
+            }
+            #expect(try await harness.count("SELECT count(*) FROM webhook_events") == Set(payloads.map(\.body)).count)
+            #expect(try await harness.count("SELECT count(*) FROM webhook_events WHERE state <> 'processed'") == 0)
+            #expect(try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done'") == 0)
+        }
+    }
+
+    /// Concurrent requests share commits, and every one of them is stored before it returns.
+    @Test func concurrentStoresAllCommit() async throws {
+        try await TestDatabase.with { _, client in
+            let harness = try IngestHarness(client: client)
+            let writer = WebhookEventWriter(store: harness.events, flushers: 2, maxBatch: 64)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await writer.run() }
+                try await withThrowingTaskGroup(of: Void.self) { requests in
+                    for index in 0..<500 {
+                        requests.addTask {
+                            let body = Data(#"{"object":"whatsapp_business_account","n":\#(index)}"#.utf8)
+                            try await writer.store(try SealedWebhook(body: body, secretBox: harness.secretBox))
+                        }
+                    }
+                    try await requests.waitForAll()
+                }
+                #expect(try await harness.count("SELECT count(*) FROM webhook_events") == 500)
+                #expect(try await harness.count("SELECT count(*) FROM jobs WHERE kind = 'ingest_webhook'") == 500)
+                writer.close()
+                try await group.waitForAll()
+            }
+            // Once closed, the writer refuses instead of losing an event.
+            await #expect(throws: StoreError.self) {
+                try await writer.store(try SealedWebhook(body: Data("{}".utf8), secretBox: harness.secretBox))
+            }
+        }
+    }
+}
