@@ -22,7 +22,9 @@ struct ConversationWriter {
     /// Finds or creates the contact keyed by `waID` (or by `userID` when Meta gives no phone
     /// id), updating its profile name by the later-timestamp rule.
     /// - Returns: The contact id, or `nil` when the payload names neither id.
-    func upsertContact(waID: String?, userID: String?, name: String?, seenAt: Date?, lastSeen: Date?) async throws -> UUID? {
+    func upsertContact(waID: String?, userID: String?, name: String?, seenAt: Date?, lastSeen: Date?) async throws
+        -> UUID?
+    {
         let rows: PostgresRowSequence
         if let waID {
             rows = try await connection.query(
@@ -61,13 +63,12 @@ struct ConversationWriter {
     }
 
     /// A profile name replaces the stored one when it is newer, or equally new and greater.
-    private static let newerProfile = (
-        """
+    private static let newerProfile =
+        ("""
         (EXCLUDED.profile_name IS NOT NULL AND (c.profile_name IS NULL
             OR (coalesce(EXCLUDED.profile_seen_at, 'epoch'), EXCLUDED.profile_name)
              > (coalesce(c.profile_seen_at, 'epoch'), c.profile_name)))
-        """
-    )
+        """)
 
     // MARK: Threads
 
@@ -163,7 +164,9 @@ struct ConversationWriter {
             """,
             logger: logger
         )
-        for try await (id, previousThread, previousTarget, previousHash) in existing.decode((UUID, UUID?, String?, Data).self) {
+        for try await (id, previousThread, previousTarget, previousHash) in existing.decode(
+            (UUID, UUID?, String?, Data).self
+        ) {
             guard hash.lexicographicallyPrecedes(previousHash) else { return .unchanged(id) }
             try await connection.query(
                 """
@@ -236,9 +239,11 @@ struct ConversationWriter {
         let json = String(decoding: payload, as: UTF8.self)
         let firstError = status.errors.first
         let errorCode = firstError?["code"]?.intValue
-        let errorDetail = firstError?["error_data"]?["details"]?.nonEmptyString ?? firstError?["message"]?.nonEmptyString
+        let errorDetail =
+            firstError?["error_data"]?["details"]?.nonEmptyString ?? firstError?["message"]?.nonEmptyString
             ?? firstError?["title"]?.nonEmptyString
-        let errors: String? = status.errors.isEmpty
+        let errors: String? =
+            status.errors.isEmpty
             ? nil : String(decoding: JSONValue.array(status.errors).canonicalData(), as: UTF8.self)
         try await connection.query(
             """

@@ -61,7 +61,10 @@ public struct IngestWorker: Service {
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("job batch failed", metadata: ["job.kind": "\(kind)", "error": "\(String(reflecting: error))"])
+                logger.error(
+                    "job batch failed",
+                    metadata: ["job.kind": "\(kind)", "error": "\(String(reflecting: error))"]
+                )
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -39,7 +39,9 @@ public struct StageRunner: Sendable {
                 try await record(stage.name, of: message, failure: String(describing: error), on: connection)
                 logger.info(
                     "pipeline stage failed",
-                    metadata: ["wa.message.id": "\(message.providerMessageID)", "stage": "\(stage.name)", "error": "\(error)"]
+                    metadata: [
+                        "wa.message.id": "\(message.providerMessageID)", "stage": "\(stage.name)", "error": "\(error)",
+                    ]
                 )
                 return .retry(reason: "stage \(stage.name): \(error)")
             }
@@ -87,9 +89,12 @@ public struct StageRunner: Sendable {
         return nil
     }
 
-    private func save(_ insights: MessageInsights, of message: StageMessage, on connection: PostgresConnection) async throws {
+    private func save(_ insights: MessageInsights, of message: StageMessage, on connection: PostgresConnection)
+        async throws
+    {
         let entities = insights.entities.map { String(decoding: $0.canonicalData(), as: UTF8.self) }
-        let extra = insights.extra.isEmpty
+        let extra =
+            insights.extra.isEmpty
             ? nil : String(decoding: JSONValue.object(insights.extra).canonicalData(), as: UTF8.self)
         try await connection.query(
             """
@@ -104,7 +109,9 @@ public struct StageRunner: Sendable {
         )
     }
 
-    private func record(_ stage: String, of message: StageMessage, failure: String?, on connection: PostgresConnection) async throws {
+    private func record(_ stage: String, of message: StageMessage, failure: String?, on connection: PostgresConnection)
+        async throws
+    {
         let state = failure == nil ? "done" : "failed"
         try await connection.query(
             """

@@ -53,7 +53,10 @@ public struct WebhookIngestor: Sendable {
             report = try await ingest(notification, eventID: eventID, receivedAt: receivedAt, on: connection)
         } catch let error as WhatsAppCloudError where error.code == .malformedPayload {
             report = IngestReport(state: .unparseable, note: error.message)
-            logger.info("webhook not understood", metadata: ["webhook.event.id": "\(eventID)", "reason": "\(error.message)"])
+            logger.info(
+                "webhook not understood",
+                metadata: ["webhook.event.id": "\(eventID)", "reason": "\(error.message)"]
+            )
         }
         try await connection.query(
             """
@@ -88,7 +91,14 @@ public struct WebhookIngestor: Sendable {
             organization = organization ?? route.organization
             let writer = ConversationWriter(connection: connection, organization: route.organization, logger: logger)
             let fallbackTime = change.entryTime ?? receivedAt
-            try await ingest(change, route: route, writer: writer, fallbackTime: fallbackTime, eventID: eventID, report: &report)
+            try await ingest(
+                change,
+                route: route,
+                writer: writer,
+                fallbackTime: fallbackTime,
+                eventID: eventID,
+                report: &report
+            )
         }
         if notification.changes.isEmpty {
             report.note = "no entry[].changes[] in the body"
@@ -150,7 +160,8 @@ public struct WebhookIngestor: Sendable {
 
         for message in change.messages {
             let sentAt = message.timestamp ?? fallbackTime
-            let profile = message.customerWaID.flatMap { profiles["wa:" + $0] }
+            let profile =
+                message.customerWaID.flatMap { profiles["wa:" + $0] }
                 ?? message.customerUserID.flatMap { profiles["user:" + $0] }
             let inbound = message.direction == .inbound
             let contact = try await writer.upsertContact(

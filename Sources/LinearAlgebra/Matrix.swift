@@ -34,11 +34,20 @@ public struct Matrix: Sendable, Equatable {
             other.values.withUnsafeBufferPointer { b in
                 result.values.withUnsafeMutableBufferPointer { c in
                     cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, transposingOther ? CblasTrans : CblasNoTrans,
-                        Int32(rows), Int32(outColumns), Int32(columns),
-                        1, a.baseAddress, Int32(columns),
-                        b.baseAddress, Int32(other.columns),
-                        0, c.baseAddress, Int32(outColumns)
+                        CblasRowMajor,
+                        CblasNoTrans,
+                        transposingOther ? CblasTrans : CblasNoTrans,
+                        Int32(rows),
+                        Int32(outColumns),
+                        Int32(columns),
+                        1,
+                        a.baseAddress,
+                        Int32(columns),
+                        b.baseAddress,
+                        Int32(other.columns),
+                        0,
+                        c.baseAddress,
+                        Int32(outColumns)
                     )
                 }
             }

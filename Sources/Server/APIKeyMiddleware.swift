@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import NIOCore
 import Hummingbird
+import NIOCore
 import Store
 
 /// Authenticates `Authorization: Bearer <API key>` (or `X-API-Key`) and sets the
@@ -20,8 +20,9 @@ public struct APIKeyMiddleware<Keys: APIKeyAuthenticating>: RouterMiddleware {
     ) async throws -> Response {
         let header = request.headers[.authorization] ?? ""
         let key: String? =
-            if header.lowercased().hasPrefix("bearer ") { String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-            else { request.headers[HTTPField.Name("X-API-Key")!] }
+            if header.lowercased().hasPrefix("bearer ") {
+                String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            } else { request.headers[HTTPField.Name("X-API-Key")!] }
         guard let key, !key.isEmpty else {
             throw APIError(.unauthorized, code: "missing_api_key", message: "send Authorization: Bearer <API key>")
         }

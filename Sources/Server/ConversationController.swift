@@ -41,7 +41,13 @@ public struct ConversationController: Sendable {
             logger: logger
         )
         for try await (accounts, contacts, threads, messages) in rows.decode((Int, Int, Int, Int).self) {
-            return OrganizationSummary(id: org.description, accounts: accounts, contacts: contacts, threads: threads, messages: messages)
+            return OrganizationSummary(
+                id: org.description,
+                accounts: accounts,
+                contacts: contacts,
+                threads: threads,
+                messages: messages
+            )
         }
         throw APIError(.internalServerError, code: "internal", message: "summary query returned no row")
     }
@@ -176,7 +182,9 @@ public struct ConversationController: Sendable {
     static func decodeCursor(_ cursor: String) -> (Date, UUID)? {
         guard let data = Data(base64Encoded: cursor) else { return nil }
         let parts = String(decoding: data, as: UTF8.self).split(separator: "|")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+            return nil
+        }
         return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
     }
 }

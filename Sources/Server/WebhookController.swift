@@ -1,8 +1,8 @@
-import HTTPTypes
-import NIOCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Store
 import WhatsAppCloud
 
@@ -53,13 +53,21 @@ public struct WebhookController: Sendable {
 
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "webhook bodies are limited to \(maxBodyBytes) bytes")
+            throw APIError(
+                .contentTooLarge,
+                code: "body_too_large",
+                message: "webhook bodies are limited to \(maxBodyBytes) bytes"
+            )
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "webhook bodies are limited to \(maxBodyBytes) bytes")
+            throw APIError(
+                .contentTooLarge,
+                code: "body_too_large",
+                message: "webhook bodies are limited to \(maxBodyBytes) bytes"
+            )
         }
         let bytes = body.readableBytesView
         try verifier.verify(body: Array(bytes), header: request.headers[Self.signatureHeader])
@@ -70,7 +78,11 @@ public struct WebhookController: Sendable {
             context.logger.info("signed webhook is not a JSON object; stored as received")
             throw WhatsAppCloudError(.malformedPayload, "body is not a JSON object; it was stored as received")
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: Self.ok))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: Self.ok)
+        )
     }
 
     private static let ok = ByteBuffer(string: #"{"status":"stored"}"#)

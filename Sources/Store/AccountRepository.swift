@@ -89,7 +89,8 @@ public struct AccountRepository: Sendable {
             logger: logger
         )
         var accounts: [WhatsAppAccount] = []
-        for try await (id, phone, waba, display, provider) in rows.decode((UUID, String, String, String?, String).self) {
+        for try await (id, phone, waba, display, provider) in rows.decode((UUID, String, String, String?, String).self)
+        {
             accounts.append(
                 WhatsAppAccount(
                     id: id,

@@ -9,11 +9,15 @@ public enum DatabaseURL {
             url.scheme == "postgres" || url.scheme == "postgresql",
             let host = url.host, !host.isEmpty
         else {
-            throw StoreError(.invalidDatabaseURL, "expected postgres://user:password@host:port/database, got '\(redacted(string))'")
+            throw StoreError(
+                .invalidDatabaseURL,
+                "expected postgres://user:password@host:port/database, got '\(redacted(string))'"
+            )
         }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         let sslMode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS = sslMode == "disable" ? .disable : .prefer(.makeClientConfiguration())
+        let tls: PostgresClient.Configuration.TLS =
+            sslMode == "disable" ? .disable : .prefer(.makeClientConfiguration())
         var configuration = PostgresClient.Configuration(
             host: host,
             port: url.port ?? 5432,

@@ -52,7 +52,11 @@ public struct Migrator: Sendable {
                     )
                 }
             } catch {
-                throw StoreError(.migrationFailed, "migration \(migration.version) (\(migration.name)) failed", underlying: error)
+                throw StoreError(
+                    .migrationFailed,
+                    "migration \(migration.version) (\(migration.name)) failed",
+                    underlying: error
+                )
             }
             logger.debug("schema migrated", metadata: ["db.migration.version": "\(migration.version)"])
             applied.append(migration.version)

@@ -56,7 +56,10 @@ public struct OrganizationRepository: APIKeyAuthenticating {
 
     /// Whether the organization exists.
     public func exists(_ organization: OrganizationID) async throws -> Bool {
-        let rows = try await client.query("SELECT 1 FROM organizations WHERE id = \(organization.rawValue)", logger: logger)
+        let rows = try await client.query(
+            "SELECT 1 FROM organizations WHERE id = \(organization.rawValue)",
+            logger: logger
+        )
         for try await _ in rows { return true }
         return false
     }

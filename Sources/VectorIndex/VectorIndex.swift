@@ -7,5 +7,7 @@ public protocol VectorIndex: Sendable {
     func upsert(organization: OrganizationID, key: String, vector: [Float]) async throws
 
     /// The `limit` keys nearest to `vector`, best first, with cosine similarity.
-    func nearest(organization: OrganizationID, to vector: [Float], limit: Int) async throws -> [(key: String, score: Float)]
+    func nearest(organization: OrganizationID, to vector: [Float], limit: Int) async throws -> [(
+        key: String, score: Float
+    )]
 }

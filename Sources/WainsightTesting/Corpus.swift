@@ -30,11 +30,15 @@ public enum Corpus {
         for folder in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() {
             let dir = base.appendingPathComponent(folder)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 continue
             }
-            for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where file.hasSuffix(".json") {
-                payloads.append(Payload(name: "\(folder)/\(file)", body: try Data(contentsOf: dir.appendingPathComponent(file))))
+            for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+            where file.hasSuffix(".json") {
+                payloads.append(
+                    Payload(name: "\(folder)/\(file)", body: try Data(contentsOf: dir.appendingPathComponent(file)))
+                )
             }
         }
         return payloads

@@ -112,7 +112,9 @@ public struct IngestHarness: Sendable {
             FROM (\(sql)) t
             """
         var lines: [String] = []
-        for try await line in try await client.query(PostgresQuery(unsafeSQL: wrapped), logger: logger).decode(String?.self) {
+        for try await line in try await client.query(PostgresQuery(unsafeSQL: wrapped), logger: logger).decode(
+            String?.self
+        ) {
             lines.append(line ?? "")
         }
         return lines

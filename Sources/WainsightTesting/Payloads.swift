@@ -36,7 +36,13 @@ public enum Payloads {
     }
 
     /// An inbound message from a username (BSUID-only) user: `from` and `wa_id` are empty.
-    public static func textFromUsername(to phoneNumberID: String, userID: String, id: String, at timestamp: Int, body: String) -> Data {
+    public static func textFromUsername(
+        to phoneNumberID: String,
+        userID: String,
+        id: String,
+        at timestamp: Int,
+        body: String
+    ) -> Data {
         envelope(
             phoneNumberID: phoneNumberID,
             value: #""contacts":[{"profile":{"name":"Nick"},"wa_id":"","user_id":"\#(userID)"}],"#
@@ -45,7 +51,14 @@ public enum Payloads {
     }
 
     /// A reaction; `emoji: nil` removes the reaction.
-    public static func reaction(to phoneNumberID: String, from waID: String, id: String, at timestamp: Int, target: String, emoji: String?)
+    public static func reaction(
+        to phoneNumberID: String,
+        from waID: String,
+        id: String,
+        at timestamp: Int,
+        target: String,
+        emoji: String?
+    )
         -> Data
     {
         let emojiField = emoji.map { #","emoji":"\#($0)""# } ?? ""
@@ -57,7 +70,14 @@ public enum Payloads {
     }
 
     /// An edit of an earlier text message.
-    public static func edit(to phoneNumberID: String, from waID: String, id: String, at timestamp: Int, target: String, body: String)
+    public static func edit(
+        to phoneNumberID: String,
+        from waID: String,
+        id: String,
+        at timestamp: Int,
+        target: String,
+        body: String
+    )
         -> Data
     {
         envelope(
@@ -68,7 +88,13 @@ public enum Payloads {
     }
 
     /// A revoke (delete for everyone) of an earlier message.
-    public static func revoke(to phoneNumberID: String, from waID: String, id: String, at timestamp: Int, target: String) -> Data {
+    public static func revoke(
+        to phoneNumberID: String,
+        from waID: String,
+        id: String,
+        at timestamp: Int,
+        target: String
+    ) -> Data {
         envelope(
             phoneNumberID: phoneNumberID,
             value: contact(waID, name: "Ana")
@@ -77,7 +103,9 @@ public enum Payloads {
     }
 
     /// A message the business sent from another client (coexistence echo).
-    public static func echo(from phoneNumberID: String, to waID: String, id: String, at timestamp: Int, body: String) -> Data {
+    public static func echo(from phoneNumberID: String, to waID: String, id: String, at timestamp: Int, body: String)
+        -> Data
+    {
         envelope(
             field: "smb_message_echoes",
             phoneNumberID: phoneNumberID,
@@ -95,11 +123,14 @@ public enum Payloads {
         at timestamp: Int,
         errorCode: Int? = nil
     ) -> Data {
-        let errors = errorCode.map {
-            #","errors":[{"code":\#($0),"title":"Re-engagement message","message":"Re-engagement message","error_data":{"details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."}}]"#
-        } ?? ""
-        let pricing = errorCode == nil
-            ? #","pricing":{"billable":false,"pricing_model":"PMP","category":"service","type":"free_customer_service"}"# : ""
+        let errors =
+            errorCode.map {
+                #","errors":[{"code":\#($0),"title":"Re-engagement message","message":"Re-engagement message","error_data":{"details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."}}]"#
+            } ?? ""
+        let pricing =
+            errorCode == nil
+            ? #","pricing":{"billable":false,"pricing_model":"PMP","category":"service","type":"free_customer_service"}"#
+            : ""
         return envelope(
             phoneNumberID: phoneNumberID,
             value:

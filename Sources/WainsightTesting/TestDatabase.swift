@@ -18,7 +18,8 @@ public enum TestDatabase {
 
     public static let logger: Logger = {
         var logger = Logger(label: "wainsight.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["WAINSIGHT_TEST_LOG_LEVEL"]
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["WAINSIGHT_TEST_LOG_LEVEL"]
             .flatMap(Logger.Level.init(rawValue:)) ?? .warning
         return logger
     }()
@@ -69,7 +70,10 @@ public enum TestDatabase {
 
     private static func drop(_ name: String, server: String) async throws {
         try await admin(server) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            try await client.query(
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
+                logger: logger
+            )
         }
     }
 

@@ -5,7 +5,11 @@ public struct VerificationHandshake: Sendable {
 
     /// - Parameter verifyToken: The configured token; `nil` or empty refuses every handshake.
     public init(verifyToken: String?) {
-        if let verifyToken, !verifyToken.isEmpty { self.verifyToken = Array(verifyToken.utf8) } else { self.verifyToken = nil }
+        if let verifyToken, !verifyToken.isEmpty {
+            self.verifyToken = Array(verifyToken.utf8)
+        } else {
+            self.verifyToken = nil
+        }
     }
 
     /// The challenge to echo when the mode and token are right.

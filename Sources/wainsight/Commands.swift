@@ -37,7 +37,10 @@ struct Migrate: AsyncParsableCommand {
         let applied = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
             try await Migrator(client: client).migrate(logger: logger)
         }
-        print(applied.isEmpty ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        print(
+            applied.isEmpty
+                ? "schema is current" : "applied migrations \(applied.map(String.init).joined(separator: ", "))"
+        )
     }
 }
 
@@ -49,7 +52,9 @@ struct Organization: AsyncParsableCommand {
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an organization; prints its id and an API key once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an organization; prints its id and an API key once."
+        )
         @OptionGroup var options: GlobalOptions
         @Option(help: "The organization's name.") var name: String
         @Flag(help: "Print JSON instead of text.") var json = false
@@ -93,7 +98,8 @@ struct Account: AsyncParsableCommand {
             let configuration = try options.configuration()
             let logger = options.logger()
             guard let organization = OrganizationID(org) else { throw ValidationError("--org must be a UUID") }
-            guard let token = accessToken ?? ProcessInfo.processInfo.environment["WAINSIGHT_ACCESS_TOKEN"], !token.isEmpty
+            guard let token = accessToken ?? ProcessInfo.processInfo.environment["WAINSIGHT_ACCESS_TOKEN"],
+                !token.isEmpty
             else { throw ValidationError("give --access-token or set WAINSIGHT_ACCESS_TOKEN") }
             let box = try SecretBox(configuredKey: configuration.masterKey)
             let (account, requeued) = try await Database.withClient(url: configuration.databaseURL, logger: logger) {
@@ -116,7 +122,8 @@ struct Account: AsyncParsableCommand {
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Store webhook bodies from files, as if Meta had POSTed them, then process them.",
-        discussion: "Each file holds one webhook body. The bodies take the same path as HTTP webhooks: sealed, stored, queued."
+        discussion:
+            "Each file holds one webhook body. The bodies take the same path as HTTP webhooks: sealed, stored, queued."
     )
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Files holding webhook bodies.") var files: [String]
@@ -132,7 +139,8 @@ struct Ingest: AsyncParsableCommand {
             }
             return try SealedWebhook(body: body, secretBox: box)
         }
-        let (stored, processed) = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
+        let (stored, processed) = try await Database.withClient(url: configuration.databaseURL, logger: logger) {
+            client in
             try await Migrator(client: client).migrate(logger: logger)
             let stored = try await WebhookEventStore(client: client, logger: logger).insert(events)
             guard !noProcess else { return (stored, 0) }
@@ -150,7 +158,9 @@ struct Ingest: AsyncParsableCommand {
 }
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show stored webhooks by state and jobs by kind and state.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show stored webhooks by state and jobs by kind and state."
+    )
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
@@ -166,7 +176,9 @@ struct Status: AsyncParsableCommand {
         for state in WebhookEventState.allCases { print("  \(state.rawValue): \(events[state] ?? 0)") }
         print("jobs:")
         for (kind, states) in jobs.sorted(by: { $0.key < $1.key }) {
-            print("  \(kind): " + states.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            print(
+                "  \(kind): " + states.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            )
         }
     }
 }

@@ -39,15 +39,26 @@ import WhatsAppCloud
             }
             let storedMessages = Set(try await harness.rows("SELECT provider_msg_id FROM whatsapp_messages"))
             #expect(storedMessages == wamids)
-            let storedStatuses = Set(try await harness.rows("SELECT provider_msg_id || '|' || status FROM whatsapp_message_statuses"))
+            let storedStatuses = Set(
+                try await harness.rows("SELECT provider_msg_id || '|' || status FROM whatsapp_message_statuses")
+            )
             #expect(storedStatuses == statuses)
             let storedFields = Set(try await harness.rows("SELECT DISTINCT field FROM whatsapp_account_events"))
             #expect(otherFields.isSubset(of: storedFields), "missing: \(otherFields.subtracting(storedFields))")
 
             // Statuses keep pricing and conversation details; user_preferences reach the consent trail.
-            #expect(try await harness.count("SELECT count(*) FROM whatsapp_message_statuses WHERE pricing_model = 'PMP'") >= 1)
-            #expect(try await harness.count("SELECT count(*) FROM whatsapp_message_statuses WHERE conversation_origin IS NOT NULL") >= 1)
-            #expect(try await harness.count("SELECT count(*) FROM consent_events WHERE source = 'user_preferences'") >= 1)
+            #expect(
+                try await harness.count("SELECT count(*) FROM whatsapp_message_statuses WHERE pricing_model = 'PMP'")
+                    >= 1
+            )
+            #expect(
+                try await harness.count(
+                    "SELECT count(*) FROM whatsapp_message_statuses WHERE conversation_origin IS NOT NULL"
+                ) >= 1
+            )
+            #expect(
+                try await harness.count("SELECT count(*) FROM consent_events WHERE source = 'user_preferences'") >= 1
+            )
         }
     }
 
@@ -76,7 +87,10 @@ import WhatsAppCloud
                             FROM whatsapp_messages WHERE provider_msg_id = '\(message.id)'
                             """
                         )
-                        let expected = [message.type, message.text ?? "∅", message.mediaID ?? "∅", message.direction.rawValue, "true"]
+                        let expected = [
+                            message.type, message.text ?? "∅", message.mediaID ?? "∅", message.direction.rawValue,
+                            "true",
+                        ]
                         if candidates.count == 1 {
                             #expect(row == [expected.joined(separator: "|")], "\(payload.name) \(message.id)")
                         } else {
@@ -84,10 +98,18 @@ import WhatsAppCloud
                         }
                         typesSeen.insert(message.type)
                         if let mediaID = message.mediaID {
-                            #expect(try await harness.count("SELECT count(*) FROM media_blobs WHERE provider_media_id = '\(mediaID)'") == 1)
+                            #expect(
+                                try await harness.count(
+                                    "SELECT count(*) FROM media_blobs WHERE provider_media_id = '\(mediaID)'"
+                                ) == 1
+                            )
                         }
                         if !message.errors.isEmpty {
-                            #expect(try await harness.count("SELECT count(*) FROM whatsapp_messages WHERE payload ? 'errors'") >= 1)
+                            #expect(
+                                try await harness.count(
+                                    "SELECT count(*) FROM whatsapp_messages WHERE payload ? 'errors'"
+                                ) >= 1
+                            )
                         }
                     }
                     for status in change.statuses {
@@ -98,17 +120,27 @@ import WhatsAppCloud
                             """
                         )
                         let code = status.errors.first?["code"]?.intValue.map(String.init) ?? "∅"
-                        #expect(row == ["\(status.status.rawValue)|\(code)|\(status.pricingCategory ?? "∅")"], "\(payload.name)")
+                        #expect(
+                            row == ["\(status.status.rawValue)|\(code)|\(status.pricingCategory ?? "∅")"],
+                            "\(payload.name)"
+                        )
                     }
                     if change.field != "messages" && !WebhookParser.echoFields.contains(change.field) {
                         #expect(
-                            try await harness.count("SELECT count(*) FROM whatsapp_account_events WHERE field = '\(change.field)'") >= 1,
+                            try await harness.count(
+                                "SELECT count(*) FROM whatsapp_account_events WHERE field = '\(change.field)'"
+                            ) >= 1,
                             "\(payload.name) \(change.field)"
                         )
                     }
                 }
             }
-            #expect(typesSeen.isSuperset(of: ["text", "image", "interactive", "button", "reaction", "order", "system", "unsupported", "unknown", "location", "contacts", "edit", "revoke"]))
+            #expect(
+                typesSeen.isSuperset(of: [
+                    "text", "image", "interactive", "button", "reaction", "order", "system", "unsupported", "unknown",
+                    "location", "contacts", "edit", "revoke",
+                ])
+            )
         }
     }
 
@@ -142,22 +174,41 @@ import WhatsAppCloud
     static let phone = "100200300"
 
     @Test(arguments: [
-        ["sent", "delivered", "read"], ["read", "delivered", "sent"], ["delivered", "read", "sent"], ["read", "sent", "delivered"],
+        ["sent", "delivered", "read"], ["read", "delivered", "sent"], ["delivered", "read", "sent"],
+        ["read", "sent", "delivered"],
     ])
     func statusesOnlyMoveForward(order: [String]) async throws {
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
-            try await harness.connect(try await harness.organization().id, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: Self.phone,
+                wabaID: Payloads.wabaID
+            )
             let times = ["sent": 1_700_000_010, "delivered": 1_700_000_020, "read": 1_700_000_030]
             // Statuses may arrive before the message row exists: they wait for it.
             try await harness.store([
-                Payloads.status(of: "wamid.OUT1", order[0], phoneNumberID: Self.phone, recipient: "5511", at: times[order[0]]!)
+                Payloads.status(
+                    of: "wamid.OUT1",
+                    order[0],
+                    phoneNumberID: Self.phone,
+                    recipient: "5511",
+                    at: times[order[0]]!
+                )
             ])
             try await harness.drain()
-            try await harness.store([Payloads.echo(from: Self.phone, to: "5511", id: "wamid.OUT1", at: 1_700_000_000, body: "Hola")])
+            try await harness.store([
+                Payloads.echo(from: Self.phone, to: "5511", id: "wamid.OUT1", at: 1_700_000_000, body: "Hola")
+            ])
             for status in order.dropFirst() {
                 try await harness.store([
-                    Payloads.status(of: "wamid.OUT1", status, phoneNumberID: Self.phone, recipient: "5511", at: times[status]!)
+                    Payloads.status(
+                        of: "wamid.OUT1",
+                        status,
+                        phoneNumberID: Self.phone,
+                        recipient: "5511",
+                        at: times[status]!
+                    )
                 ])
                 try await harness.drain()
             }
@@ -175,14 +226,27 @@ import WhatsAppCloud
     @Test func failedIsTerminalAndKeepsItsError() async throws {
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
-            try await harness.connect(try await harness.organization().id, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: Self.phone,
+                wabaID: Payloads.wabaID
+            )
             try await harness.store([
                 Payloads.echo(from: Self.phone, to: "5511", id: "wamid.F", at: 1_700_000_000, body: "Oferta"),
-                Payloads.status(of: "wamid.F", "failed", phoneNumberID: Self.phone, recipient: "5511", at: 1_700_000_005, errorCode: 131047),
+                Payloads.status(
+                    of: "wamid.F",
+                    "failed",
+                    phoneNumberID: Self.phone,
+                    recipient: "5511",
+                    at: 1_700_000_005,
+                    errorCode: 131047
+                ),
                 Payloads.status(of: "wamid.F", "sent", phoneNumberID: Self.phone, recipient: "5511", at: 1_700_000_001),
             ])
             try await harness.drain()
-            let row = try await harness.rows("SELECT status, error_code, error_detail IS NOT NULL FROM whatsapp_messages WHERE provider_msg_id = 'wamid.F'")
+            let row = try await harness.rows(
+                "SELECT status, error_code, error_detail IS NOT NULL FROM whatsapp_messages WHERE provider_msg_id = 'wamid.F'"
+            )
             #expect(row == ["failed|131047|true"])
         }
     }
@@ -191,12 +255,43 @@ import WhatsAppCloud
     func reactionsEditsAndRevokesAttachToTheirMessage(amendmentsFirst: Bool) async throws {
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
-            try await harness.connect(try await harness.organization().id, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
-            let original = Payloads.text(to: Self.phone, from: "5511", id: "wamid.M1", at: 1_700_000_000, body: "Quanto custa?")
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: Self.phone,
+                wabaID: Payloads.wabaID
+            )
+            let original = Payloads.text(
+                to: Self.phone,
+                from: "5511",
+                id: "wamid.M1",
+                at: 1_700_000_000,
+                body: "Quanto custa?"
+            )
             let amendments = [
-                Payloads.reaction(to: Self.phone, from: "5511", id: "wamid.R1", at: 1_700_000_010, target: "wamid.M1", emoji: "👍"),
-                Payloads.edit(to: Self.phone, from: "5511", id: "wamid.E1", at: 1_700_000_020, target: "wamid.M1", body: "Quanto custa o plano anual?"),
-                Payloads.reaction(to: Self.phone, from: "5511", id: "wamid.R2", at: 1_700_000_030, target: "wamid.M1", emoji: "❤️"),
+                Payloads.reaction(
+                    to: Self.phone,
+                    from: "5511",
+                    id: "wamid.R1",
+                    at: 1_700_000_010,
+                    target: "wamid.M1",
+                    emoji: "👍"
+                ),
+                Payloads.edit(
+                    to: Self.phone,
+                    from: "5511",
+                    id: "wamid.E1",
+                    at: 1_700_000_020,
+                    target: "wamid.M1",
+                    body: "Quanto custa o plano anual?"
+                ),
+                Payloads.reaction(
+                    to: Self.phone,
+                    from: "5511",
+                    id: "wamid.R2",
+                    at: 1_700_000_030,
+                    target: "wamid.M1",
+                    emoji: "❤️"
+                ),
             ]
             try await harness.store(amendmentsFirst ? amendments.reversed() + [original] : [original] + amendments)
             try await harness.drain()
@@ -207,7 +302,14 @@ import WhatsAppCloud
 
             // Removing the reaction (no emoji) and revoking the message.
             try await harness.store([
-                Payloads.reaction(to: Self.phone, from: "5511", id: "wamid.R3", at: 1_700_000_040, target: "wamid.M1", emoji: nil),
+                Payloads.reaction(
+                    to: Self.phone,
+                    from: "5511",
+                    id: "wamid.R3",
+                    at: 1_700_000_040,
+                    target: "wamid.M1",
+                    emoji: nil
+                ),
                 Payloads.revoke(to: Self.phone, from: "5511", id: "wamid.V1", at: 1_700_000_050, target: "wamid.M1"),
             ])
             try await harness.drain()
@@ -221,13 +323,30 @@ import WhatsAppCloud
     @Test func messagesFindTheirContactAndThreadAndKeepTheWindowCurrent() async throws {
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
-            try await harness.connect(try await harness.organization().id, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: Self.phone,
+                wabaID: Payloads.wabaID
+            )
             // Newest first: the thread's marks must still end at the latest message.
             try await harness.store([
-                Payloads.text(to: Self.phone, from: "5511", name: "Ana Souza", id: "wamid.2", at: 1_700_086_400, body: "E o desconto?"),
+                Payloads.text(
+                    to: Self.phone,
+                    from: "5511",
+                    name: "Ana Souza",
+                    id: "wamid.2",
+                    at: 1_700_086_400,
+                    body: "E o desconto?"
+                ),
                 Payloads.text(to: Self.phone, from: "5511", name: "Ana", id: "wamid.1", at: 1_700_000_000, body: "Oi"),
                 Payloads.echo(from: Self.phone, to: "5511", id: "wamid.3", at: 1_700_090_000, body: "Temos sim"),
-                Payloads.textFromUsername(to: Self.phone, userID: "BR.123", id: "wamid.4", at: 1_700_000_500, body: "hello"),
+                Payloads.textFromUsername(
+                    to: Self.phone,
+                    userID: "BR.123",
+                    id: "wamid.4",
+                    at: 1_700_000_500,
+                    body: "hello"
+                ),
             ])
             try await harness.drain()
             #expect(try await harness.count("SELECT count(*) FROM whatsapp_contacts") == 2)
@@ -241,7 +360,9 @@ import WhatsAppCloud
             )
             // The later message's profile name wins; the window runs 24 h from the last inbound message.
             #expect(thread == ["Ana Souza|1700090000|1700086400|1700172800|3"])
-            let username = try await harness.rows("SELECT wa_id IS NULL, user_id, profile_name FROM whatsapp_contacts WHERE user_id = 'BR.123'")
+            let username = try await harness.rows(
+                "SELECT wa_id IS NULL, user_id, profile_name FROM whatsapp_contacts WHERE user_id = 'BR.123'"
+            )
             #expect(username == ["true|BR.123|Nick"])
         }
     }
@@ -250,9 +371,15 @@ import WhatsAppCloud
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
             let org = try await harness.organization().id
-            try await harness.store([Payloads.text(to: "999888777", from: "4477", id: "wamid.U1", at: 1_700_000_000, body: "Hello?")])
+            try await harness.store([
+                Payloads.text(to: "999888777", from: "4477", id: "wamid.U1", at: 1_700_000_000, body: "Hello?")
+            ])
             try await harness.drain()
-            #expect(try await harness.rows("SELECT state, note FROM webhook_events") == ["unrouted|no connected account for phone_number_id 999888777"])
+            #expect(
+                try await harness.rows("SELECT state, note FROM webhook_events") == [
+                    "unrouted|no connected account for phone_number_id 999888777"
+                ]
+            )
             #expect(try await harness.count("SELECT count(*) FROM whatsapp_messages") == 0)
 
             let requeued = try await harness.connect(org, phoneNumberID: "999888777", wabaID: "waba-2")
@@ -267,21 +394,35 @@ import WhatsAppCloud
     func stopAndStartKeywordsChangeConsentWithAnAuditTrail(reversed: Bool) async throws {
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
-            try await harness.connect(try await harness.organization().id, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: Self.phone,
+                wabaID: Payloads.wabaID
+            )
             let bodies = [
                 Payloads.text(to: Self.phone, from: "3491", id: "wamid.S1", at: 1_700_000_000, body: "BAJA"),
-                Payloads.text(to: Self.phone, from: "3491", id: "wamid.S2", at: 1_700_000_100, body: "no me escriban más por favor"),
+                Payloads.text(
+                    to: Self.phone,
+                    from: "3491",
+                    id: "wamid.S2",
+                    at: 1_700_000_100,
+                    body: "no me escriban más por favor"
+                ),
                 Payloads.text(to: Self.phone, from: "3491", id: "wamid.S3", at: 1_700_000_200, body: "Alta"),
                 Payloads.text(to: Self.phone, from: "3491", id: "wamid.S4", at: 1_700_000_300, body: "STOP"),
             ]
             try await harness.store(reversed ? bodies.reversed() : bodies)
             try await harness.drain()
             #expect(try await harness.rows("SELECT opt_in_status FROM whatsapp_contacts") == ["opted_out"])
-            let trail = try await harness.rows("SELECT status, source, source_ref, detail FROM consent_events ORDER BY occurred_at")
-            #expect(trail == [
-                "opted_out|inbound_keyword|wamid.S1|baja", "opted_in|inbound_keyword|wamid.S3|alta",
-                "opted_out|inbound_keyword|wamid.S4|stop",
-            ])
+            let trail = try await harness.rows(
+                "SELECT status, source, source_ref, detail FROM consent_events ORDER BY occurred_at"
+            )
+            #expect(
+                trail == [
+                    "opted_out|inbound_keyword|wamid.S1|baja", "opted_in|inbound_keyword|wamid.S3|alta",
+                    "opted_out|inbound_keyword|wamid.S4|stop",
+                ]
+            )
         }
     }
 
@@ -289,28 +430,50 @@ import WhatsAppCloud
         let flaky = FlakyStage(failures: 2)
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client, stages: [flaky, LengthStage()])
-            try await harness.connect(try await harness.organization().id, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: Self.phone,
+                wabaID: Payloads.wabaID
+            )
             try await harness.store([
                 Payloads.text(to: Self.phone, from: "1", id: "wamid.A", at: 1_700_000_000, body: "flaky one"),
                 Payloads.text(to: Self.phone, from: "2", id: "wamid.B", at: 1_700_000_001, body: "steady"),
             ])
             try await harness.drain()
             // B went through both stages; A failed at the first and waits for its backoff.
-            #expect(try await harness.rows("SELECT provider_msg_id, ai_intent, ai_extra->>'length' FROM whatsapp_messages ORDER BY 1") == [
-                "wamid.A|∅|∅", "wamid.B|steady|6",
-            ])
-            #expect(try await harness.rows("SELECT state, attempts, last_error IS NOT NULL FROM message_stage_runs m JOIN whatsapp_messages w ON w.id = m.message_id WHERE w.provider_msg_id = 'wamid.A'") == ["failed|1|true"])
-            let runAt = try await harness.count("SELECT extract(epoch FROM run_at - now())::int FROM jobs WHERE kind = 'run_stages' AND state = 'queued'")
+            #expect(
+                try await harness.rows(
+                    "SELECT provider_msg_id, ai_intent, ai_extra->>'length' FROM whatsapp_messages ORDER BY 1"
+                ) == [
+                    "wamid.A|∅|∅", "wamid.B|steady|6",
+                ]
+            )
+            #expect(
+                try await harness.rows(
+                    "SELECT state, attempts, last_error IS NOT NULL FROM message_stage_runs m JOIN whatsapp_messages w ON w.id = m.message_id WHERE w.provider_msg_id = 'wamid.A'"
+                ) == ["failed|1|true"]
+            )
+            let runAt = try await harness.count(
+                "SELECT extract(epoch FROM run_at - now())::int FROM jobs WHERE kind = 'run_stages' AND state = 'queued'"
+            )
             #expect(runAt >= 1)
 
             for _ in 0..<2 {
                 try await client.query("UPDATE jobs SET run_at = now() WHERE state = 'queued'", logger: harness.logger)
                 try await harness.drain()
             }
-            #expect(try await harness.rows("SELECT ai_intent, ai_extra->>'length' FROM whatsapp_messages WHERE provider_msg_id = 'wamid.A'") == ["flaky one|9"])
-            #expect(try await harness.rows("SELECT stage, state, attempts FROM message_stage_runs m JOIN whatsapp_messages w ON w.id = m.message_id WHERE w.provider_msg_id = 'wamid.A' ORDER BY 1") == [
-                "flaky|done|3", "length|done|1",
-            ])
+            #expect(
+                try await harness.rows(
+                    "SELECT ai_intent, ai_extra->>'length' FROM whatsapp_messages WHERE provider_msg_id = 'wamid.A'"
+                ) == ["flaky one|9"]
+            )
+            #expect(
+                try await harness.rows(
+                    "SELECT stage, state, attempts FROM message_stage_runs m JOIN whatsapp_messages w ON w.id = m.message_id WHERE w.provider_msg_id = 'wamid.A' ORDER BY 1"
+                ) == [
+                    "flaky|done|3", "length|done|1",
+                ]
+            )
             #expect(try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done'") == 0)
         }
     }

@@ -7,13 +7,16 @@ import Testing
 @Suite struct ConsentKeywordsTests {
     @Test(arguments: [
         "STOP", "stop.", "Stop!!", "unsubscribe", "  Opt out ", "BAJA", "darme de baja", "Parar", "sair", "Pare",
-        "arrêt", "Désabonner", "stopp", "Abmelden", "basta", "disiscrivimi", "berhenti", "band karo", "mat bhejo", "STOP 🙏",
+        "arrêt", "Désabonner", "stopp", "Abmelden", "basta", "disiscrivimi", "berhenti", "band karo", "mat bhejo",
+        "STOP 🙏",
     ])
     func optOuts(text: String) {
         #expect(ConsentKeywords.match(text)?.request == .optOut, "\(text)")
     }
 
-    @Test(arguments: ["START", "start", "Unstop", "alta", "voltar", "reprendre", "anmelden", "iscrivimi", "mulai", "shuru karo"])
+    @Test(arguments: [
+        "START", "start", "Unstop", "alta", "voltar", "reprendre", "anmelden", "iscrivimi", "mulai", "shuru karo",
+    ])
     func optIns(text: String) {
         #expect(ConsentKeywords.match(text)?.request == .optIn, "\(text)")
     }
@@ -39,8 +42,16 @@ import Testing
     @Test func sgemmMatchesNaiveLoopsOnRandomMatrices() {
         var generator = SystemRandomNumberGenerator()
         let (m, k, n) = (17, 33, 9)
-        let a = Matrix(rows: m, columns: k, values: (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) })
-        let b = Matrix(rows: k, columns: n, values: (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) })
+        let a = Matrix(
+            rows: m,
+            columns: k,
+            values: (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+        )
+        let b = Matrix(
+            rows: k,
+            columns: n,
+            values: (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+        )
         let product = a.multiplied(by: b)
         for i in 0..<m {
             for j in 0..<n {

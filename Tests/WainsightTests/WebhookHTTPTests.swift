@@ -33,13 +33,18 @@ import WhatsAppCloud
     }
 
     static func signed(_ body: Data, secret: String = secret) -> HTTPFields {
-        [signatureHeader: WebhookSignatureVerifier.signature(for: body, appSecret: secret), .contentType: "application/json"]
+        [
+            signatureHeader: WebhookSignatureVerifier.signature(for: body, appSecret: secret),
+            .contentType: "application/json",
+        ]
     }
 
     /// Waits (bounded) until the background worker has no ready job left.
     static func waitForWorker(_ harness: IngestHarness) async throws {
         for _ in 0..<500 {
-            if try await harness.count("SELECT count(*) FROM jobs WHERE state = 'queued' AND run_at <= now()") == 0 { return }
+            if try await harness.count("SELECT count(*) FROM jobs WHERE state = 'queued' AND run_at <= now()") == 0 {
+                return
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("the worker did not drain the queue within 10 s")
@@ -47,7 +52,10 @@ import WhatsAppCloud
 
     @Test func handshakeEchoesTheChallengeOrRefuses() async throws {
         try await TestDatabase.with { url, _ in
-            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let app = try await buildApplication(
+                configuration: Self.configuration(databaseURL: url),
+                logger: TestDatabase.logger
+            )
             try await app.test(.live) { client in
                 let ok = try await client.execute(
                     uri: "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444",
@@ -67,10 +75,17 @@ import WhatsAppCloud
     @Test func refusedRequestsStoreNothing() async throws {
         try await TestDatabase.with { url, client in
             let harness = try IngestHarness(client: client)
-            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let app = try await buildApplication(
+                configuration: Self.configuration(databaseURL: url),
+                logger: TestDatabase.logger
+            )
             let body = try Corpus.payload("pywa/text_1.json").body
             try await app.test(.live) { http in
-                let unsigned = try await http.execute(uri: "/webhooks/whatsapp", method: .post, body: ByteBuffer(bytes: body))
+                let unsigned = try await http.execute(
+                    uri: "/webhooks/whatsapp",
+                    method: .post,
+                    body: ByteBuffer(bytes: body)
+                )
                 #expect(unsigned.status == .unauthorized)
                 #expect(String(buffer: unsigned.body).contains("missing_signature"))
 
@@ -101,7 +116,10 @@ import WhatsAppCloud
             let harness = try IngestHarness(client: client)
             let org = try await harness.organization().id
             try await harness.connect(org, phoneNumberID: "555000111", wabaID: "waba-x")
-            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let app = try await buildApplication(
+                configuration: Self.configuration(databaseURL: url),
+                logger: TestDatabase.logger
+            )
             let malformed = Data(#"{"object":"whatsapp_business_account","entry":[{"id":"#.utf8)
             let unknownField = Data(
                 #"{"object":"whatsapp_business_account","entry":[{"id":"waba-x","time":1731705721,"changes":[{"field":"unknown_field_xyz","value":{"anything":[1,2,3]}}]}]}"#
@@ -129,12 +147,16 @@ import WhatsAppCloud
                 try await Self.waitForWorker(harness)
             }
             let states = try await harness.rows("SELECT state, coalesce(note, '∅') FROM webhook_events ORDER BY id")
-            #expect(states == [
-                "unparseable|body is not valid JSON", "processed|∅", "unparseable|no entry[].changes[] in the body",
-            ])
-            #expect(try await harness.rows("SELECT field, payload::text FROM whatsapp_account_events") == [
-                #"unknown_field_xyz|{"anything": [1, 2, 3]}"#
-            ])
+            #expect(
+                states == [
+                    "unparseable|body is not valid JSON", "processed|∅", "unparseable|no entry[].changes[] in the body",
+                ]
+            )
+            #expect(
+                try await harness.rows("SELECT field, payload::text FROM whatsapp_account_events") == [
+                    #"unknown_field_xyz|{"anything": [1, 2, 3]}"#
+                ]
+            )
         }
     }
 
@@ -143,7 +165,10 @@ import WhatsAppCloud
             let harness = try IngestHarness(client: client)
             let (org, apiKey) = try await harness.organization()
             try await harness.connectCorpus(org)
-            let app = try await buildApplication(configuration: Self.configuration(databaseURL: url), logger: TestDatabase.logger)
+            let app = try await buildApplication(
+                configuration: Self.configuration(databaseURL: url),
+                logger: TestDatabase.logger
+            )
             let payloads = try Corpus.all()
             try await app.test(.live) { http in
                 for payload in payloads {
@@ -174,7 +199,9 @@ import WhatsAppCloud
                 )
                 #expect(summary.status == .ok)
                 let json = try JSONValue.parse(Data(summary.body.readableBytesView))
-                #expect(json["messages"]?.intValue == (try await harness.count("SELECT count(*) FROM whatsapp_messages")))
+                #expect(
+                    json["messages"]?.intValue == (try await harness.count("SELECT count(*) FROM whatsapp_messages"))
+                )
                 let threads = try await http.execute(
                     uri: "/api/whatsapp/threads?limit=5",
                     method: .get,

@@ -31,7 +31,11 @@ import WhatsAppCloud
         ]
         #expect(expectedTypes.isSubset(of: types), "missing: \(expectedTypes.subtracting(types))")
         #expect(Set(["sent", "delivered", "read", "failed", "played"]).isSubset(of: statuses))
-        #expect(Set(["messages", "account_update", "message_template_status_update", "user_preferences"]).isSubset(of: fields))
+        #expect(
+            Set(["messages", "account_update", "message_template_status_update", "user_preferences"]).isSubset(
+                of: fields
+            )
+        )
     }
 
     @Test func locationWithoutATypeKeyIsInferred() throws {
@@ -66,10 +70,14 @@ import WhatsAppCloud
     }
 
     @Test func reactionsAndEditsNameTheirTarget() throws {
-        let reaction = try #require(try WebhookParser.parse(Corpus.payload("pywa/reaction_1.json").body).changes.first?.messages.first)
+        let reaction = try #require(
+            try WebhookParser.parse(Corpus.payload("pywa/reaction_1.json").body).changes.first?.messages.first
+        )
         #expect(reaction.type == "reaction")
         #expect(reaction.targetMessageID != nil)
-        let edit = try #require(try WebhookParser.parse(Corpus.payload("pywa/edit_1.json").body).changes.first?.messages.first)
+        let edit = try #require(
+            try WebhookParser.parse(Corpus.payload("pywa/edit_1.json").body).changes.first?.messages.first
+        )
         #expect(edit.targetMessageID == "wamid.HBgLMTQxMjU1NTA4MjkVAgASGBQzQUNCNjk5RDUwNUZGMUZEM0VBRAA=")
         #expect(edit.text == "Updated image caption")
     }

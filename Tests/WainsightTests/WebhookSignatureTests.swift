@@ -15,7 +15,10 @@ import WhatsAppCloud
         let verifier = WebhookSignatureVerifier(appSecrets: ["app-secret-1"])
         #expect(try verifier.verify(body: Self.body, header: Self.openSSLSignature) == 0)
         // Upper-case hex is the same digest.
-        #expect(try verifier.verify(body: Self.body, header: "sha256=" + Self.openSSLSignature.dropFirst(7).uppercased()) == 0)
+        #expect(
+            try verifier.verify(body: Self.body, header: "sha256=" + Self.openSSLSignature.dropFirst(7).uppercased())
+                == 0
+        )
     }
 
     @Test func anyConfiguredSecretMayHaveSigned() throws {
@@ -67,7 +70,8 @@ import WhatsAppCloud
     }
 
     @Test(arguments: [
-        ("subscribe", "token-2", "1"), ("unsubscribe", "token-1", "1"), ("subscribe", "", "1"), ("subscribe", "token-1", ""),
+        ("subscribe", "token-2", "1"), ("unsubscribe", "token-1", "1"), ("subscribe", "", "1"),
+        ("subscribe", "token-1", ""),
     ])
     func handshakeRefusesWrongInput(mode: String, token: String, challenge: String) {
         let handshake = VerificationHandshake(verifyToken: "token-1")
