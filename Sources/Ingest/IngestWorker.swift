@@ -60,6 +60,8 @@ public struct IngestWorker: Service {
                 }
             } catch is CancellationError {
                 return
+            } catch  where Task.isCancelled {
+                return  // the pool is closing with the rest of the service group
             } catch {
                 logger.error(
                     "job batch failed",

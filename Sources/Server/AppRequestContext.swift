@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Hummingbird
 
 /// The per-request context: the organization the caller's API key belongs to, once the
@@ -7,6 +8,14 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``APIKeyMiddleware``; `nil` on unauthenticated routes.
     public var organization: OrganizationID?
+
+    /// JSON answers use snake_case keys and ISO 8601 dates, like Meta's and the CRM's APIs.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

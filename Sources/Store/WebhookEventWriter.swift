@@ -62,13 +62,19 @@ public final class WebhookEventWriter: Service {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<flushers {
-                    group.addTask { await self.flushLoop() }
+        // Graceful shutdown drains the queue; cancellation (a sibling service failed) closes it
+        // too, so waiting flushers wake up instead of holding the process open.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for _ in 0..<flushers {
+                        group.addTask { await self.flushLoop() }
+                    }
                 }
+            } onGracefulShutdown: {
+                self.close()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.close()
         }
     }

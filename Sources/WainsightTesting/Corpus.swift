@@ -50,3 +50,18 @@ public enum Corpus {
         return Payload(name: name, body: try Data(contentsOf: url))
     }
 }
+
+/// The demo conversations in `data/demo/` that `scripts/run` ingests.
+public enum DemoData {
+    /// The business number and WABA the demo bodies are addressed to.
+    public static let phoneNumberID = "109876543210001"
+    public static let wabaID = "209876543210001"
+
+    public static func all() throws -> [Corpus.Payload] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let dir = root.appendingPathComponent("data/demo")
+        return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().filter { $0.hasSuffix(".json") }
+            .map { Corpus.Payload(name: $0, body: try Data(contentsOf: dir.appendingPathComponent($0))) }
+    }
+}

@@ -508,3 +508,53 @@ struct LengthStage: PipelineStage {
         insights.extra["length"] = .number(Double(message.text?.count ?? 0))
     }
 }
+
+@Suite struct DemoDataTests {
+    /// The demo set scripts/run serves holds every kind of event and ingests without a loss.
+    @Test func demoConversationsIngestCompletely() async throws {
+        try await TestDatabase.with { _, client in
+            let harness = try IngestHarness(client: client)
+            let org = try await harness.organization().id
+            try await harness.connect(org, phoneNumberID: DemoData.phoneNumberID, wabaID: DemoData.wabaID)
+            let payloads = try DemoData.all()
+            #expect(payloads.count >= 25)
+            try await harness.store(payloads.map(\.body))
+            try await harness.drain()
+            #expect(try await harness.count("SELECT count(*) FROM webhook_events WHERE state <> 'processed'") == 0)
+            #expect(try await harness.count("SELECT count(DISTINCT type) FROM whatsapp_messages") >= 15)
+            #expect(
+                try await harness.rows("SELECT wa_id FROM whatsapp_contacts WHERE opt_in_status = 'opted_out'") == [
+                    "33612345678"
+                ]
+            )
+            #expect(
+                try await harness.rows("SELECT wa_id FROM whatsapp_contacts WHERE marketing_opted_out") == [
+                    "4915112345678"
+                ]
+            )
+            // The rep's reply to Ana: read, with the late 'delivered' kept, and Ana's 👍 on it.
+            #expect(
+                try await harness.rows(
+                    """
+                    SELECT status, delivered_at IS NOT NULL, reaction FROM whatsapp_messages
+                    WHERE direction = 'outbound' AND text LIKE 'Olá Ana%'
+                    """
+                ) == ["read|true|👍"]
+            )
+            #expect(
+                try await harness.rows("SELECT status, error_code FROM whatsapp_messages WHERE text LIKE 'Hi Priya%'")
+                    == ["failed|131047"]
+            )
+            #expect(
+                try await harness.count(
+                    "SELECT count(*) FROM whatsapp_messages WHERE text LIKE '%(TOTVS)?' AND edited_at IS NOT NULL"
+                ) == 1
+            )
+            #expect(
+                try await harness.count(
+                    "SELECT count(*) FROM whatsapp_messages WHERE type = 'video' AND revoked_at IS NOT NULL"
+                ) == 1
+            )
+        }
+    }
+}
