@@ -101,6 +101,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Load generator for scripts/bench-ingest and scripts/crash-ingest (a second process).
+        .executableTarget(
+            name: "wainsight-bench",
+            dependencies: [
+                "Core", "Store", "WhatsAppCloud", "WainsightTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Test support shared by the tests and the benchmarks: database set-up, corpus, signing.
         .target(
             name: "WainsightTesting",

@@ -14,9 +14,17 @@ public struct IngestHarness: Sendable {
     public let stages: [any PipelineStage]
     public let logger: Logger
 
-    public init(client: PostgresClient, stages: [any PipelineStage] = [], logger: Logger = TestDatabase.logger) throws {
+    /// The master key tests use (32 bytes of 7).
+    public static let testMasterKey = Data(repeating: 7, count: 32)
+
+    public init(
+        client: PostgresClient,
+        stages: [any PipelineStage] = [],
+        masterKey: Data = IngestHarness.testMasterKey,
+        logger: Logger = TestDatabase.logger
+    ) throws {
         self.client = client
-        self.secretBox = try SecretBox(masterKey: Data(repeating: 7, count: 32))
+        self.secretBox = try SecretBox(masterKey: masterKey)
         self.stages = stages
         self.logger = logger
     }
