@@ -96,21 +96,6 @@ struct ConversationWriter {
         throw IngestError(.conflict, "could not find or create the open thread of contact \(contact)")
     }
 
-    /// Moves a thread's activity marks forward (GREATEST keeps this order-proof).
-    func touchThread(_ thread: UUID, at sentAt: Date, inbound: Bool) async throws {
-        try await connection.query(
-            """
-            UPDATE whatsapp_threads SET
-                last_msg_at = GREATEST(last_msg_at, \(sentAt)),
-                last_inbound_at = CASE WHEN \(inbound) THEN GREATEST(last_inbound_at, \(sentAt)) ELSE last_inbound_at END,
-                care_window_expires_at = CASE WHEN \(inbound)
-                    THEN GREATEST(care_window_expires_at, \(sentAt) + interval '24 hours') ELSE care_window_expires_at END
-            WHERE id = \(thread) AND organization_id = \(org)
-            """,
-            logger: logger
-        )
-    }
-
     /// Recomputes a thread's activity marks from its messages (after a message moved away).
     func recomputeThread(_ thread: UUID) async throws {
         try await connection.query(
@@ -129,7 +114,7 @@ struct ConversationWriter {
     // MARK: Messages
 
     enum MessageWrite {
-        /// A new row.
+        /// A new row (its thread's marks already moved forward).
         case inserted(UUID)
         /// This payload won over a different one stored under the same wamid.
         case replaced(UUID, previousThread: UUID?, previousTarget: String?)
@@ -138,20 +123,48 @@ struct ConversationWriter {
     }
 
     /// Stores a message under its wamid; a different payload for a stored wamid replaces it
-    /// only when its content hash is smaller.
+    /// only when its content hash is smaller. A new message moves its thread's activity marks
+    /// forward and takes over what reactions, edits and revokes that arrived before it say, in
+    /// the same statement.
     func upsertMessage(_ message: WAMessage, thread: UUID?, sentAt: Date, eventID: Int64) async throws -> MessageWrite {
         let payload = message.raw.canonicalData()
         let hash = Data(SHA256.hash(data: payload))
         let json = String(decoding: payload, as: UTF8.self)
+        let inbound = message.direction == .inbound
+        // An amendment's own row keeps its own text and emoji; other messages derive theirs
+        // from amendments already stored (none, almost always: the subqueries find nothing).
+        let isAmendment = message.targetMessageID != nil
         let inserted = try await connection.query(
             """
-            INSERT INTO whatsapp_messages (organization_id, thread_id, provider_msg_id, direction, type, text, original_text,
-                media_id, payload, payload_sha256, context_msg_id, target_msg_id, reaction, sent_at, webhook_event_id)
-            VALUES (\(org), \(thread), \(message.id), \(message.direction.rawValue), \(message.type), \(message.text),
-                \(message.text), \(message.mediaID), \(json)::jsonb, \(hash), \(message.contextMessageID),
-                \(message.targetMessageID), \(message.reactionEmoji), \(sentAt), \(eventID))
-            ON CONFLICT (organization_id, provider_msg_id) DO NOTHING
-            RETURNING id
+            WITH amendments AS (
+                SELECT type, text, reaction, sent_at, provider_msg_id FROM whatsapp_messages
+                WHERE organization_id = \(org) AND target_msg_id = \(message.id) AND NOT \(isAmendment)
+            ), inserted AS (
+                INSERT INTO whatsapp_messages (organization_id, thread_id, provider_msg_id, direction, type, text,
+                    original_text, media_id, payload, payload_sha256, context_msg_id, target_msg_id, reaction,
+                    edited_at, revoked_at, sent_at, webhook_event_id)
+                SELECT \(org), \(thread), \(message.id), \(message.direction.rawValue), \(message.type),
+                    coalesce((SELECT text FROM amendments WHERE type = 'edit' ORDER BY sent_at DESC, provider_msg_id DESC LIMIT 1),
+                        \(message.text)),
+                    \(message.text), \(message.mediaID), \(json)::jsonb, \(hash), \(message.contextMessageID),
+                    \(message.targetMessageID),
+                    CASE WHEN \(isAmendment) THEN \(message.reactionEmoji)
+                        ELSE (SELECT reaction FROM amendments WHERE type = 'reaction'
+                              ORDER BY sent_at DESC, provider_msg_id DESC LIMIT 1) END,
+                    (SELECT max(sent_at) FROM amendments WHERE type = 'edit'),
+                    (SELECT max(sent_at) FROM amendments WHERE type = 'revoke'),
+                    \(sentAt), \(eventID)
+                ON CONFLICT (organization_id, provider_msg_id) DO NOTHING
+                RETURNING id
+            ), touched AS (
+                UPDATE whatsapp_threads SET
+                    last_msg_at = GREATEST(last_msg_at, \(sentAt)),
+                    last_inbound_at = CASE WHEN \(inbound) THEN GREATEST(last_inbound_at, \(sentAt)) ELSE last_inbound_at END,
+                    care_window_expires_at = CASE WHEN \(inbound)
+                        THEN GREATEST(care_window_expires_at, \(sentAt) + interval '24 hours') ELSE care_window_expires_at END
+                WHERE id = \(thread) AND organization_id = \(org) AND EXISTS (SELECT 1 FROM inserted)
+            )
+            SELECT id FROM inserted
             """,
             logger: logger
         )

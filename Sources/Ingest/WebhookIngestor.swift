@@ -14,6 +14,8 @@ public struct IngestReport: Sendable, Equatable {
     public var accountEvents = 0
     public var unroutedChanges = 0
     public var note: String?
+    /// The organization of the first routed change.
+    public var organization: OrganizationID?
 }
 
 /// Ingests one stored webhook: opens it, parses it, routes each change to its organization
@@ -60,7 +62,8 @@ public struct WebhookIngestor: Sendable {
         }
         try await connection.query(
             """
-            UPDATE webhook_events SET state = \(report.state.rawValue), note = \(report.note), processed_at = now()
+            UPDATE webhook_events SET state = \(report.state.rawValue), note = \(report.note), processed_at = now(),
+                organization_id = coalesce(\(report.organization?.rawValue), organization_id)
             WHERE id = \(eventID)
             """,
             logger: logger
@@ -112,12 +115,7 @@ public struct WebhookIngestor: Sendable {
                 metadata: ["webhook.event.id": "\(eventID)", "wa.unrouted": "\(report.note ?? "")"]
             )
         }
-        if let organization {
-            try await connection.query(
-                "UPDATE webhook_events SET organization_id = \(organization.rawValue) WHERE id = \(eventID)",
-                logger: logger
-            )
-        }
+        report.organization = organization
         return report
     }
 
@@ -180,15 +178,14 @@ public struct WebhookIngestor: Sendable {
             report.messages += 1
             switch write {
             case .inserted(let id):
-                if let thread { try await writer.touchThread(thread, at: sentAt, inbound: inbound) }
-                try await afterNewContent(message, id: id, writer: writer, route: route, on: writer.connection)
+                try await afterNewContent(message, id: id, replaced: false, writer: writer, route: route)
             case .replaced(let id, let previousThread, let previousTarget):
                 if let thread { try await writer.recomputeThread(thread) }
                 if let previousThread, previousThread != thread { try await writer.recomputeThread(previousThread) }
                 if let previousTarget, previousTarget != message.targetMessageID {
                     try await writer.applyAmendments(to: previousTarget)
                 }
-                try await afterNewContent(message, id: id, writer: writer, route: route, on: writer.connection)
+                try await afterNewContent(message, id: id, replaced: true, writer: writer, route: route)
             case .unchanged:
                 break
             }
@@ -269,23 +266,24 @@ public struct WebhookIngestor: Sendable {
         }
     }
 
-    /// Follow-ups when a message's content is new: amendments, statuses waiting for it, media,
-    /// and the pipeline job.
+    /// Follow-ups when a message's content is new: the message it amends, statuses waiting
+    /// for it, and the pipeline job.
     private func afterNewContent(
         _ message: WAMessage,
         id: UUID,
+        replaced: Bool,
         writer: ConversationWriter,
-        route: Route,
-        on connection: PostgresConnection
+        route: Route
     ) async throws {
         if let target = message.targetMessageID {
             try await writer.applyAmendments(to: target)
-        } else {
+        } else if replaced {
+            // A fresh insert derived this already; a replacement overwrote it.
             try await writer.applyAmendments(to: message.id)
         }
         if message.direction == .outbound { try await writer.applyStatuses(to: message.id) }
         if queueStages, message.direction == .inbound, message.targetMessageID == nil {
-            try await connection.query(
+            try await writer.connection.query(
                 """
                 INSERT INTO jobs (kind, ref_uuid, organization_id)
                 VALUES (\(Self.stageJobKind), \(id), \(route.organization.rawValue))

@@ -25,8 +25,7 @@ public enum JobOutcome: Sendable, Equatable {
 /// The Postgres job queue. Workers claim jobs with `FOR UPDATE SKIP LOCKED` inside a
 /// transaction that also holds the job's effects, so a job's work and its completion commit
 /// together: a crash rolls both back and the job runs again; it is never half done or done
-/// twice. Each job runs under a savepoint, so one failing job does not undo the others of its
-/// batch.
+/// twice.
 public struct JobQueue: Sendable {
     public let client: PostgresClient
     public let logger: Logger
@@ -58,60 +57,68 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// Claims up to `limit` ready jobs of `kinds` and runs `handler` on each in one transaction.
-    /// A handler that throws has its effects rolled back and is retried with backoff; after
-    /// ``maxAttempts`` the job is dead and keeps its last error.
-    /// - Returns: How many jobs were claimed (0 when none was ready).
+    /// Runs up to `limit` ready jobs of `kinds`, one transaction each: the claim
+    /// (`FOR UPDATE SKIP LOCKED`), the handler's writes and the job's completion commit together.
+    /// A handler that throws has its writes rolled back and the job is retried with backoff;
+    /// after ``maxAttempts`` it is dead and keeps its last error. One job per transaction keeps
+    /// row locks short, so concurrent workers touching the same contacts rarely wait on each other.
+    /// - Returns: How many jobs ran (0 when none was ready).
     public func process(
         kinds: [String],
         limit: Int,
         handler: (PostgresConnection, Job) async throws -> JobOutcome
     ) async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT id, kind, ref_id, ref_uuid, organization_id, attempts FROM jobs
-                WHERE state = 'queued' AND run_at <= now() AND kind = ANY(\(kinds))
-                ORDER BY run_at, id LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-                """,
-                logger: logger
-            )
-            var jobs: [Job] = []
-            for try await (id, kind, refID, refUUID, organization, attempts) in rows.decode(
-                (Int64, String, Int64?, UUID?, UUID?, Int).self
-            ) {
-                jobs.append(
-                    Job(
-                        id: id,
-                        kind: kind,
-                        refID: refID,
-                        refUUID: refUUID,
-                        organizationID: organization.map(OrganizationID.init),
-                        attempts: attempts
-                    )
-                )
-            }
-            for job in jobs {
-                try await connection.query("SAVEPOINT job", logger: logger)
-                let outcome: JobOutcome
-                do {
-                    let result = try await handler(connection, job)
-                    try await connection.query("RELEASE SAVEPOINT job", logger: logger)
-                    outcome = result
-                } catch {
-                    // Undo whatever the handler wrote; the job itself is retried later.
-                    try await connection.query("ROLLBACK TO SAVEPOINT job", logger: logger)
-                    logger.info(
-                        "job failed",
-                        metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind)", "error": "\(error)"]
-                    )
-                    outcome = .retry(reason: String(describing: error))
+        var ran = 0
+        while ran < limit {
+            var claimed: Job?
+            do {
+                let finished: Bool = try await client.withTransaction(logger: logger) { connection in
+                    guard let job = try await claim(kinds: kinds, on: connection) else { return false }
+                    claimed = job
+                    try await finish(job, try await handler(connection, job), on: connection)
+                    return true
                 }
-                try await finish(job, outcome, on: connection)
+                guard finished else { return ran }
+            } catch {
+                guard let job = claimed else { throw error }
+                // The transaction rolled back the handler's writes; record the failure apart.
+                let reason = StoreError.summary(of: error)
+                logger.info(
+                    "job failed",
+                    metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind)", "error": "\(reason)"]
+                )
+                try await client.withConnection { connection in
+                    try await finish(job, .retry(reason: reason), on: connection)
+                }
             }
-            return jobs.count
+            ran += 1
         }
+        return ran
+    }
+
+    private func claim(kinds: [String], on connection: PostgresConnection) async throws -> Job? {
+        let rows = try await connection.query(
+            """
+            SELECT id, kind, ref_id, ref_uuid, organization_id, attempts FROM jobs
+            WHERE state = 'queued' AND run_at <= now() AND kind = ANY(\(kinds))
+            ORDER BY run_at, id LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """,
+            logger: logger
+        )
+        for try await (id, kind, refID, refUUID, organization, attempts) in rows.decode(
+            (Int64, String, Int64?, UUID?, UUID?, Int).self
+        ) {
+            return Job(
+                id: id,
+                kind: kind,
+                refID: refID,
+                refUUID: refUUID,
+                organizationID: organization.map(OrganizationID.init),
+                attempts: attempts
+            )
+        }
+        return nil
     }
 
     private func finish(_ job: Job, _ outcome: JobOutcome, on connection: PostgresConnection) async throws {
@@ -130,7 +137,7 @@ public struct JobQueue: Sendable {
                 UPDATE jobs SET state = \(state), attempts = \(attempts), last_error = \(String(reason.prefix(2000))),
                     run_at = now() + make_interval(secs => \(delay)),
                     finished_at = CASE WHEN \(state) = 'dead' THEN now() END
-                WHERE id = \(job.id)
+                WHERE id = \(job.id) AND state = 'queued' AND attempts = \(job.attempts)
                 """,
                 logger: logger
             )

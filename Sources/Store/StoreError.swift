@@ -1,3 +1,5 @@
+import PostgresNIO
+
 /// What went wrong in the store, and what to do about it.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -55,6 +57,24 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         if let underlying { return "\(code): \(message) (\(String(reflecting: underlying)))" }
         return "\(code): \(message)"
+    }
+}
+
+extension StoreError {
+    /// A one-line account of `error` that is safe to store and log: for Postgres errors the
+    /// SQLSTATE and the server's message, never the query's values.
+    public static func summary(of error: any Error) -> String {
+        if let error = error as? PostgresTransactionError {
+            if let closure = error.closureError { return summary(of: closure) }
+            if let commit = error.commitError { return "commit failed: " + summary(of: commit) }
+            if let begin = error.beginError { return "begin failed: " + summary(of: begin) }
+        }
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState] ?? "-"
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
+            return "postgres \(state): \(message)"
+        }
+        return String(describing: error)
     }
 }
 

@@ -46,7 +46,8 @@ struct Prepare: AsyncParsableCommand {
 
 struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Send signed corpus webhooks for a fixed time, then check that what was acknowledged is stored and processed once."
+        abstract:
+            "Send signed corpus webhooks for a fixed time, then check that what was acknowledged is stored and processed once."
     )
     @Option(help: "Server host.") var host = "127.0.0.1"
     @Option(help: "Server port.") var port = 8080
@@ -70,9 +71,13 @@ struct Load: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started).seconds
         var latencies = results.flatMap(\.latenciesNanos)
         latencies.sort()
-        let statuses = results.reduce(into: [Int: Int]()) { total, result in total.merge(result.statuses, uniquingKeysWith: +) }
+        let statuses = results.reduce(into: [Int: Int]()) { total, result in
+            total.merge(result.statuses, uniquingKeysWith: +)
+        }
         let acknowledged = results.flatMap(\.acknowledged)
-        let sent = results.reduce(into: [Data: Int]()) { total, result in total.merge(result.sent, uniquingKeysWith: { a, _ in a }) }
+        let sent = results.reduce(into: [Data: Int]()) { total, result in
+            total.merge(result.sent, uniquingKeysWith: { a, _ in a })
+        }
         let transportErrors = results.reduce(0) { $0 + $1.transportErrors }
         let oks = statuses[200] ?? 0
 
@@ -87,7 +92,9 @@ struct Load: AsyncParsableCommand {
             let index = min(latencies.count - 1, Int((Double(latencies.count) * p / 100).rounded(.up)) - 1)
             return String(format: "%.2f", Double(latencies[max(0, index)]) / 1e6)
         }
-        print("ack latency ms: p50 \(percentile(50))  p99 \(percentile(99))  p99.9 \(percentile(99.9))  max \(percentile(100))")
+        print(
+            "ack latency ms: p50 \(percentile(50))  p99 \(percentile(99))  p99.9 \(percentile(99.9))  max \(percentile(100))"
+        )
 
         let url = try databaseURL()
         let outcome = try await Database.withClient(url: url, logger: benchLogger()) { client in
@@ -103,13 +110,15 @@ struct Load: AsyncParsableCommand {
 
     /// Checks: every acknowledged body is stored; once processed, every stored event ran its
     /// ingest job exactly once and produced exactly its messages.
-    static func verify(client: PostgresClient, acknowledged: [Data], sent: [Data: Int], processTimeout: Int) async throws
+    static func verify(client: PostgresClient, acknowledged: [Data], sent: [Data: Int], processTimeout: Int)
+        async throws
         -> Bool
     {
         let logger = benchLogger()
         var stored = Set<Data>()
-        for try await hash in try await client.query("SELECT body_sha256 FROM webhook_events", logger: logger).decode(Data.self)
-        {
+        for try await hash in try await client.query("SELECT body_sha256 FROM webhook_events", logger: logger).decode(
+            Data.self
+        ) {
             stored.insert(hash)
         }
         let missing = acknowledged.filter { !stored.contains($0) }.count
@@ -119,7 +128,9 @@ struct Load: AsyncParsableCommand {
                 + "acknowledged but not stored: \(missing) \(missing == 0 ? "✓" : "✗ LOST")"
         )
         if storedOfOurs > acknowledged.count {
-            print("  stored but not acknowledged (in flight when the connection dropped): \(storedOfOurs - acknowledged.count)")
+            print(
+                "  stored but not acknowledged (in flight when the connection dropped): \(storedOfOurs - acknowledged.count)"
+            )
         }
         guard processTimeout > 0 else { return missing == 0 }
 
@@ -148,11 +159,14 @@ struct Load: AsyncParsableCommand {
             "exactly once: events whose ingest job did not run exactly once: \(notOnce) \(notOnce == 0 ? "✓" : "✗"); "
                 + "messages \(messages) = expected \(expectedMessages) \(messages == expectedMessages ? "✓" : "✗")"
         )
-        return missing == 0 && remaining == 0 && notOnce == 0 && messages == expectedMessages && processed == stored.count
+        return missing == 0 && remaining == 0 && notOnce == 0 && messages == expectedMessages
+            && processed == stored.count
     }
 
     static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
-        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql), logger: benchLogger()).decode(Int.self) {
+        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql), logger: benchLogger()).decode(
+            Int.self
+        ) {
             return value
         }
         return 0

@@ -50,13 +50,16 @@ struct BodyTemplates: Sendable {
                 else { return entry }
                 entryObject["changes"] = .array(
                     changes.map { change in
-                        guard case .object(var changeObject) = change, case .object(var value) = changeObject["value"] ?? .null
+                        guard case .object(var changeObject) = change,
+                            case .object(var value) = changeObject["value"] ?? .null
                         else { return change }
                         for key in ["messages", "statuses", "message_echoes"] {
                             guard case .array(let items) = value[key] ?? .null else { continue }
                             value[key] = .array(
                                 items.map { item in
-                                    guard case .object(var object) = item, let id = object["id"]?.stringValue else { return item }
+                                    guard case .object(var object) = item, let id = object["id"]?.stringValue else {
+                                        return item
+                                    }
                                     if key != "statuses" { messageIDs.insert(id) }
                                     object["id"] = .string(id + "-" + String(decoding: placeholder, as: UTF8.self))
                                     return .object(object)
@@ -79,7 +82,9 @@ struct BodyTemplates: Sendable {
         var current: [UInt8] = []
         var index = 0
         while index < bytes.count {
-            if index + placeholder.count <= bytes.count, Array(bytes[index..<(index + placeholder.count)]) == placeholder {
+            if index + placeholder.count <= bytes.count,
+                Array(bytes[index..<(index + placeholder.count)]) == placeholder
+            {
                 segments.append(current)
                 current = []
                 index += placeholder.count

@@ -76,7 +76,9 @@ struct LoadRun: Sendable {
                         let hash = Data(SHA256.hash(data: body))
                         result.sent[hash] = messages
                         let started = DispatchTime.now().uptimeNanoseconds
-                        try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: body))), .end(nil)])
+                        try await outbound.write(contentsOf: [
+                            .head(head), .body(.byteBuffer(ByteBuffer(bytes: body))), .end(nil),
+                        ])
                         var status = 0
                         reading: while let part = try await responses.next() {
                             switch part {
