@@ -154,25 +154,77 @@ public struct WebhookIngestor: Sendable {
             if let waID = profile.waID { profiles["wa:" + waID] = profile }
             if let userID = profile.userID { profiles["user:" + userID] = profile }
         }
-        var contactsSeen = Set<String>()
 
+        // Contacts, then threads, are written in key order before any message, so concurrent
+        // workers lock shared rows in one order and cannot deadlock on them.
+        struct ContactUpsert {
+            var key: String
+            var waID: String?
+            var userID: String?
+            var name: String?
+            var seenAt: Date?
+            var lastSeen: Date?
+        }
+        var upserts: [ContactUpsert] = []
+        var senderKeys: [String?] = []
         for message in change.messages {
             let sentAt = message.timestamp ?? fallbackTime
             let profile =
                 message.customerWaID.flatMap { profiles["wa:" + $0] }
                 ?? message.customerUserID.flatMap { profiles["user:" + $0] }
             let inbound = message.direction == .inbound
-            let contact = try await writer.upsertContact(
-                waID: message.customerWaID,
-                userID: message.customerUserID ?? profile?.userID,
-                name: inbound ? profile?.name : nil,
-                seenAt: inbound ? sentAt : nil,
-                lastSeen: inbound ? sentAt : nil
+            let key = message.customerWaID.map { "wa:" + $0 } ?? message.customerUserID.map { "user:" + $0 }
+            senderKeys.append(key)
+            guard let key else { continue }
+            upserts.append(
+                ContactUpsert(
+                    key: key,
+                    waID: message.customerWaID,
+                    userID: message.customerUserID ?? profile?.userID,
+                    name: inbound ? profile?.name : nil,
+                    seenAt: inbound ? sentAt : nil,
+                    lastSeen: inbound ? sentAt : nil
+                )
             )
-            if let waID = message.customerWaID { contactsSeen.insert("wa:" + waID) }
-            if let userID = message.customerUserID { contactsSeen.insert("user:" + userID) }
-            let thread: UUID? =
-                if let contact { try await writer.openThread(account: route.account, contact: contact) } else { nil }
+        }
+        let senders = Set(senderKeys.compactMap { $0 })
+        for profile in change.contacts {
+            // Profiles that came without a message of theirs (status payloads, for example).
+            guard let key = profile.waID.map({ "wa:" + $0 }) ?? profile.userID.map({ "user:" + $0 }),
+                !senders.contains(key)
+            else { continue }
+            upserts.append(
+                ContactUpsert(
+                    key: key,
+                    waID: profile.waID,
+                    userID: profile.userID,
+                    name: profile.name,
+                    seenAt: change.entryTime
+                )
+            )
+        }
+        var contacts: [String: UUID] = [:]
+        for upsert in upserts.enumerated().sorted(by: { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }) {
+            let contact = upsert.element
+            contacts[contact.key] = try await writer.upsertContact(
+                waID: contact.waID,
+                userID: contact.userID,
+                name: contact.name,
+                seenAt: contact.seenAt,
+                lastSeen: contact.lastSeen
+            )
+        }
+        var threads: [String: UUID] = [:]
+        for key in senders.sorted() {
+            guard let contact = contacts[key] else { continue }
+            threads[key] = try await writer.openThread(account: route.account, contact: contact)
+        }
+
+        for (message, key) in zip(change.messages, senderKeys) {
+            let sentAt = message.timestamp ?? fallbackTime
+            let inbound = message.direction == .inbound
+            let contact = key.flatMap { contacts[$0] }
+            let thread = key.flatMap { threads[$0] }
 
             let write = try await writer.upsertMessage(message, thread: thread, sentAt: sentAt, eventID: eventID)
             report.messages += 1
@@ -205,19 +257,6 @@ public struct WebhookIngestor: Sendable {
                     occurredAt: sentAt
                 )
             }
-        }
-
-        // Profiles that came without a message of theirs (status payloads, for example).
-        for profile in change.contacts {
-            let key = profile.waID.map { "wa:" + $0 } ?? profile.userID.map { "user:" + $0 }
-            guard let key, !contactsSeen.contains(key) else { continue }
-            _ = try await writer.upsertContact(
-                waID: profile.waID,
-                userID: profile.userID,
-                name: profile.name,
-                seenAt: change.entryTime,
-                lastSeen: nil
-            )
         }
 
         for status in change.statuses {

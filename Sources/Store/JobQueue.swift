@@ -22,21 +22,30 @@ public enum JobOutcome: Sendable, Equatable {
     case retry(reason: String)
 }
 
-/// The Postgres job queue. Workers claim jobs with `FOR UPDATE SKIP LOCKED` inside a
-/// transaction that also holds the job's effects, so a job's work and its completion commit
-/// together: a crash rolls both back and the job runs again; it is never half done or done
-/// twice.
+/// The Postgres job queue, shared by every process.
+///
+/// Workers lease a batch of jobs in one statement (`FOR UPDATE SKIP LOCKED`, state `running`
+/// until `locked_until`), then run each job in its own transaction that also marks it done, so a
+/// job's writes and its completion commit together: a crash rolls both back, the lease runs out,
+/// and the job runs again. It is never half done, and never done twice (a job whose lease was
+/// taken over cannot mark itself done, so its transaction rolls back).
 public struct JobQueue: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     /// Attempts before a job is marked dead.
     public let maxAttempts: Int
+    /// How long a claimed job stays leased to its worker. Default 60 s.
+    public let lease: Duration
 
-    public init(client: PostgresClient, logger: Logger, maxAttempts: Int = 8) {
+    public init(client: PostgresClient, logger: Logger, maxAttempts: Int = 8, lease: Duration = .seconds(60)) {
         self.client = client
         self.logger = logger
         self.maxAttempts = maxAttempts
+        self.lease = lease
     }
+
+    /// The lease ran out or another worker holds the job: its transaction must not commit.
+    struct LeaseLost: Error {}
 
     /// Enqueues a job.
     public func enqueue(
@@ -57,30 +66,35 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// Runs up to `limit` ready jobs of `kinds`, one transaction each: the claim
-    /// (`FOR UPDATE SKIP LOCKED`), the handler's writes and the job's completion commit together.
-    /// A handler that throws has its writes rolled back and the job is retried with backoff;
-    /// after ``maxAttempts`` it is dead and keeps its last error. One job per transaction keeps
-    /// row locks short, so concurrent workers touching the same contacts rarely wait on each other.
-    /// - Returns: How many jobs ran (0 when none was ready).
+    /// Leases up to `limit` ready jobs of `kinds` and runs each in its own transaction. A
+    /// handler that throws has its writes rolled back and the job is retried with backoff; after
+    /// ``maxAttempts`` it is dead and keeps its last error.
+    /// - Returns: How many jobs were leased (0 when none was ready).
     public func process(
         kinds: [String],
         limit: Int,
         handler: (PostgresConnection, Job) async throws -> JobOutcome
     ) async throws -> Int {
-        var ran = 0
-        while ran < limit {
-            var claimed: Job?
+        try await releaseExpiredLeases()
+        let jobs = try await claim(kinds: kinds, limit: limit)
+        for (index, job) in jobs.enumerated() {
+            if Task.isCancelled {
+                try? await release(jobs[index...].map(\.id))
+                throw CancellationError()
+            }
             do {
-                let finished: Bool = try await client.withTransaction(logger: logger) { connection in
-                    guard let job = try await claim(kinds: kinds, on: connection) else { return false }
-                    claimed = job
-                    try await finish(job, try await handler(connection, job), on: connection)
-                    return true
+                try await client.withTransaction(logger: logger) { connection in
+                    // Jobs derive from rows that are already durable (the raw webhook committed
+                    // synchronously before its 200), so their commits need not wait for the WAL
+                    // flush: should Postgres itself crash, a lost commit takes its job's "done"
+                    // with it and the job runs again.
+                    try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+                    let outcome = try await handler(connection, job)
+                    guard try await finish(job, outcome, on: connection) else { throw LeaseLost() }
                 }
-                guard finished else { return ran }
+            } catch let error as PostgresTransactionError where error.closureError is LeaseLost {
+                logger.info("job lease lost; its writes were rolled back", metadata: ["job.id": "\(job.id)"])
             } catch {
-                guard let job = claimed else { throw error }
                 // The transaction rolled back the handler's writes; record the failure apart.
                 let reason = StoreError.summary(of: error)
                 logger.info(
@@ -88,60 +102,92 @@ public struct JobQueue: Sendable {
                     metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind)", "error": "\(reason)"]
                 )
                 try await client.withConnection { connection in
-                    try await finish(job, .retry(reason: reason), on: connection)
+                    _ = try await finish(job, .retry(reason: reason), on: connection)
                 }
             }
-            ran += 1
         }
-        return ran
+        return jobs.count
     }
 
-    private func claim(kinds: [String], on connection: PostgresConnection) async throws -> Job? {
-        let rows = try await connection.query(
+    private func claim(kinds: [String], limit: Int) async throws -> [Job] {
+        let rows = try await client.query(
             """
-            SELECT id, kind, ref_id, ref_uuid, organization_id, attempts FROM jobs
-            WHERE state = 'queued' AND run_at <= now() AND kind = ANY(\(kinds))
-            ORDER BY run_at, id LIMIT 1
-            FOR UPDATE SKIP LOCKED
+            UPDATE jobs SET state = 'running', locked_until = now() + make_interval(secs => \(lease.seconds))
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE state = 'queued' AND run_at <= now() AND kind = ANY(\(kinds))
+                ORDER BY run_at, id LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, kind, ref_id, ref_uuid, organization_id, attempts
             """,
             logger: logger
         )
+        var jobs: [Job] = []
         for try await (id, kind, refID, refUUID, organization, attempts) in rows.decode(
             (Int64, String, Int64?, UUID?, UUID?, Int).self
         ) {
-            return Job(
-                id: id,
-                kind: kind,
-                refID: refID,
-                refUUID: refUUID,
-                organizationID: organization.map(OrganizationID.init),
-                attempts: attempts
+            jobs.append(
+                Job(
+                    id: id,
+                    kind: kind,
+                    refID: refID,
+                    refUUID: refUUID,
+                    organizationID: organization.map(OrganizationID.init),
+                    attempts: attempts
+                )
             )
         }
-        return nil
+        // In id order, so concurrent workers take row locks in the same order.
+        return jobs.sorted { $0.id < $1.id }
     }
 
-    private func finish(_ job: Job, _ outcome: JobOutcome, on connection: PostgresConnection) async throws {
+    /// Hands leased jobs back (on shutdown).
+    private func release(_ ids: [Int64]) async throws {
+        try await client.query(
+            "UPDATE jobs SET state = 'queued', locked_until = NULL WHERE id = ANY(\(ids)) AND state = 'running'",
+            logger: logger
+        )
+    }
+
+    /// Jobs whose worker died (lease expired) become ready again.
+    private func releaseExpiredLeases() async throws {
+        try await client.query(
+            "UPDATE jobs SET state = 'queued', locked_until = NULL WHERE state = 'running' AND locked_until < now()",
+            logger: logger
+        )
+    }
+
+    /// Marks a leased job done, or queues it again with backoff (dead after the last attempt).
+    /// - Returns: `false` when the job is no longer leased to this worker.
+    private func finish(_ job: Job, _ outcome: JobOutcome, on connection: PostgresConnection) async throws -> Bool {
+        let rows: PostgresRowSequence
         switch outcome {
         case .done:
-            try await connection.query(
-                "UPDATE jobs SET state = 'done', attempts = attempts + 1, finished_at = now() WHERE id = \(job.id)",
+            rows = try await connection.query(
+                """
+                UPDATE jobs SET state = 'done', attempts = attempts + 1, finished_at = now(), locked_until = NULL
+                WHERE id = \(job.id) AND state = 'running' AND attempts = \(job.attempts)
+                RETURNING id
+                """,
                 logger: logger
             )
         case .retry(let reason):
             let attempts = job.attempts + 1
             let state = attempts >= maxAttempts ? "dead" : "queued"
             let delay = Self.backoff(attempt: attempts)
-            try await connection.query(
+            rows = try await connection.query(
                 """
                 UPDATE jobs SET state = \(state), attempts = \(attempts), last_error = \(String(reason.prefix(2000))),
-                    run_at = now() + make_interval(secs => \(delay)),
+                    run_at = now() + make_interval(secs => \(delay)), locked_until = NULL,
                     finished_at = CASE WHEN \(state) = 'dead' THEN now() END
-                WHERE id = \(job.id) AND state = 'queued' AND attempts = \(job.attempts)
+                WHERE id = \(job.id) AND state = 'running' AND attempts = \(job.attempts)
+                RETURNING id
                 """,
                 logger: logger
             )
         }
+        for try await _ in rows { return true }
+        return false
     }
 
     /// Exponential backoff with ±20% jitter: about 2, 4, 8 ... seconds, at most an hour.
@@ -159,4 +205,9 @@ public struct JobQueue: Sendable {
         }
         return counts
     }
+}
+
+extension Duration {
+    /// Whole and fractional seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

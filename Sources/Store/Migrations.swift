@@ -239,14 +239,16 @@ public enum Migrations {
             ref_id          bigint,
             ref_uuid        uuid,
             organization_id uuid REFERENCES organizations(id) ON DELETE CASCADE,
-            state           text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'dead')),
+            state           text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'done', 'dead')),
             run_at          timestamptz NOT NULL DEFAULT now(),
+            locked_until    timestamptz,
             attempts        integer NOT NULL DEFAULT 0,
             last_error      text,
             created_at      timestamptz NOT NULL DEFAULT now(),
             finished_at     timestamptz
         );
         CREATE INDEX jobs_ready ON jobs (run_at, id) WHERE state = 'queued';
+        CREATE INDEX jobs_leased ON jobs (locked_until) WHERE state = 'running';
 
         -- Which pipeline stages have run on which message, and how their failures went.
         CREATE TABLE message_stage_runs (

@@ -137,7 +137,7 @@ struct Load: AsyncParsableCommand {
         let waitStarted = ContinuousClock.now
         var remaining = Int.max
         while remaining > 0, ContinuousClock.now - waitStarted < .seconds(processTimeout) {
-            remaining = try await count(client, "SELECT count(*) FROM jobs WHERE state = 'queued'")
+            remaining = try await count(client, "SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')")
             if remaining > 0 { try await Task.sleep(for: .milliseconds(250)) }
         }
         let waited = (ContinuousClock.now - waitStarted).seconds

@@ -42,7 +42,9 @@ import WhatsAppCloud
     /// Waits (bounded) until the background worker has no ready job left.
     static func waitForWorker(_ harness: IngestHarness) async throws {
         for _ in 0..<500 {
-            if try await harness.count("SELECT count(*) FROM jobs WHERE state = 'queued' AND run_at <= now()") == 0 {
+            if try await harness.count(
+                "SELECT count(*) FROM jobs WHERE (state = 'queued' AND run_at <= now()) OR state = 'running'"
+            ) == 0 {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
