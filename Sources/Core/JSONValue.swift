@@ -100,19 +100,3 @@ extension JSONValue: Codable {
         }
     }
 }
-
-extension JSONValue {
-    /// Parses JSON bytes.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
-    }
-
-    /// Canonical bytes: keys sorted, so equal documents give equal bytes (and equal hashes)
-    /// whatever order their keys came in.
-    public func canonicalData() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
-}

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -87,8 +88,8 @@ public struct WebhookController: Sendable {
 
     private static let ok = ByteBuffer(string: #"{"status":"stored"}"#)
 
+    /// The same parser ingest uses, so the 400 here and the `unparseable` state there agree.
     static func isJSONObject(_ bytes: ByteBufferView) -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) else { return false }
-        return object is [String: Any]
+        (try? JSONValue.parse(Data(bytes)))?.objectValue != nil
     }
 }
