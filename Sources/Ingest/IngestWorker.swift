@@ -1,5 +1,6 @@
 import Core
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 import Store
 
@@ -25,6 +26,23 @@ public struct IngestWorker: Service {
         self.stageRunner = stageRunner
         self.options = options
         self.logger = logger
+    }
+
+    /// The worker of one process, wired from its parts: the queue, ingest and the stages.
+    public static func make(
+        client: PostgresClient,
+        secretBox: SecretBox,
+        stages: [any PipelineStage],
+        options: WainsightConfiguration.WorkerOptions,
+        logger: Logger
+    ) -> IngestWorker {
+        IngestWorker(
+            queue: JobQueue(client: client, logger: logger, maxAttempts: options.maxAttempts),
+            ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
+            stageRunner: StageRunner(stages: stages, logger: logger),
+            options: options,
+            logger: logger
+        )
     }
 
     public func run() async throws {

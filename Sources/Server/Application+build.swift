@@ -38,10 +38,10 @@ public func buildApplication(
     var services: [any Service] = [client, writer]
     if runWorker {
         services.append(
-            IngestWorker(
-                queue: JobQueue(client: client, logger: logger, maxAttempts: configuration.worker.maxAttempts),
-                ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
-                stageRunner: StageRunner(stages: stages, logger: logger),
+            IngestWorker.make(
+                client: client,
+                secretBox: secretBox,
+                stages: stages,
                 options: configuration.worker,
                 logger: logger
             )

@@ -74,28 +74,22 @@ public struct WebhookEventStore: Sendable {
     /// Queues unrouted and partly routed events again (after a number is connected).
     /// - Returns: How many were queued.
     public func requeueUnrouted() async throws -> Int {
-        let rows = try await client.query(
-            """
-            WITH again AS (
-                UPDATE webhook_events SET state = 'pending'
-                WHERE state IN ('unrouted', 'partial') RETURNING id
-            ), queued AS (
-                INSERT INTO jobs (kind, ref_id) SELECT \(Self.ingestJobKind), id FROM again
-            )
-            SELECT count(*) FROM again
-            """,
-            logger: logger
-        )
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        try await requeue(states: [.unrouted, .partial])
     }
 
     /// Queues every stored event again, to re-run ingest (idempotent) over all of them.
     public func requeueAll() async throws -> Int {
+        try await requeue(states: WebhookEventState.allCases)
+    }
+
+    private func requeue(states: [WebhookEventState]) async throws -> Int {
         let rows = try await client.query(
             """
-            WITH again AS (UPDATE webhook_events SET state = 'pending' RETURNING id),
-            queued AS (INSERT INTO jobs (kind, ref_id) SELECT \(Self.ingestJobKind), id FROM again)
+            WITH again AS (
+                UPDATE webhook_events SET state = 'pending' WHERE state = ANY(\(states.map(\.rawValue))) RETURNING id
+            ), queued AS (
+                INSERT INTO jobs (kind, ref_id) SELECT \(Self.ingestJobKind), id FROM again
+            )
             SELECT count(*) FROM again
             """,
             logger: logger

@@ -32,10 +32,10 @@ public struct IngestHarness: Sendable {
     public var events: WebhookEventStore { WebhookEventStore(client: client, logger: logger) }
 
     public var worker: IngestWorker {
-        IngestWorker(
-            queue: JobQueue(client: client, logger: logger, maxAttempts: 8),
-            ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
-            stageRunner: StageRunner(stages: stages, logger: logger),
+        IngestWorker.make(
+            client: client,
+            secretBox: secretBox,
+            stages: stages,
             options: .init(concurrency: 1, batchSize: 16),
             logger: logger
         )

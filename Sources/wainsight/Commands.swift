@@ -144,10 +144,10 @@ struct Ingest: AsyncParsableCommand {
             try await Migrator(client: client).migrate(logger: logger)
             let stored = try await WebhookEventStore(client: client, logger: logger).insert(events)
             guard !noProcess else { return (stored, 0) }
-            let worker = IngestWorker(
-                queue: JobQueue(client: client, logger: logger, maxAttempts: configuration.worker.maxAttempts),
-                ingestor: WebhookIngestor(secretBox: box, queueStages: false, logger: logger),
-                stageRunner: StageRunner(stages: [], logger: logger),
+            let worker = IngestWorker.make(
+                client: client,
+                secretBox: box,
+                stages: [],
                 options: configuration.worker,
                 logger: logger
             )
@@ -195,10 +195,10 @@ struct Reprocess: AsyncParsableCommand {
         let box = try SecretBox(configuredKey: configuration.masterKey)
         let (queued, ran) = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
             let queued = try await WebhookEventStore(client: client, logger: logger).requeueAll()
-            let worker = IngestWorker(
-                queue: JobQueue(client: client, logger: logger, maxAttempts: configuration.worker.maxAttempts),
-                ingestor: WebhookIngestor(secretBox: box, queueStages: false, logger: logger),
-                stageRunner: StageRunner(stages: [], logger: logger),
+            let worker = IngestWorker.make(
+                client: client,
+                secretBox: box,
+                stages: [],
                 options: configuration.worker,
                 logger: logger
             )
