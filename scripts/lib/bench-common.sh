@@ -25,9 +25,18 @@ bench_prepare() {
 }
 
 bench_start_server() {
+    # Another server on the port would answer the health check and take the load instead.
+    if curl -fs "http://127.0.0.1:$BENCH_PORT/health" >/dev/null 2>&1; then
+        echo "something already serves port $BENCH_PORT; stop it or set BENCH_PORT" >&2
+        return 1
+    fi
     "$bench_bin/wainsight" serve --log-level warning >>.data/bench-server.log 2>&1 &
     bench_server_pid=$!
     for _ in $(seq 1 100); do
+        if ! kill -0 "$bench_server_pid" 2>/dev/null; then
+            echo "the server exited; see .data/bench-server.log" >&2
+            return 1
+        fi
         if curl -fs "http://127.0.0.1:$BENCH_PORT/health" >/dev/null 2>&1; then return 0; fi
         sleep 0.1
     done
