@@ -60,11 +60,8 @@ struct Organization: AsyncParsableCommand {
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
-            let configuration = try options.configuration()
-            let logger = options.logger()
-            let (id, key) = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
-                try await Migrator(client: client).migrate(logger: logger)
-                return try await OrganizationRepository(client: client, logger: logger).createOrganization(name: name)
+            let (id, key) = try await options.withDatabase { client, _, logger in
+                try await OrganizationRepository(client: client, logger: logger).createOrganization(name: name)
             }
             if json {
                 print(#"{"organization_id":"\#(id)","api_key":"\#(key)"}"#)
@@ -95,17 +92,13 @@ struct Account: AsyncParsableCommand {
         var displayPhoneNumber: String?
 
         func run() async throws {
-            let configuration = try options.configuration()
-            let logger = options.logger()
             guard let organization = OrganizationID(org) else { throw ValidationError("--org must be a UUID") }
             guard let token = accessToken ?? ProcessInfo.processInfo.environment["WAINSIGHT_ACCESS_TOKEN"],
                 !token.isEmpty
             else { throw ValidationError("give --access-token or set WAINSIGHT_ACCESS_TOKEN") }
-            let box = try SecretBox(configuredKey: configuration.masterKey)
-            let (account, requeued) = try await Database.withClient(url: configuration.databaseURL, logger: logger) {
-                client in
-                try await Migrator(client: client).migrate(logger: logger)
-                return try await AccountRepository(client: client, secretBox: box, logger: logger).add(
+            let box = try SecretBox(configuredKey: try options.configuration().masterKey)
+            let (account, requeued) = try await options.withDatabase { client, _, logger in
+                try await AccountRepository(client: client, secretBox: box, logger: logger).add(
                     organization: organization,
                     phoneNumberID: phoneNumberID,
                     wabaID: wabaID,
@@ -130,18 +123,14 @@ struct Ingest: AsyncParsableCommand {
     @Flag(help: "Only store and queue; leave processing to a running worker.") var noProcess = false
 
     func run() async throws {
-        let configuration = try options.configuration()
-        let logger = options.logger()
-        let box = try SecretBox(configuredKey: configuration.masterKey)
+        let box = try SecretBox(configuredKey: try options.configuration().masterKey)
         let events = try files.map { path -> SealedWebhook in
             guard let body = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read \(path)")
             }
             return try SealedWebhook(body: body, secretBox: box)
         }
-        let (stored, processed) = try await Database.withClient(url: configuration.databaseURL, logger: logger) {
-            client in
-            try await Migrator(client: client).migrate(logger: logger)
+        let (stored, processed) = try await options.withDatabase { client, configuration, logger in
             let stored = try await WebhookEventStore(client: client, logger: logger).insert(events)
             guard !noProcess else { return (stored, 0) }
             let worker = IngestWorker.make(
@@ -164,9 +153,7 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let configuration = try options.configuration()
-        let logger = options.logger()
-        let (events, jobs) = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
+        let (events, jobs) = try await options.withDatabase { client, _, logger in
             (
                 try await WebhookEventStore(client: client, logger: logger).countByState(),
                 try await JobQueue(client: client, logger: logger).counts()
@@ -190,10 +177,8 @@ struct Reprocess: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let configuration = try options.configuration()
-        let logger = options.logger()
-        let box = try SecretBox(configuredKey: configuration.masterKey)
-        let (queued, ran) = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
+        let box = try SecretBox(configuredKey: try options.configuration().masterKey)
+        let (queued, ran) = try await options.withDatabase { client, configuration, logger in
             let queued = try await WebhookEventStore(client: client, logger: logger).requeueAll()
             let worker = IngestWorker.make(
                 client: client,

@@ -2,6 +2,8 @@ import ArgumentParser
 import Core
 import Foundation
 import Logging
+import PostgresNIO
+import Store
 
 @main
 struct Wainsight: AsyncParsableCommand {
@@ -26,6 +28,18 @@ struct GlobalOptions: ParsableArguments {
             return try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
+        }
+    }
+
+    /// Runs `body` with a client of the configured database, brought up to date first.
+    func withDatabase<Result: Sendable>(
+        _ body: @Sendable (PostgresClient, WainsightConfiguration, Logger) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try configuration()
+        let logger = logger()
+        return try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
+            try await Migrator(client: client).migrate(logger: logger)
+            return try await body(client, configuration, logger)
         }
     }
 

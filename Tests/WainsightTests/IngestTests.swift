@@ -173,18 +173,28 @@ import WhatsAppCloud
 
     static let phone = "100200300"
 
+    /// A test database with one organization that has connected ``phone``.
+    static func withConnectedNumber(
+        stages: [any PipelineStage] = [],
+        _ body: @Sendable (IngestHarness) async throws -> Void
+    ) async throws {
+        try await TestDatabase.with { _, client in
+            let harness = try IngestHarness(client: client, stages: stages)
+            try await harness.connect(
+                try await harness.organization().id,
+                phoneNumberID: phone,
+                wabaID: Payloads.wabaID
+            )
+            try await body(harness)
+        }
+    }
+
     @Test(arguments: [
         ["sent", "delivered", "read"], ["read", "delivered", "sent"], ["delivered", "read", "sent"],
         ["read", "sent", "delivered"],
     ])
     func statusesOnlyMoveForward(order: [String]) async throws {
-        try await TestDatabase.with { _, client in
-            let harness = try IngestHarness(client: client)
-            try await harness.connect(
-                try await harness.organization().id,
-                phoneNumberID: Self.phone,
-                wabaID: Payloads.wabaID
-            )
+        try await Self.withConnectedNumber { harness in
             let times = ["sent": 1_700_000_010, "delivered": 1_700_000_020, "read": 1_700_000_030]
             // Statuses may arrive before the message row exists: they wait for it.
             try await harness.store([
@@ -224,13 +234,7 @@ import WhatsAppCloud
     }
 
     @Test func failedIsTerminalAndKeepsItsError() async throws {
-        try await TestDatabase.with { _, client in
-            let harness = try IngestHarness(client: client)
-            try await harness.connect(
-                try await harness.organization().id,
-                phoneNumberID: Self.phone,
-                wabaID: Payloads.wabaID
-            )
+        try await Self.withConnectedNumber { harness in
             try await harness.store([
                 Payloads.echo(from: Self.phone, to: "5511", id: "wamid.F", at: 1_700_000_000, body: "Oferta"),
                 Payloads.status(
@@ -253,13 +257,7 @@ import WhatsAppCloud
 
     @Test(arguments: [false, true])
     func reactionsEditsAndRevokesAttachToTheirMessage(amendmentsFirst: Bool) async throws {
-        try await TestDatabase.with { _, client in
-            let harness = try IngestHarness(client: client)
-            try await harness.connect(
-                try await harness.organization().id,
-                phoneNumberID: Self.phone,
-                wabaID: Payloads.wabaID
-            )
+        try await Self.withConnectedNumber { harness in
             let original = Payloads.text(
                 to: Self.phone,
                 from: "5511",
@@ -321,13 +319,7 @@ import WhatsAppCloud
     }
 
     @Test func messagesFindTheirContactAndThreadAndKeepTheWindowCurrent() async throws {
-        try await TestDatabase.with { _, client in
-            let harness = try IngestHarness(client: client)
-            try await harness.connect(
-                try await harness.organization().id,
-                phoneNumberID: Self.phone,
-                wabaID: Payloads.wabaID
-            )
+        try await Self.withConnectedNumber { harness in
             // Newest first: the thread's marks must still end at the latest message.
             try await harness.store([
                 Payloads.text(
@@ -392,13 +384,7 @@ import WhatsAppCloud
 
     @Test(arguments: [false, true])
     func stopAndStartKeywordsChangeConsentWithAnAuditTrail(reversed: Bool) async throws {
-        try await TestDatabase.with { _, client in
-            let harness = try IngestHarness(client: client)
-            try await harness.connect(
-                try await harness.organization().id,
-                phoneNumberID: Self.phone,
-                wabaID: Payloads.wabaID
-            )
+        try await Self.withConnectedNumber { harness in
             let bodies = [
                 Payloads.text(to: Self.phone, from: "3491", id: "wamid.S1", at: 1_700_000_000, body: "BAJA"),
                 Payloads.text(
@@ -428,13 +414,7 @@ import WhatsAppCloud
 
     @Test func aFailingStageIsRetriedWithBackoffAndBlocksNoOtherMessage() async throws {
         let flaky = FlakyStage(failures: 2)
-        try await TestDatabase.with { _, client in
-            let harness = try IngestHarness(client: client, stages: [flaky, LengthStage()])
-            try await harness.connect(
-                try await harness.organization().id,
-                phoneNumberID: Self.phone,
-                wabaID: Payloads.wabaID
-            )
+        try await Self.withConnectedNumber(stages: [flaky, LengthStage()]) { harness in
             try await harness.store([
                 Payloads.text(to: Self.phone, from: "1", id: "wamid.A", at: 1_700_000_000, body: "flaky one"),
                 Payloads.text(to: Self.phone, from: "2", id: "wamid.B", at: 1_700_000_001, body: "steady"),
@@ -459,7 +439,10 @@ import WhatsAppCloud
             #expect(runAt >= 1)
 
             for _ in 0..<2 {
-                try await client.query("UPDATE jobs SET run_at = now() WHERE state = 'queued'", logger: harness.logger)
+                try await harness.client.query(
+                    "UPDATE jobs SET run_at = now() WHERE state = 'queued'",
+                    logger: harness.logger
+                )
                 try await harness.drain()
             }
             #expect(
