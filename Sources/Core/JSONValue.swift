@@ -27,9 +27,7 @@ public enum JSONValue: Sendable, Hashable {
     public var stringValue: String? {
         switch self {
         case .string(let value): return value
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-            return String(value)
+        case .number(let value): return Self.format(value)
         default: return nil
         }
     }

@@ -9,9 +9,6 @@ import WhatsAppCloud
 /// What ingest of one stored webhook did.
 public struct IngestReport: Sendable, Equatable {
     public var state: WebhookEventState
-    public var messages = 0
-    public var statuses = 0
-    public var accountEvents = 0
     public var unroutedChanges = 0
     public var note: String?
     /// The organization of the first routed change.
@@ -227,7 +224,6 @@ public struct WebhookIngestor: Sendable {
             let thread = key.flatMap { threads[$0] }
 
             let write = try await writer.upsertMessage(message, thread: thread, sentAt: sentAt, eventID: eventID)
-            report.messages += 1
             switch write {
             case .inserted(let id):
                 try await afterNewContent(message, id: id, replaced: false, writer: writer, route: route)
@@ -261,7 +257,6 @@ public struct WebhookIngestor: Sendable {
 
         for status in change.statuses {
             try await writer.recordStatus(status, occurredAt: status.timestamp ?? fallbackTime, eventID: eventID)
-            report.statuses += 1
         }
 
         for preference in change.userPreferences where preference.category == "marketing_messages" {
@@ -301,7 +296,6 @@ public struct WebhookIngestor: Sendable {
                 payload: change.value,
                 eventID: eventID
             )
-            report.accountEvents += 1
         }
     }
 

@@ -70,8 +70,9 @@ public struct WebhookController: Sendable {
                 message: "webhook bodies are limited to \(maxBodyBytes) bytes"
             )
         }
-        let bytes = body.readableBytesView
-        try verifier.verify(body: Array(bytes), header: request.headers[Self.signatureHeader])
+        // One copy of the body serves the signature check, the seal and the JSON check.
+        let bytes = Data(body.readableBytesView)
+        try verifier.verify(body: bytes, header: request.headers[Self.signatureHeader])
 
         // Signed: from here on the body is kept whatever it holds, then answered.
         try await writer.store(try SealedWebhook(body: bytes, secretBox: secretBox))
@@ -89,7 +90,7 @@ public struct WebhookController: Sendable {
     private static let ok = ByteBuffer(string: #"{"status":"stored"}"#)
 
     /// The same parser ingest uses, so the 400 here and the `unparseable` state there agree.
-    static func isJSONObject(_ bytes: ByteBufferView) -> Bool {
-        (try? JSONValue.parse(Data(bytes)))?.objectValue != nil
+    static func isJSONObject(_ bytes: Data) -> Bool {
+        (try? JSONValue.parse(bytes))?.objectValue != nil
     }
 }

@@ -78,30 +78,4 @@ public struct AccountRepository: Sendable {
         }
         throw StoreError(.notFound, "account \(accountID) does not exist in organization \(organization)")
     }
-
-    /// The accounts of an organization.
-    public func list(organization: OrganizationID) async throws -> [WhatsAppAccount] {
-        let rows = try await client.query(
-            """
-            SELECT id, phone_number_id, waba_id, display_phone_number, provider FROM whatsapp_accounts
-            WHERE organization_id = \(organization.rawValue) ORDER BY created_at
-            """,
-            logger: logger
-        )
-        var accounts: [WhatsAppAccount] = []
-        for try await (id, phone, waba, display, provider) in rows.decode((UUID, String, String, String?, String).self)
-        {
-            accounts.append(
-                WhatsAppAccount(
-                    id: id,
-                    organizationID: organization,
-                    phoneNumberID: phone,
-                    wabaID: waba,
-                    displayPhoneNumber: display,
-                    provider: provider
-                )
-            )
-        }
-        return accounts
-    }
 }

@@ -52,18 +52,15 @@ public struct JobQueue: Sendable {
         kind: String,
         refID: Int64? = nil,
         refUUID: UUID? = nil,
-        organization: OrganizationID? = nil,
-        on connection: PostgresConnection? = nil
+        organization: OrganizationID? = nil
     ) async throws {
-        let query: PostgresQuery = """
+        try await client.query(
+            """
             INSERT INTO jobs (kind, ref_id, ref_uuid, organization_id)
             VALUES (\(kind), \(refID), \(refUUID), \(organization?.rawValue))
-            """
-        if let connection {
-            try await connection.query(query, logger: logger)
-        } else {
-            try await client.query(query, logger: logger)
-        }
+            """,
+            logger: logger
+        )
     }
 
     /// Leases up to `limit` ready jobs of `kinds` and runs each in its own transaction. A

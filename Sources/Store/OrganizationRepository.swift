@@ -54,16 +54,6 @@ public struct OrganizationRepository: APIKeyAuthenticating {
         return nil
     }
 
-    /// Whether the organization exists.
-    public func exists(_ organization: OrganizationID) async throws -> Bool {
-        let rows = try await client.query(
-            "SELECT 1 FROM organizations WHERE id = \(organization.rawValue)",
-            logger: logger
-        )
-        for try await _ in rows { return true }
-        return false
-    }
-
     /// `wsk_` and 40 base62 characters (about 238 bits of entropy).
     static func generateKey() -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

@@ -77,9 +77,10 @@ public struct WebhookEventStore: Sendable {
         try await requeue(states: [.unrouted, .partial])
     }
 
-    /// Queues every stored event again, to re-run ingest (idempotent) over all of them.
+    /// Queues every stored event again, to re-run ingest (idempotent) over all of them. Pending
+    /// events are left alone: their jobs are queued already.
     public func requeueAll() async throws -> Int {
-        try await requeue(states: WebhookEventState.allCases)
+        try await requeue(states: WebhookEventState.allCases.filter { $0 != .pending })
     }
 
     private func requeue(states: [WebhookEventState]) async throws -> Int {
