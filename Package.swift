@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure domain types and protocols: Foundation only.
@@ -77,14 +78,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Sending: provider adapters (Meta, 360dialog), compliance guard, outbox and its senders,
+        // templates and media.
+        .target(
+            name: "Outbound",
+            dependencies: [
+                "Core", "WhatsAppCloud", "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, auth and the application builder.
         .target(
             name: "Server",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store", "Ingest",
+                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "wainsight",
             dependencies: [
-                "Core", "Server", "Store", "Ingest", "WhatsAppCloud",
+                "Core", "Server", "Store", "Ingest", "WhatsAppCloud", "Outbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -106,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "wainsight-bench",
             dependencies: [
-                "Core", "Store", "WhatsAppCloud", "WainsightTesting",
+                "Core", "Store", "WhatsAppCloud", "Outbound", "WainsightTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +141,8 @@ let package = Package(
         .target(
             name: "WainsightTesting",
             dependencies: [
-                "Core", "Store", "WhatsAppCloud", "Ingest",
+                "Core", "Store", "WhatsAppCloud", "Ingest", "Outbound",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "WainsightTests",
             dependencies: [
-                "Core", "LinearAlgebra", "Normalize", "WhatsAppCloud", "Store", "Ingest", "Server",
+                "Core", "LinearAlgebra", "Normalize", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
                 "WainsightTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -5,7 +5,8 @@ import Foundation
 /// Environment keys (documented in README.md, "Configuration"):
 /// `WAINSIGHT_DATABASE_URL`, `WAINSIGHT_APP_SECRETS`, `WAINSIGHT_VERIFY_TOKEN`,
 /// `WAINSIGHT_MASTER_KEY`, `WAINSIGHT_HOST`, `WAINSIGHT_PORT`, `WAINSIGHT_MAX_WEBHOOK_BYTES`,
-/// `WAINSIGHT_DATABASE_CONNECTIONS`, `WAINSIGHT_WORKER_CONCURRENCY`, `WAINSIGHT_WORKER_BATCH`.
+/// `WAINSIGHT_DATABASE_CONNECTIONS`, `WAINSIGHT_WORKER_CONCURRENCY`, `WAINSIGHT_WORKER_BATCH`, and the
+/// sending keys of ``OutboundOptions``.
 public struct WainsightConfiguration: Sendable {
     /// Postgres connection URL. Default: the local `scripts/dev-postgres` server.
     public var databaseURL: String
@@ -26,6 +27,83 @@ public struct WainsightConfiguration: Sendable {
     public var maxWebhookBytes: Int
     /// Options of the background workers.
     public var worker: WorkerOptions
+    /// Options of sending: providers, rate limits, retries, media.
+    public var outbound: OutboundOptions
+
+    public struct OutboundOptions: Sendable {
+        /// Meta Graph API root (`WAINSIGHT_GRAPH_BASE_URL`). Default `https://graph.facebook.com`.
+        public var graphBaseURL: String
+        /// Graph API version pinned in every path (`WAINSIGHT_GRAPH_API_VERSION`). Default `v23.0`.
+        public var graphAPIVersion: String
+        /// 360dialog root (`WAINSIGHT_360DIALOG_BASE_URL`). Default `https://waba-v2.360dialog.io`.
+        public var dialog360BaseURL: String
+        /// Longest wait for one provider answer (`WAINSIGHT_PROVIDER_TIMEOUT_MS`). Default 15 s.
+        public var requestTimeout: Duration
+        /// Messages per second per phone number unless the account sets its own
+        /// (`WAINSIGHT_MESSAGES_PER_SECOND`). Default 80, Meta's default throughput.
+        public var messagesPerSecond: Double
+        /// Meta's pair rate: one message per `pairInterval` to one recipient. Default 6 s.
+        public var pairInterval: Duration
+        /// Messages one recipient may get in a burst before the pair rate applies
+        /// (`WAINSIGHT_PAIR_BURST`). Default 10 (Meta tolerates up to 45).
+        public var pairBurst: Int
+        /// Provider requests in flight per process (`WAINSIGHT_SENDER_CONCURRENCY`). Default 64;
+        /// 0 runs no sender.
+        public var concurrency: Int
+        /// Attempts before a message goes to dead letters (`WAINSIGHT_SEND_MAX_ATTEMPTS`). Default 8.
+        public var maxAttempts: Int
+        /// First retry delay, doubled per attempt with full jitter (`WAINSIGHT_RETRY_BASE_MS`). Default 1 s.
+        public var retryBase: Duration
+        /// Longest retry delay. Default 5 min.
+        public var retryCap: Duration
+        /// How long a sender owns a message it is sending; a crashed sender's messages are
+        /// taken over after it (`WAINSIGHT_SEND_LEASE_SECONDS`). Default 60 s.
+        public var lease: Duration
+        /// How long an idle sender waits before looking for due messages. Default 100 ms.
+        public var pollInterval: Duration
+        /// Where uploaded and downloaded media files live (`WAINSIGHT_MEDIA_DIR`). Default `.data/media`.
+        public var mediaDirectory: String
+        /// Lifetime of a signed media URL (`WAINSIGHT_MEDIA_URL_TTL_SECONDS`). Default 15 min.
+        public var mediaURLLifetime: Duration
+        /// Largest media file accepted or downloaded. Default 100 MiB (Meta's document limit).
+        public var maxMediaBytes: Int
+
+        public init(
+            graphBaseURL: String = "https://graph.facebook.com",
+            graphAPIVersion: String = "v23.0",
+            dialog360BaseURL: String = "https://waba-v2.360dialog.io",
+            requestTimeout: Duration = .seconds(15),
+            messagesPerSecond: Double = 80,
+            pairInterval: Duration = .seconds(6),
+            pairBurst: Int = 10,
+            concurrency: Int = 64,
+            maxAttempts: Int = 8,
+            retryBase: Duration = .seconds(1),
+            retryCap: Duration = .seconds(300),
+            lease: Duration = .seconds(60),
+            pollInterval: Duration = .milliseconds(100),
+            mediaDirectory: String = ".data/media",
+            mediaURLLifetime: Duration = .seconds(900),
+            maxMediaBytes: Int = 100 << 20
+        ) {
+            self.graphBaseURL = graphBaseURL
+            self.graphAPIVersion = graphAPIVersion
+            self.dialog360BaseURL = dialog360BaseURL
+            self.requestTimeout = requestTimeout
+            self.messagesPerSecond = messagesPerSecond
+            self.pairInterval = pairInterval
+            self.pairBurst = pairBurst
+            self.concurrency = concurrency
+            self.maxAttempts = maxAttempts
+            self.retryBase = retryBase
+            self.retryCap = retryCap
+            self.lease = lease
+            self.pollInterval = pollInterval
+            self.mediaDirectory = mediaDirectory
+            self.mediaURLLifetime = mediaURLLifetime
+            self.maxMediaBytes = maxMediaBytes
+        }
+    }
 
     public struct WorkerOptions: Sendable {
         /// Concurrent job loops per process. Default 2.
@@ -61,7 +139,8 @@ public struct WainsightConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxWebhookBytes: Int = 4 << 20,
-        worker: WorkerOptions = WorkerOptions()
+        worker: WorkerOptions = WorkerOptions(),
+        outbound: OutboundOptions = OutboundOptions()
     ) {
         self.databaseURL = databaseURL
         self.databaseConnections = databaseConnections
@@ -72,6 +151,7 @@ public struct WainsightConfiguration: Sendable {
         self.port = port
         self.maxWebhookBytes = maxWebhookBytes
         self.worker = worker
+        self.outbound = outbound
     }
 
     /// Reads every setting from `environment`, with the defaults above for keys that are unset.
@@ -110,6 +190,35 @@ public struct WainsightConfiguration: Sendable {
         if let count = try integer("WAINSIGHT_DATABASE_CONNECTIONS", in: 1...500) { databaseConnections = count }
         if let count = try integer("WAINSIGHT_WORKER_CONCURRENCY", in: 0...64) { worker.concurrency = count }
         if let count = try integer("WAINSIGHT_WORKER_BATCH", in: 1...10_000) { worker.batchSize = count }
+
+        if let url = value("WAINSIGHT_GRAPH_BASE_URL") { outbound.graphBaseURL = url }
+        if let version = value("WAINSIGHT_GRAPH_API_VERSION") {
+            guard version.range(of: #"^v[0-9]+\.[0-9]+$"#, options: .regularExpression) != nil else {
+                throw ConfigurationError(
+                    key: "WAINSIGHT_GRAPH_API_VERSION",
+                    message: "must look like v23.0, got '\(version)'"
+                )
+            }
+            outbound.graphAPIVersion = version
+        }
+        if let url = value("WAINSIGHT_360DIALOG_BASE_URL") { outbound.dialog360BaseURL = url }
+        if let ms = try integer("WAINSIGHT_PROVIDER_TIMEOUT_MS", in: 100...600_000) {
+            outbound.requestTimeout = .milliseconds(ms)
+        }
+        if let rate = try integer("WAINSIGHT_MESSAGES_PER_SECOND", in: 1...1_000) {
+            outbound.messagesPerSecond = Double(rate)
+        }
+        if let burst = try integer("WAINSIGHT_PAIR_BURST", in: 1...45) { outbound.pairBurst = burst }
+        if let count = try integer("WAINSIGHT_SENDER_CONCURRENCY", in: 0...1_000) { outbound.concurrency = count }
+        if let count = try integer("WAINSIGHT_SEND_MAX_ATTEMPTS", in: 1...100) { outbound.maxAttempts = count }
+        if let ms = try integer("WAINSIGHT_RETRY_BASE_MS", in: 1...600_000) { outbound.retryBase = .milliseconds(ms) }
+        if let seconds = try integer("WAINSIGHT_SEND_LEASE_SECONDS", in: 1...3_600) {
+            outbound.lease = .seconds(seconds)
+        }
+        if let directory = value("WAINSIGHT_MEDIA_DIR") { outbound.mediaDirectory = directory }
+        if let seconds = try integer("WAINSIGHT_MEDIA_URL_TTL_SECONDS", in: 10...604_800) {
+            outbound.mediaURLLifetime = .seconds(seconds)
+        }
     }
 }
 

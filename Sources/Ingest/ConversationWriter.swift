@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
+import Store
 import WhatsAppCloud
 
 /// The SQL that turns parsed webhook parts into conversation rows, inside the caller's
@@ -225,18 +226,24 @@ struct ConversationWriter {
         )
     }
 
-    /// Records an inbound media object so it can be fetched before Meta's id expires. Should
-    /// two payloads describe one media id differently, the smaller (hash, type) is kept.
-    func recordMedia(id: String, mimeType: String?, sha256: String?) async throws {
+    /// Records an inbound media object and queues its download, so it is fetched before Meta's
+    /// id expires (7 days). Should two payloads describe one media id differently, the smaller
+    /// (hash, type) is kept.
+    func recordMedia(id: String, account: UUID, mimeType: String?, sha256: String?) async throws {
         try await connection.query(
             """
-            INSERT INTO media_blobs AS b (organization_id, provider_media_id, mime_type, sha256, expires_at)
-            VALUES (\(org), \(id), \(mimeType), \(sha256), now() + interval '7 days')
-            ON CONFLICT (organization_id, provider_media_id) DO UPDATE SET
-                mime_type = EXCLUDED.mime_type, sha256 = EXCLUDED.sha256
-            WHERE b.downloaded_at IS NULL
-              AND (coalesce(EXCLUDED.sha256, ''), coalesce(EXCLUDED.mime_type, ''))
-                < (coalesce(b.sha256, ''), coalesce(b.mime_type, ''))
+            WITH recorded AS (
+                INSERT INTO media_blobs AS b (organization_id, provider_media_id, account_id, mime_type, sha256, expires_at)
+                VALUES (\(org), \(id), \(account), \(mimeType), \(sha256), now() + interval '7 days')
+                ON CONFLICT (organization_id, provider_media_id) DO UPDATE SET
+                    mime_type = EXCLUDED.mime_type, sha256 = EXCLUDED.sha256
+                WHERE b.downloaded_at IS NULL
+                  AND (coalesce(EXCLUDED.sha256, ''), coalesce(EXCLUDED.mime_type, ''))
+                    < (coalesce(b.sha256, ''), coalesce(b.mime_type, ''))
+                RETURNING b.id, (xmax = 0) AS inserted
+            )
+            INSERT INTO jobs (kind, ref_uuid, organization_id)
+            SELECT \(MediaRepository.downloadJobKind), id, \(org) FROM recorded WHERE inserted
             """,
             logger: logger
         )
@@ -289,25 +296,10 @@ struct ConversationWriter {
     /// time of each step and the failure's error. A message not stored yet is reconciled when
     /// it is (the history is keyed by wamid).
     func applyStatuses(to providerMessageID: String) async throws {
-        try await connection.query(
-            """
-            UPDATE whatsapp_messages m SET
-                status = top.status, status_rank = top.status_rank,
-                delivered_at = (SELECT occurred_at FROM whatsapp_message_statuses s WHERE s.organization_id = m.organization_id
-                    AND s.provider_msg_id = m.provider_msg_id AND s.status = 'delivered'),
-                read_at = (SELECT occurred_at FROM whatsapp_message_statuses s WHERE s.organization_id = m.organization_id
-                    AND s.provider_msg_id = m.provider_msg_id AND s.status = 'read'),
-                failed_at = (SELECT occurred_at FROM whatsapp_message_statuses s WHERE s.organization_id = m.organization_id
-                    AND s.provider_msg_id = m.provider_msg_id AND s.status = 'failed'),
-                error_code = (SELECT error_code FROM whatsapp_message_statuses s WHERE s.organization_id = m.organization_id
-                    AND s.provider_msg_id = m.provider_msg_id AND s.status = 'failed'),
-                error_detail = (SELECT error_detail FROM whatsapp_message_statuses s WHERE s.organization_id = m.organization_id
-                    AND s.provider_msg_id = m.provider_msg_id AND s.status = 'failed')
-            FROM (SELECT status, status_rank FROM whatsapp_message_statuses
-                  WHERE organization_id = \(org) AND provider_msg_id = \(providerMessageID) AND status_rank > 0
-                  ORDER BY status_rank DESC LIMIT 1) AS top
-            WHERE m.organization_id = \(org) AND m.provider_msg_id = \(providerMessageID) AND m.direction = 'outbound'
-            """,
+        try await DeliveryStatus.apply(
+            organization: organization,
+            providerMessageID: providerMessageID,
+            on: connection,
             logger: logger
         )
     }

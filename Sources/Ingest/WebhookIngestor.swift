@@ -240,7 +240,12 @@ public struct WebhookIngestor: Sendable {
 
             // Media and consent follow every payload, winner or not, so replays in any order agree.
             if let mediaID = message.mediaID {
-                try await writer.recordMedia(id: mediaID, mimeType: message.mediaMimeType, sha256: message.mediaSHA256)
+                try await writer.recordMedia(
+                    id: mediaID,
+                    account: route.account,
+                    mimeType: message.mediaMimeType,
+                    sha256: message.mediaSHA256
+                )
             }
             if inbound, let contact, let text = message.text, let match = ConsentKeywords.match(text) {
                 try await writer.recordConsent(
@@ -279,6 +284,18 @@ public struct WebhookIngestor: Sendable {
                 reference: String(reference.prefix(200)),
                 detail: preference.detail,
                 occurredAt: preference.timestamp ?? fallbackTime
+            )
+        }
+
+        if let wabaID = change.wabaID {
+            try await TemplateRepository.applyWebhook(
+                organization: route.organization,
+                wabaID: wabaID,
+                field: change.field,
+                value: change.value,
+                occurredAt: change.entryTime ?? fallbackTime,
+                on: writer.connection,
+                logger: logger
             )
         }
 

@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import Core
 import Hummingbird
 import Ingest
 import Logging
+import Outbound
 import PostgresNIO
 import ServiceLifecycle
 import Store
@@ -13,7 +15,8 @@ import WhatsAppCloud
 /// - Parameters:
 ///   - configuration: All settings.
 ///   - stages: The pipeline stages, in order (none yet in this version).
-///   - runWorker: Whether this process also runs the background worker. Default true.
+///   - runWorker: Whether this process also runs the background workers (ingest, outbox
+///     senders, media fetcher). Default true.
 ///   - logger: The application logger.
 /// - Throws: ``StoreError`` when the master key is missing or the database URL is malformed;
 ///   migrations run first, so their errors surface here too.
@@ -35,7 +38,16 @@ public func buildApplication(
         backgroundLogger: logger
     )
     let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
-    var services: [any Service] = [client, writer]
+    let http = HTTPClientService(maxConnectionsPerHost: max(8, configuration.outbound.concurrency))
+    let outbound = OutboundParts(
+        configuration: configuration,
+        client: client,
+        httpClient: http.client,
+        secretBox: secretBox,
+        logger: logger
+    )
+    // Started in this order, stopped in reverse: the HTTP client outlives the senders.
+    var services: [any Service] = [client, http, writer]
     if runWorker {
         services.append(
             IngestWorker.make(
@@ -46,12 +58,15 @@ public func buildApplication(
                 logger: logger
             )
         )
+        if configuration.outbound.concurrency > 0 { services.append(outbound.sender) }
+        services.append(outbound.mediaFetcher)
     }
     let router = buildRouter(
         configuration: configuration,
         client: client,
         secretBox: secretBox,
         writer: writer,
+        outbound: outbound,
         logger: logger
     )
     return Application(
@@ -71,6 +86,7 @@ public func buildRouter(
     client: PostgresClient,
     secretBox: SecretBox,
     writer: WebhookEventWriter,
+    outbound: OutboundParts,
     logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -90,5 +106,48 @@ public func buildRouter(
         middleware: APIKeyMiddleware(keys: OrganizationRepository(client: client, logger: logger))
     )
     ConversationController(client: client, logger: logger).addRoutes(to: api)
+    OutboundController(service: outbound.service, media: outbound.media, logger: logger)
+        .addRoutes(to: api, public: router)
     return router
+}
+
+/// The sending side of one process, wired from the configuration: provider adapters, the
+/// outbox service the API calls, its senders, and media.
+public struct OutboundParts: Sendable {
+    public let directory: ProviderDirectory
+    public let service: OutboundService
+    public let sender: OutboxSender
+    public let media: MediaService
+    public let mediaFetcher: MediaFetcher
+
+    public init(
+        configuration: WainsightConfiguration,
+        client: PostgresClient,
+        httpClient: HTTPClient,
+        secretBox: SecretBox,
+        logger: Logger
+    ) {
+        let accounts = AccountRepository(client: client, secretBox: secretBox, logger: logger)
+        let outbox = OutboxRepository(client: client, logger: logger)
+        directory = ProviderDirectory(accounts: accounts, httpClient: httpClient, options: configuration.outbound)
+        service = OutboundService(
+            outbox: outbox,
+            templates: TemplateRepository(client: client, logger: logger),
+            directory: directory,
+            logger: logger
+        )
+        sender = OutboxSender(outbox: outbox, directory: directory, options: configuration.outbound, logger: logger)
+        media = MediaService(
+            client: client,
+            directory: directory,
+            secretBox: secretBox,
+            options: configuration.outbound,
+            logger: logger
+        )
+        mediaFetcher = MediaFetcher(
+            queue: JobQueue(client: client, logger: logger, maxAttempts: configuration.worker.maxAttempts),
+            media: media,
+            logger: logger
+        )
+    }
 }

@@ -79,3 +79,80 @@ public struct AccountRepository: Sendable {
         throw StoreError(.notFound, "account \(accountID) does not exist in organization \(organization)")
     }
 }
+
+/// What a sender needs of an account: its number, provider, credential and throughput cap.
+public struct AccountCredentials: Sendable {
+    public var account: WhatsAppAccount
+    /// The access token (Meta) or API key (360dialog), opened.
+    public var token: String
+    /// The account's own messages-per-second cap, if set.
+    public var messagesPerSecond: Double?
+}
+
+extension AccountRepository {
+    /// An account with its opened credential, by id (optionally checked against an organization).
+    /// - Throws: ``StoreError`` `.notFound`.
+    public func credentials(accountID: UUID, organization: OrganizationID? = nil) async throws -> AccountCredentials {
+        let rows = try await client.query(
+            """
+            SELECT id, organization_id, phone_number_id, waba_id, display_phone_number, provider, access_token_enc,
+                messages_per_second
+            FROM whatsapp_accounts
+            WHERE id = \(accountID) AND (\(organization?.rawValue)::uuid IS NULL OR organization_id = \(organization?.rawValue))
+            """,
+            logger: logger
+        )
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            let account = WhatsAppAccount(
+                id: try r[0].decode(UUID.self),
+                organizationID: OrganizationID(try r[1].decode(UUID.self)),
+                phoneNumberID: try r[2].decode(String.self),
+                wabaID: try r[3].decode(String.self),
+                displayPhoneNumber: try r[4].decode(String?.self),
+                provider: try r[5].decode(String.self)
+            )
+            let token = String(decoding: try secretBox.open(try r[6].decode(Data.self)), as: UTF8.self)
+            return AccountCredentials(
+                account: account,
+                token: token,
+                messagesPerSecond: try r[7].decode(Float?.self).map(Double.init)
+            )
+        }
+        throw StoreError(.notFound, "account \(accountID) does not exist")
+    }
+
+    /// Accounts of an organization, oldest first.
+    public func list(organization: OrganizationID) async throws -> [WhatsAppAccount] {
+        let rows = try await client.query(
+            """
+            SELECT id, phone_number_id, waba_id, display_phone_number, provider FROM whatsapp_accounts
+            WHERE organization_id = \(organization.rawValue) ORDER BY created_at, id
+            """,
+            logger: logger
+        )
+        var accounts: [WhatsAppAccount] = []
+        for try await (id, phone, waba, display, provider) in rows.decode((UUID, String, String, String?, String).self)
+        {
+            accounts.append(
+                WhatsAppAccount(
+                    id: id,
+                    organizationID: organization,
+                    phoneNumberID: phone,
+                    wabaID: waba,
+                    displayPhoneNumber: display,
+                    provider: provider
+                )
+            )
+        }
+        return accounts
+    }
+
+    /// Sets an account's own throughput cap (`nil` returns it to the configured default).
+    public func setMessagesPerSecond(accountID: UUID, _ rate: Double?) async throws {
+        try await client.query(
+            "UPDATE whatsapp_accounts SET messages_per_second = \(rate.map(Float.init)) WHERE id = \(accountID)",
+            logger: logger
+        )
+    }
+}

@@ -21,7 +21,8 @@ public enum Migrations {
     }
 
     public static let all: [Migration] = [
-        Migration(version: 1, name: "tenancy, accounts, contacts, threads, messages, events, jobs", sql: v1)
+        Migration(version: 1, name: "tenancy, accounts, contacts, threads, messages, events, jobs", sql: v1),
+        Migration(version: 2, name: "sending: outbox, templates, suppressions, stored media", sql: v2),
     ]
 
     static let v1 = """
@@ -261,5 +262,91 @@ public enum Migrations {
             updated_at      timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (message_id, stage)
         );
+        """
+
+    static let v2 = """
+        -- Per-number throughput cap in messages per second; NULL takes WAINSIGHT_MESSAGES_PER_SECOND.
+        ALTER TABLE whatsapp_accounts ADD COLUMN messages_per_second real CHECK (messages_per_second > 0);
+
+        -- Message templates of each WABA, from sync and template webhooks.
+        CREATE TABLE whatsapp_templates (
+            id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id      uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            waba_id              text NOT NULL,
+            provider_template_id text,
+            name                 text NOT NULL,
+            language             text NOT NULL,
+            status               text NOT NULL,
+            category             text,
+            parameter_format     text,
+            components           jsonb NOT NULL DEFAULT '[]',
+            quality_score        text,
+            rejected_reason      text,
+            status_changed_at    timestamptz,
+            synced_at            timestamptz,
+            updated_at           timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (organization_id, waba_id, name, language)
+        );
+        CREATE INDEX whatsapp_templates_provider_id ON whatsapp_templates (organization_id, provider_template_id);
+
+        -- Recipients (wa_id or BSUID) the organization never messages, whatever their consent says.
+        CREATE TABLE whatsapp_suppressions (
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            recipient       text NOT NULL,
+            reason          text NOT NULL,
+            created_at      timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (organization_id, recipient)
+        );
+
+        -- Every message someone asked to send, stored before it is sent, until it is sent,
+        -- failed with a reason, or dead-lettered.
+        CREATE TABLE outbox_messages (
+            id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id   uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            account_id        uuid NOT NULL REFERENCES whatsapp_accounts(id) ON DELETE CASCADE,
+            thread_id         uuid NOT NULL REFERENCES whatsapp_threads(id) ON DELETE CASCADE,
+            contact_id        uuid NOT NULL REFERENCES whatsapp_contacts(id) ON DELETE CASCADE,
+            recipient         text NOT NULL,
+            kind              text NOT NULL CHECK (kind IN ('text', 'template')),
+            template_name     text,
+            template_language text,
+            template_category text,
+            body              jsonb NOT NULL,
+            request_sha256    bytea NOT NULL,
+            idempotency_key   text,
+            state             text NOT NULL DEFAULT 'queued'
+                              CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'dead')),
+            attempts          integer NOT NULL DEFAULT 0,
+            reclaims          integer NOT NULL DEFAULT 0,
+            next_attempt_at   timestamptz NOT NULL DEFAULT now(),
+            locked_until      timestamptz,
+            provider_msg_id   text,
+            delivery_status   text,
+            delivery_rank     smallint NOT NULL DEFAULT 0,
+            error_code        integer,
+            error_message     text,
+            last_error        text,
+            created_at        timestamptz NOT NULL DEFAULT now(),
+            sent_at           timestamptz,
+            finished_at       timestamptz,
+            updated_at        timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (organization_id, idempotency_key)
+        );
+        CREATE INDEX outbox_due ON outbox_messages (account_id, next_attempt_at) WHERE state = 'queued';
+        CREATE INDEX outbox_leased ON outbox_messages (locked_until) WHERE state = 'sending';
+        CREATE UNIQUE INDEX outbox_wamid ON outbox_messages (organization_id, provider_msg_id)
+            WHERE provider_msg_id IS NOT NULL;
+        CREATE INDEX outbox_dead ON outbox_messages (organization_id, finished_at) WHERE state = 'dead';
+        CREATE INDEX outbox_thread ON outbox_messages (thread_id, created_at DESC);
+
+        -- Media files kept under WAINSIGHT_MEDIA_DIR: inbound media fetched from the provider and
+        -- files uploaded through the API (which may have no provider id yet).
+        ALTER TABLE media_blobs ALTER COLUMN provider_media_id DROP NOT NULL;
+        ALTER TABLE media_blobs ADD COLUMN account_id uuid REFERENCES whatsapp_accounts(id) ON DELETE SET NULL;
+        ALTER TABLE media_blobs ADD COLUMN direction text NOT NULL DEFAULT 'inbound'
+            CHECK (direction IN ('inbound', 'outbound'));
+        ALTER TABLE media_blobs ADD COLUMN filename text;
+        ALTER TABLE media_blobs ADD COLUMN storage_path text;
+        ALTER TABLE media_blobs ADD COLUMN download_error text;
         """
 }

@@ -25,6 +25,13 @@ public struct SecretBox: Sendable {
         try self.init(masterKey: configuredKey)
     }
 
+    /// An HMAC-SHA256 of `message` under a key derived from the master key for `purpose`
+    /// (signed media URLs), so a signature never doubles as anything else.
+    public func authenticationCode(for message: some DataProtocol, purpose: String) -> Data {
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(purpose.utf8), outputByteCount: 32)
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: derived))
+    }
+
     public func seal(_ plaintext: some DataProtocol) throws -> Data {
         guard let combined = try AES.GCM.seal(plaintext, using: key).combined else {
             throw StoreError(.decryptionFailed, "AES-GCM produced no combined form")

@@ -84,7 +84,8 @@ public struct IngestHarness: Sendable {
         try await client.query(
             """
             TRUNCATE webhook_events, jobs, whatsapp_messages, whatsapp_message_statuses, whatsapp_threads,
-                consent_events, whatsapp_contacts, whatsapp_account_events, media_blobs, message_stage_runs
+                consent_events, whatsapp_contacts, whatsapp_account_events, media_blobs, message_stage_runs,
+                outbox_messages, whatsapp_templates, whatsapp_suppressions
             """,
             logger: logger
         )

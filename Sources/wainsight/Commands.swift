@@ -90,21 +90,40 @@ struct Account: AsyncParsableCommand {
         var accessToken: String?
         @Option(name: .customLong("display-phone-number"), help: "The number as people see it.")
         var displayPhoneNumber: String?
+        @Option(help: "Who carries its messages: meta (Graph API) or 360dialog (the token is the D360-API-KEY).")
+        var provider: String = "meta"
+        @Option(
+            name: .customLong("messages-per-second"),
+            help: "Its own throughput cap (default: WAINSIGHT_MESSAGES_PER_SECOND)."
+        )
+        var messagesPerSecond: Double?
 
         func run() async throws {
             guard let organization = OrganizationID(org) else { throw ValidationError("--org must be a UUID") }
+            guard provider == "meta" || provider == "360dialog" else {
+                throw ValidationError("--provider must be meta or 360dialog")
+            }
+            if let rate = messagesPerSecond, !(rate > 0 && rate <= 1000) {
+                throw ValidationError("--messages-per-second must be in (0, 1000]")
+            }
             guard let token = accessToken ?? ProcessInfo.processInfo.environment["WAINSIGHT_ACCESS_TOKEN"],
                 !token.isEmpty
             else { throw ValidationError("give --access-token or set WAINSIGHT_ACCESS_TOKEN") }
             let box = try SecretBox(configuredKey: try options.configuration().masterKey)
             let (account, requeued) = try await options.withDatabase { client, _, logger in
-                try await AccountRepository(client: client, secretBox: box, logger: logger).add(
+                let accounts = AccountRepository(client: client, secretBox: box, logger: logger)
+                let added = try await accounts.add(
                     organization: organization,
                     phoneNumberID: phoneNumberID,
                     wabaID: wabaID,
                     accessToken: token,
-                    displayPhoneNumber: displayPhoneNumber
+                    displayPhoneNumber: displayPhoneNumber,
+                    provider: provider
                 )
+                if let messagesPerSecond {
+                    try await accounts.setMessagesPerSecond(accountID: added.account.id, messagesPerSecond)
+                }
+                return added
             }
             print("account_id: \(account.id.uuidString.lowercased())")
             if requeued > 0 { print("queued again: \(requeued) earlier webhook(s) that had no connected account") }

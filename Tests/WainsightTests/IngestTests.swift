@@ -22,7 +22,15 @@ import WhatsAppCloud
             let distinctBodies = Set(payloads.map(\.body)).count
             #expect(try await harness.count("SELECT count(*) FROM webhook_events") == distinctBodies)
             #expect(try await harness.count("SELECT count(*) FROM webhook_events WHERE state <> 'processed'") == 0)
-            #expect(try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done'") == 0)
+            #expect(
+                try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> 'download_media'")
+                    == 0
+            )
+            // Every inbound media object has exactly one download job (the media fetcher runs them).
+            #expect(
+                try await harness.count("SELECT count(*) FROM jobs WHERE kind = 'download_media'")
+                    == harness.count("SELECT count(*) FROM media_blobs")
+            )
 
             // Every message and every status of every payload is a row.
             var wamids = Set<String>()
@@ -457,7 +465,11 @@ import WhatsAppCloud
                     "flaky|done|3", "length|done|1",
                 ]
             )
-            #expect(try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done'") == 0)
+            #expect(
+                try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> 'download_media'")
+                    == 0
+            )
+
         }
     }
 }

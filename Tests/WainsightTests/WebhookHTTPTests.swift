@@ -43,7 +43,10 @@ import WhatsAppCloud
     static func waitForWorker(_ harness: IngestHarness) async throws {
         for _ in 0..<500 {
             if try await harness.count(
-                "SELECT count(*) FROM jobs WHERE (state = 'queued' AND run_at <= now()) OR state = 'running'"
+                """
+                SELECT count(*) FROM jobs WHERE kind <> 'download_media'
+                    AND ((state = 'queued' AND run_at <= now()) OR state = 'running')
+                """
             ) == 0 {
                 return
             }
@@ -214,7 +217,15 @@ import WhatsAppCloud
             }
             #expect(try await harness.count("SELECT count(*) FROM webhook_events") == Set(payloads.map(\.body)).count)
             #expect(try await harness.count("SELECT count(*) FROM webhook_events WHERE state <> 'processed'") == 0)
-            #expect(try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done'") == 0)
+            #expect(
+                try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> 'download_media'")
+                    == 0
+            )
+            // Every inbound media object has exactly one download job (the media fetcher runs them).
+            #expect(
+                try await harness.count("SELECT count(*) FROM jobs WHERE kind = 'download_media'")
+                    == harness.count("SELECT count(*) FROM media_blobs")
+            )
         }
     }
 

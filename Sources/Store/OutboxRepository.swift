@@ -1,0 +1,339 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A message someone asked to send, as the outbox keeps it.
+public struct OutboxMessage: Sendable, Equatable {
+    public enum Kind: String, Sendable { case text, template }
+    /// Where it is: `queued` (waiting, possibly for a retry), `sending` (a sender holds it),
+    /// `sent` (the provider accepted it), `failed` (permanently, with the reason), `dead`
+    /// (retry budget spent; `wainsight outbox retry` re-queues it).
+    public enum State: String, Sendable { case queued, sending, sent, failed, dead }
+
+    public var id: UUID
+    public var organizationID: OrganizationID
+    public var accountID: UUID
+    public var threadID: UUID
+    public var contactID: UUID
+    public var recipient: String
+    public var kind: Kind
+    public var templateName: String?
+    public var templateLanguage: String?
+    public var templateCategory: String?
+    /// The Graph API message object that goes to the provider.
+    public var body: JSONValue
+    public var state: State
+    public var attempts: Int
+    /// How often a sender took it over from one that stopped holding it (crash, kill).
+    public var reclaims: Int
+    public var nextAttemptAt: Date
+    public var providerMessageID: String?
+    /// The latest status webhook: sent, delivered, read or failed.
+    public var deliveryStatus: String?
+    public var errorCode: Int?
+    public var errorMessage: String?
+    /// The latest transient error, while retrying.
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+    public var idempotencyKey: String?
+
+    /// The one status a caller needs: the delivery status once sent, else the outbox state.
+    public var status: String {
+        if state == .sent, let deliveryStatus { return deliveryStatus }
+        return state.rawValue
+    }
+
+    static let columns = """
+        id, organization_id, account_id, thread_id, contact_id, recipient, kind, template_name, template_language,
+        template_category, body::text, state, attempts, reclaims, next_attempt_at, provider_msg_id, delivery_status,
+        error_code, error_message, last_error, created_at, sent_at, idempotency_key
+        """
+
+    init(row: PostgresRow) throws {
+        let r = row.makeRandomAccess()
+        id = try r[0].decode(UUID.self)
+        organizationID = OrganizationID(try r[1].decode(UUID.self))
+        accountID = try r[2].decode(UUID.self)
+        threadID = try r[3].decode(UUID.self)
+        contactID = try r[4].decode(UUID.self)
+        recipient = try r[5].decode(String.self)
+        kind = Kind(rawValue: try r[6].decode(String.self)) ?? .text
+        templateName = try r[7].decode(String?.self)
+        templateLanguage = try r[8].decode(String?.self)
+        templateCategory = try r[9].decode(String?.self)
+        body = try JSONValue.parse(Data(try r[10].decode(String.self).utf8))
+        state = State(rawValue: try r[11].decode(String.self)) ?? .queued
+        attempts = Int(try r[12].decode(Int32.self))
+        reclaims = Int(try r[13].decode(Int32.self))
+        nextAttemptAt = try r[14].decode(Date.self)
+        providerMessageID = try r[15].decode(String?.self)
+        deliveryStatus = try r[16].decode(String?.self)
+        errorCode = try r[17].decode(Int32?.self).map(Int.init)
+        errorMessage = try r[18].decode(String?.self)
+        lastError = try r[19].decode(String?.self)
+        createdAt = try r[20].decode(Date.self)
+        sentAt = try r[21].decode(Date?.self)
+        idempotencyKey = try r[22].decode(String?.self)
+    }
+}
+
+/// A message to put in the outbox; the compliance guard has passed it.
+public struct NewOutboxMessage: Sendable {
+    public var id: UUID
+    public var organization: OrganizationID
+    public var target: SendTarget
+    public var kind: OutboxMessage.Kind
+    public var templateName: String?
+    public var templateLanguage: String?
+    public var templateCategory: String?
+    public var body: JSONValue
+    /// Hash of the caller's request: the same Idempotency-Key with another request is refused.
+    public var requestSHA256: Data
+    public var idempotencyKey: String?
+
+    public init(
+        id: UUID = UUID(),
+        organization: OrganizationID,
+        target: SendTarget,
+        kind: OutboxMessage.Kind,
+        templateName: String? = nil,
+        templateLanguage: String? = nil,
+        templateCategory: String? = nil,
+        body: JSONValue,
+        requestSHA256: Data,
+        idempotencyKey: String?
+    ) {
+        self.id = id
+        self.organization = organization
+        self.target = target
+        self.kind = kind
+        self.templateName = templateName
+        self.templateLanguage = templateLanguage
+        self.templateCategory = templateCategory
+        self.body = body
+        self.requestSHA256 = requestSHA256
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// Who a message goes to, through which number, and what the rules say about them now.
+public struct SendTarget: Sendable, Equatable {
+    public var accountID: UUID
+    public var phoneNumberID: String
+    public var wabaID: String
+    public var threadID: UUID
+    public var contactID: UUID
+    /// The wa_id, or the BSUID when the contact has no phone id.
+    public var recipient: String
+    public var consent: ContactConsent
+    /// End of the 24-hour customer-care window; `nil` when the user never wrote.
+    public var windowExpiresAt: Date?
+}
+
+/// A contact's standing for business messages.
+public struct ContactConsent: Sendable, Equatable {
+    /// Asked not to be messaged at all.
+    public var optedOut: Bool
+    /// Stopped marketing messages.
+    public var marketingOptedOut: Bool
+    public var doNotContact: Bool
+    /// On the organization's suppression list (reason given).
+    public var suppression: String?
+
+    public init(
+        optedOut: Bool = false,
+        marketingOptedOut: Bool = false,
+        doNotContact: Bool = false,
+        suppression: String? = nil
+    ) {
+        self.optedOut = optedOut
+        self.marketingOptedOut = marketingOptedOut
+        self.doNotContact = doNotContact
+        self.suppression = suppression
+    }
+}
+
+/// The outbox on Postgres. A message is stored before anything is sent; senders lease due
+/// messages (`FOR UPDATE SKIP LOCKED`, state `sending` until `locked_until`), and only the
+/// holder of the current lease (same `attempts`) may record the outcome.
+public struct OutboxRepository: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    // MARK: Targets
+
+    static let targetSelect = """
+        SELECT t.account_id, a.phone_number_id, a.waba_id, t.id, c.id, coalesce(c.wa_id, c.user_id),
+            c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at
+        FROM whatsapp_threads t
+        JOIN whatsapp_accounts a ON a.id = t.account_id
+        JOIN whatsapp_contacts c ON c.id = t.contact_id
+        LEFT JOIN whatsapp_suppressions s ON s.organization_id = t.organization_id
+            AND s.recipient IN (c.wa_id, c.user_id)
+        """
+
+    private static func target(_ row: PostgresRow) throws -> SendTarget {
+        let r = row.makeRandomAccess()
+        return SendTarget(
+            accountID: try r[0].decode(UUID.self),
+            phoneNumberID: try r[1].decode(String.self),
+            wabaID: try r[2].decode(String.self),
+            threadID: try r[3].decode(UUID.self),
+            contactID: try r[4].decode(UUID.self),
+            recipient: try r[5].decode(String.self),
+            consent: ContactConsent(
+                optedOut: try r[6].decode(Bool.self),
+                marketingOptedOut: try r[7].decode(Bool.self),
+                doNotContact: try r[8].decode(Bool.self),
+                suppression: try r[9].decode(String?.self)
+            ),
+            windowExpiresAt: try r[10].decode(Date?.self)
+        )
+    }
+
+    /// The target of a thread of the organization.
+    /// - Throws: ``StoreError`` `.notFound`.
+    public func target(organization: OrganizationID, thread: UUID) async throws -> SendTarget {
+        let rows = try await client.query(
+            "\(unescaped: Self.targetSelect) WHERE t.id = \(thread) AND t.organization_id = \(organization.rawValue)",
+            logger: logger
+        )
+        for try await row in rows { return try Self.target(row) }
+        throw StoreError(.notFound, "thread \(thread) does not exist in this organization")
+    }
+
+    /// The target for a recipient (wa_id digits) on a connected number, creating the contact
+    /// and its open thread when this is the first message between them.
+    /// - Throws: ``StoreError`` `.notFound` when the number is not connected to the organization.
+    public func target(organization: OrganizationID, phoneNumberID: String, recipient: String) async throws
+        -> SendTarget
+    {
+        let org = organization.rawValue
+        return try await client.withTransaction(logger: logger) { connection in
+            var account: UUID?
+            for try await id in try await connection.query(
+                "SELECT id FROM whatsapp_accounts WHERE phone_number_id = \(phoneNumberID) AND organization_id = \(org)",
+                logger: logger
+            ).decode(UUID.self) { account = id }
+            guard let account else {
+                throw StoreError(.notFound, "phone_number_id \(phoneNumberID) is not connected to this organization")
+            }
+            var contact: UUID?
+            for try await id in try await connection.query(
+                """
+                INSERT INTO whatsapp_contacts (organization_id, wa_id) VALUES (\(org), \(recipient))
+                ON CONFLICT (wa_id, organization_id) WHERE wa_id IS NOT NULL DO UPDATE SET wa_id = EXCLUDED.wa_id
+                RETURNING id
+                """,
+                logger: logger
+            ).decode(UUID.self) { contact = id }
+            var thread: UUID?
+            for try await id in try await connection.query(
+                """
+                INSERT INTO whatsapp_threads (organization_id, account_id, contact_id) VALUES (\(org), \(account), \(contact))
+                ON CONFLICT (organization_id, account_id, contact_id) WHERE is_open DO UPDATE SET is_open = true
+                RETURNING id
+                """,
+                logger: logger
+            ).decode(UUID.self) { thread = id }
+            guard let thread else { throw StoreError(.notFound, "no thread could be opened") }
+            for try await row in try await connection.query(
+                "\(unescaped: Self.targetSelect) WHERE t.id = \(thread)",
+                logger: logger
+            ) { return try Self.target(row) }
+            throw StoreError(.notFound, "thread \(thread) vanished")
+        }
+    }
+
+    // MARK: Enqueue and read
+
+    /// Stores a message to send. With an idempotency key that was used before, nothing is
+    /// stored and the first message is returned.
+    /// - Returns: The stored message and whether this call created it.
+    /// - Throws: ``StoreError`` `.conflict` when the key was used for a different request.
+    public func enqueue(_ new: NewOutboxMessage) async throws -> (message: OutboxMessage, created: Bool) {
+        let org = new.organization.rawValue
+        let json = String(decoding: new.body.canonicalData(), as: UTF8.self)
+        let rows = try await client.query(
+            """
+            INSERT INTO outbox_messages (id, organization_id, account_id, thread_id, contact_id, recipient, kind,
+                template_name, template_language, template_category, body, request_sha256, idempotency_key)
+            VALUES (\(new.id), \(org), \(new.target.accountID), \(new.target.threadID), \(new.target.contactID),
+                \(new.target.recipient), \(new.kind.rawValue), \(new.templateName), \(new.templateLanguage),
+                \(new.templateCategory), \(json)::jsonb, \(new.requestSHA256), \(new.idempotencyKey))
+            ON CONFLICT (organization_id, idempotency_key) DO NOTHING
+            RETURNING \(unescaped: OutboxMessage.columns)
+            """,
+            logger: logger
+        )
+        for try await row in rows { return (try OutboxMessage(row: row), true) }
+        guard let key = new.idempotencyKey else { throw StoreError(.conflict, "outbox id \(new.id) exists") }
+        let existing = try await client.query(
+            """
+            SELECT \(unescaped: OutboxMessage.columns), request_sha256 FROM outbox_messages
+            WHERE organization_id = \(org) AND idempotency_key = \(key)
+            """,
+            logger: logger
+        )
+        for try await row in existing {
+            guard try row.makeRandomAccess()[23].decode(Data.self) == new.requestSHA256 else {
+                throw StoreError(
+                    .conflict,
+                    "Idempotency-Key '\(key)' was used for a different request; use a new key for a new message"
+                )
+            }
+            return (try OutboxMessage(row: row), false)
+        }
+        throw StoreError(.unavailable, "Idempotency-Key '\(key)' conflicted but no row was found; retry")
+    }
+
+    /// One message of the organization.
+    public func message(organization: OrganizationID, id: UUID) async throws -> OutboxMessage {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: OutboxMessage.columns) FROM outbox_messages
+            WHERE id = \(id) AND organization_id = \(organization.rawValue)
+            """,
+            logger: logger
+        )
+        for try await row in rows { return try OutboxMessage(row: row) }
+        throw StoreError(.notFound, "outbox message \(id) does not exist in this organization")
+    }
+}
+
+extension OutboxRepository {
+    /// The message stored under an idempotency key, with the hash of the request that stored it.
+    public func message(organization: OrganizationID, idempotencyKey: String) async throws -> (OutboxMessage, Data)? {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: OutboxMessage.columns), request_sha256 FROM outbox_messages
+            WHERE organization_id = \(organization.rawValue) AND idempotency_key = \(idempotencyKey)
+            """,
+            logger: logger
+        )
+        for try await row in rows {
+            return (try OutboxMessage(row: row), try row.makeRandomAccess()[23].decode(Data.self))
+        }
+        return nil
+    }
+
+    /// The wamid of a thread's latest inbound message.
+    public func latestInbound(thread: UUID) async throws -> String? {
+        let rows = try await client.query(
+            """
+            SELECT provider_msg_id FROM whatsapp_messages
+            WHERE thread_id = \(thread) AND direction = 'inbound' ORDER BY sent_at DESC, id DESC LIMIT 1
+            """,
+            logger: logger
+        )
+        for try await id in rows.decode(String.self) { return id }
+        return nil
+    }
+}
