@@ -143,6 +143,10 @@ let package = Package(
             dependencies: [
                 "Core", "Store", "WhatsAppCloud", "Ingest", "Outbound",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -157,6 +161,7 @@ let package = Package(
                 "Core", "LinearAlgebra", "Normalize", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
                 "WainsightTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

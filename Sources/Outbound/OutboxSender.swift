@@ -19,6 +19,9 @@ public struct OutboxSender: Service {
     public let directory: ProviderDirectory
     public let options: WainsightConfiguration.OutboundOptions
     public let logger: Logger
+    /// Token buckets per number and per recipient, kept across lanes (a lane ends when its
+    /// number has nothing due; Meta's limits do not reset with it).
+    let limits = RateLimits()
 
     public init(
         outbox: OutboxRepository,
@@ -58,6 +61,24 @@ public struct OutboxSender: Service {
         }
     }
 
+    /// Sends until no message is queued or held (for tests and commands): lanes run one after
+    /// another; retries scheduled for later are waited for, up to `timeout`.
+    /// - Returns: `false` when messages were still pending at the timeout.
+    @discardableResult
+    public func drain(timeout: Duration = .seconds(30)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let due = try await outbox.accountsWithDueMessages()
+            if due.isEmpty {
+                if try await outbox.pendingCount() == 0 { return true }
+                try await Task.sleep(for: .milliseconds(10))
+                continue
+            }
+            for account in due { await lane(account: account) }
+        }
+        return false
+    }
+
     /// Sends every due message of one account (then returns, when none is left), within its
     /// rate limits. On graceful shutdown it stops claiming and lets requests in flight finish.
     func lane(account: UUID) async {
@@ -72,17 +93,13 @@ public struct OutboxSender: Service {
             try? await Task.sleep(for: .seconds(5))
             return
         }
-        let clock = ContinuousClock()
-        let start = clock.now
-        func now() -> Double {
-            let elapsed = clock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
         let rate = connection.messagesPerSecond
         // A tenth of a second of burst: the cap holds over any one-second window.
-        var bucket = TokenBucket(rate: rate, capacity: max(1, rate / 10))
-        let pairRate = 1 / max(0.001, Double(options.pairInterval.components.seconds))
-        var pairs: [String: TokenBucket] = [:]
+        let numberBucket = TokenBucket(rate: rate, capacity: max(1, rate / 10))
+        let pairBucket = TokenBucket(
+            rate: 1 / max(0.001, options.pairInterval.inSeconds),
+            capacity: Double(options.pairBurst)
+        )
         let limit = max(1, options.concurrency)
 
         await withTaskGroup(of: Void.self) { group in
@@ -93,9 +110,11 @@ public struct OutboxSender: Service {
                     inFlight -= 1
                     continue
                 }
-                let available = bucket.available(now: now())
+                let (available, wait) = limits.update("n:\(account)", initial: numberBucket) { bucket, now in
+                    (bucket.available(now: now), bucket.wait(now: now))
+                }
                 if available == 0 {
-                    try? await Task.sleep(for: .seconds(bucket.wait(now: now())))
+                    try? await Task.sleep(for: .seconds(wait))
                     continue
                 }
                 let claimed: [ClaimedMessage]
@@ -117,30 +136,20 @@ public struct OutboxSender: Service {
                     inFlight -= 1
                     continue
                 }
-                if pairs.count > 10_000 {
-                    // Full buckets carry no state: drop them.
-                    let instant = now()
-                    pairs = pairs.filter {
-                        var bucket = $0.value; return bucket.available(now: instant) < options.pairBurst
-                    }
-                }
                 for item in claimed {
-                    let instant = now()
-                    var pair =
-                        pairs[item.message.recipient]
-                        ?? TokenBucket(rate: pairRate, capacity: Double(options.pairBurst))
-                    guard pair.take(1, now: instant) == 1 else {
-                        let wait = pair.wait(now: instant)
-                        pairs[item.message.recipient] = pair
+                    let pairWait = limits.update("p:\(account):\(item.message.recipient)", initial: pairBucket) {
+                        bucket,
+                        now in bucket.take(1, now: now) == 1 ? nil : bucket.wait(now: now)
+                    }
+                    if let pairWait {
                         do {
-                            try await outbox.postpone(item.message, by: .milliseconds(Int(wait * 1000) + 1))
+                            try await outbox.postpone(item.message, by: .milliseconds(Int(pairWait * 1000) + 1))
                         } catch {
                             logger.error("outbox postpone failed", metadata: ["error": "\(String(reflecting: error))"])
                         }
                         continue
                     }
-                    pairs[item.message.recipient] = pair
-                    bucket.take(1, now: instant)
+                    limits.update("n:\(account)", initial: numberBucket) { bucket, now in bucket.take(1, now: now) }
                     inFlight += 1
                     group.addTask { await self.deliver(item, through: connection.provider) }
                 }
@@ -227,6 +236,13 @@ public struct OutboxSender: Service {
                 "outbox.decision": "\(decision)",
             ]
         )
+        if error.graphError?.code == 131056 {
+            // Meta says this recipient got too much too fast: no more to them until the bucket refills.
+            limits.update("p:\(message.accountID):\(message.recipient)", initial: TokenBucket(rate: 1, capacity: 1)) {
+                bucket,
+                now in bucket.drain(now: now)
+            }
+        }
         switch decision {
         case .retry(let delay):
             try await outbox.markRetry(message, after: delay, error: reason)
@@ -238,9 +254,42 @@ public struct OutboxSender: Service {
     }
 }
 
+/// Token buckets by key, on one monotonic clock, shared by the lanes of a process.
+final class RateLimits: Sendable {
+    private let buckets = Mutex<[String: TokenBucket]>([:])
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+
+    init() { start = clock.now }
+
+    /// Runs `body` on the bucket of `key` (made from `initial` the first time) at the current time.
+    @discardableResult
+    func update<Result>(_ key: String, initial: TokenBucket, _ body: (inout TokenBucket, Double) -> Result) -> Result {
+        let elapsed = clock.now - start
+        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return buckets.withLock { buckets in
+            if buckets.count > 100_000 {
+                // Full buckets carry no state: forget them.
+                buckets = buckets.filter {
+                    var bucket = $0.value; return bucket.available(now: now) < Int(bucket.capacity)
+                }
+            }
+            var bucket = buckets[key] ?? initial
+            let result = body(&bucket, now)
+            buckets[key] = bucket
+            return result
+        }
+    }
+}
+
 /// The accounts that have a lane running in this process.
 private final class ActiveLanes: Sendable {
     private let accounts = Mutex<Set<UUID>>([])
     func start(_ account: UUID) -> Bool { accounts.withLock { $0.insert(account).inserted } }
     func finish(_ account: UUID) { _ = accounts.withLock { $0.remove(account) } }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -27,6 +27,16 @@ extension OutboxRepository {
         return accounts
     }
 
+    /// Messages not finished yet (queued, possibly for later, or held by a sender).
+    public func pendingCount() async throws -> Int {
+        let rows = try await client.query(
+            "SELECT count(*) FROM outbox_messages WHERE state IN ('queued', 'sending')",
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     /// Leases up to `limit` due messages of one account, oldest first. A message whose lease ran
     /// out (its sender died) is taken over and counted in `reclaims`.
     public func claim(account: UUID, limit: Int, lease: Duration) async throws -> [ClaimedMessage] {

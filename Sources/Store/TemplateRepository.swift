@@ -24,6 +24,32 @@ public struct MessageTemplate: Sendable, Equatable {
 
     public var isApproved: Bool { status == "APPROVED" }
 
+    public init(
+        wabaID: String,
+        providerTemplateID: String? = nil,
+        name: String,
+        language: String,
+        status: String,
+        category: String?,
+        parameterFormat: String? = nil,
+        components: [JSONValue],
+        qualityScore: String? = nil,
+        rejectedReason: String? = nil,
+        updatedAt: Date = Date()
+    ) {
+        self.wabaID = wabaID
+        self.providerTemplateID = providerTemplateID
+        self.name = name
+        self.language = language
+        self.status = status
+        self.category = category
+        self.parameterFormat = parameterFormat
+        self.components = components
+        self.qualityScore = qualityScore
+        self.rejectedReason = rejectedReason
+        self.updatedAt = updatedAt
+    }
+
     static let columns = """
         waba_id, provider_template_id, name, language, status, category, parameter_format, components::text,
         quality_score, rejected_reason, updated_at
