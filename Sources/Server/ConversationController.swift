@@ -5,7 +5,8 @@ import Logging
 import PostgresNIO
 
 /// Read-only conversation API, scoped to the caller's organization:
-/// `GET /api/organization`, `GET /api/whatsapp/threads`, `GET /api/whatsapp/threads/{id}/messages`.
+/// `GET /api/organization`, `GET /api/whatsapp/threads`, `GET /api/whatsapp/threads/{id}`,
+/// `GET /api/whatsapp/threads/{id}/messages`.
 public struct ConversationController: Sendable {
     public let client: PostgresClient
     public let logger: Logger
@@ -18,6 +19,7 @@ public struct ConversationController: Sendable {
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/organization", use: organization)
         group.get("/whatsapp/threads", use: threads)
+        group.get("/whatsapp/threads/{id}", use: thread)
         group.get("/whatsapp/threads/{id}/messages", use: messages)
     }
 
@@ -106,6 +108,70 @@ public struct ConversationController: Sendable {
             )
         }
         return ThreadList(threads: threads)
+    }
+
+    struct ThreadDetail: ResponseEncodable {
+        var id: UUID
+        var accountID: UUID
+        var phoneNumberID: String
+        var contactID: UUID
+        var waID: String?
+        var userID: String?
+        var profileName: String?
+        var optInStatus: String
+        var marketingOptedOut: Bool
+        var doNotContact: Bool
+        var leadID: UUID?
+        var lastMessageAt: Date?
+        var lastInboundAt: Date?
+        var careWindowExpiresAt: Date?
+        /// Whether a session (free-form) message may be sent now.
+        var careWindowOpen: Bool
+        var isOpen: Bool
+        var messageCount: Int
+    }
+
+    @Sendable func thread(_ request: Request, context: AppRequestContext) async throws -> ThreadDetail {
+        let org = try context.requireOrganization()
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
+            throw APIError(.badRequest, code: "invalid_thread_id", message: "thread id must be a UUID")
+        }
+        let rows = try await client.query(
+            """
+            SELECT t.id, t.account_id, a.phone_number_id, c.id, c.wa_id, c.user_id, c.profile_name, c.opt_in_status,
+                c.marketing_opted_out, c.do_not_contact, t.lead_id, t.last_msg_at, t.last_inbound_at,
+                t.care_window_expires_at, coalesce(t.care_window_expires_at > now(), false), t.is_open,
+                (SELECT count(*) FROM whatsapp_messages m WHERE m.thread_id = t.id)
+            FROM whatsapp_threads t
+            JOIN whatsapp_contacts c ON c.id = t.contact_id
+            JOIN whatsapp_accounts a ON a.id = t.account_id
+            WHERE t.id = \(id) AND t.organization_id = \(org.rawValue)
+            """,
+            logger: logger
+        )
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            return ThreadDetail(
+                id: try r[0].decode(UUID.self),
+                accountID: try r[1].decode(UUID.self),
+                phoneNumberID: try r[2].decode(String.self),
+                contactID: try r[3].decode(UUID.self),
+                waID: try r[4].decode(String?.self),
+                userID: try r[5].decode(String?.self),
+                profileName: try r[6].decode(String?.self),
+                optInStatus: try r[7].decode(String.self),
+                marketingOptedOut: try r[8].decode(Bool.self),
+                doNotContact: try r[9].decode(Bool.self),
+                leadID: try r[10].decode(UUID?.self),
+                lastMessageAt: try r[11].decode(Date?.self),
+                lastInboundAt: try r[12].decode(Date?.self),
+                careWindowExpiresAt: try r[13].decode(Date?.self),
+                careWindowOpen: try r[14].decode(Bool.self),
+                isOpen: try r[15].decode(Bool.self),
+                messageCount: try r[16].decode(Int.self)
+            )
+        }
+        throw APIError(.notFound, code: "not_found", message: "thread \(id) does not exist in this organization")
     }
 
     struct MessageView: Codable, Sendable {
