@@ -209,6 +209,18 @@ public final class FakeGraphAPI: Sendable {
             return try await self.mediaInfo(request, id: context.parameters.get("a") ?? "")
         }
         router.get("/_fake/stats") { _, _ in self.stats() }
+        router.get("/_fake/accepted") { _, _ in
+            Self.json(
+                .array(
+                    self.accepted.map {
+                        [
+                            "callback": $0.callbackData.map(JSONValue.string) ?? .null,
+                            "phone_number_id": .string($0.phoneNumberID), "at": .number($0.at),
+                        ]
+                    }
+                )
+            )
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "fake-graph"),

@@ -10,8 +10,9 @@ import WainsightTesting
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wainsight-bench",
-        abstract: "Load generator and checker for scripts/bench-ingest and scripts/crash-ingest.",
-        subcommands: [Prepare.self, Load.self]
+        abstract:
+            "Load generators and checkers for scripts/bench-ingest, scripts/crash-ingest and scripts/bench-outbound.",
+        subcommands: [Prepare.self, Load.self, FakeGraph.self, PrepareOutbound.self, OutboundLoad.self]
     )
 }
 

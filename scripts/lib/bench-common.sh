@@ -1,5 +1,6 @@
-# Shared by scripts/bench-ingest and scripts/crash-ingest: a release build, a fresh benchmark
-# database, and a server on BENCH_PORT whose logs go to .data/bench-server.log.
+# Shared by scripts/bench-ingest, scripts/crash-ingest and scripts/bench-outbound: a release
+# build, a fresh benchmark database, and a server on BENCH_PORT whose logs go to
+# .data/bench-server.log.
 
 BENCH_PORT=${BENCH_PORT:-8089}
 bench_database=wainsight_bench
@@ -20,7 +21,6 @@ bench_prepare() {
     echo "== release build (first time: several minutes)"
     swift build -c release >/dev/null
     bench_bin=$(swift build -c release --show-bin-path)
-    "$bench_bin/wainsight-bench" prepare
     trap bench_stop_server EXIT
 }
 
