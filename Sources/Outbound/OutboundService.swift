@@ -132,12 +132,23 @@ public struct OutboundService: Sendable {
             return (replay, false)
         }
         let target = try await target(organization: organization, recipient)
-        let known = try await templates.list(organization: organization, wabaID: target.wabaID)
+        // The one template asked for; every template of the WABA only to explain a refusal.
+        var candidates: [MessageTemplate] = []
+        if let exact = try await templates.find(
+            organization: organization,
+            wabaID: target.wabaID,
+            name: name,
+            language: language
+        ), exact.isApproved {
+            candidates = [exact]
+        } else {
+            candidates = try await templates.list(organization: organization, wabaID: target.wabaID)
+        }
         let template = try ComplianceGuard.checkTemplate(
             name: name,
             language: language,
             components: components,
-            templates: known
+            templates: candidates
         )
         try ComplianceGuard.checkRecipient(target.consent, templateCategory: template.category)
         let id = UUID()

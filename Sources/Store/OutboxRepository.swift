@@ -216,40 +216,36 @@ public struct OutboxRepository: Sendable {
         -> SendTarget
     {
         let org = organization.rawValue
-        return try await client.withTransaction(logger: logger) { connection in
-            var account: UUID?
-            for try await id in try await connection.query(
-                "SELECT id FROM whatsapp_accounts WHERE phone_number_id = \(phoneNumberID) AND organization_id = \(org)",
-                logger: logger
-            ).decode(UUID.self) { account = id }
-            guard let account else {
-                throw StoreError(.notFound, "phone_number_id \(phoneNumberID) is not connected to this organization")
-            }
-            var contact: UUID?
-            for try await id in try await connection.query(
-                """
-                INSERT INTO whatsapp_contacts (organization_id, wa_id) VALUES (\(org), \(recipient))
+        // Most sends go to someone known: one read finds them.
+        let known = try await client.query(
+            """
+            \(unescaped: Self.targetSelect)
+            WHERE t.organization_id = \(org) AND t.is_open AND a.phone_number_id = \(phoneNumberID) AND c.wa_id = \(recipient)
+            """,
+            logger: logger
+        )
+        for try await row in known { return try Self.target(row) }
+        // A first message: contact and thread in one statement (each an idempotent upsert).
+        let created = try await client.query(
+            """
+            WITH account AS (
+                SELECT id FROM whatsapp_accounts WHERE phone_number_id = \(phoneNumberID) AND organization_id = \(org)
+            ), contact AS (
+                INSERT INTO whatsapp_contacts (organization_id, wa_id) SELECT \(org), \(recipient) FROM account
                 ON CONFLICT (wa_id, organization_id) WHERE wa_id IS NOT NULL DO UPDATE SET wa_id = EXCLUDED.wa_id
                 RETURNING id
-                """,
-                logger: logger
-            ).decode(UUID.self) { contact = id }
-            var thread: UUID?
-            for try await id in try await connection.query(
-                """
-                INSERT INTO whatsapp_threads (organization_id, account_id, contact_id) VALUES (\(org), \(account), \(contact))
-                ON CONFLICT (organization_id, account_id, contact_id) WHERE is_open DO UPDATE SET is_open = true
-                RETURNING id
-                """,
-                logger: logger
-            ).decode(UUID.self) { thread = id }
-            guard let thread else { throw StoreError(.notFound, "no thread could be opened") }
-            for try await row in try await connection.query(
-                "\(unescaped: Self.targetSelect) WHERE t.id = \(thread)",
-                logger: logger
-            ) { return try Self.target(row) }
-            throw StoreError(.notFound, "thread \(thread) vanished")
+            )
+            INSERT INTO whatsapp_threads (organization_id, account_id, contact_id)
+            SELECT \(org), account.id, contact.id FROM account, contact
+            ON CONFLICT (organization_id, account_id, contact_id) WHERE is_open DO UPDATE SET is_open = true
+            RETURNING id
+            """,
+            logger: logger
+        )
+        for try await thread in created.decode(UUID.self) {
+            return try await target(organization: organization, thread: thread)
         }
+        throw StoreError(.notFound, "phone_number_id \(phoneNumberID) is not connected to this organization")
     }
 
     // MARK: Enqueue and read
