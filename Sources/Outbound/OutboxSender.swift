@@ -94,8 +94,10 @@ public struct OutboxSender: Service {
             return
         }
         let rate = connection.messagesPerSecond
-        // A tenth of a second of burst: the cap holds over any one-second window.
-        let numberBucket = TokenBucket(rate: rate, capacity: max(1, rate / 10))
+        // A tenth of a second of burst, refilled at the rest of the cap: burst plus refill never
+        // exceed the cap in any one-second window (a plain bucket at the cap would allow cap + burst).
+        let burst = max(1, (rate / 10).rounded(.down))
+        let numberBucket = TokenBucket(rate: max(rate - burst, rate / 2), capacity: burst)
         let pairBucket = TokenBucket(
             rate: 1 / max(0.001, options.pairInterval.inSeconds),
             capacity: Double(options.pairBurst)
@@ -110,10 +112,13 @@ public struct OutboxSender: Service {
                     inFlight -= 1
                     continue
                 }
+                // Claim in batches of a full bucket (a tenth of a second's worth) rather than one
+                // message per token: one lease statement carries several sends.
+                let batch = min(Int(numberBucket.capacity), limit - inFlight)
                 let (available, wait) = limits.update("n:\(account)", initial: numberBucket) { bucket, now in
-                    (bucket.available(now: now), bucket.wait(now: now))
+                    (bucket.available(now: now), bucket.wait(now: now, for: batch))
                 }
-                if available == 0 {
+                if available < batch {
                     try? await Task.sleep(for: .seconds(wait))
                     continue
                 }
@@ -121,7 +126,7 @@ public struct OutboxSender: Service {
                 do {
                     claimed = try await outbox.claim(
                         account: account,
-                        limit: min(available, limit - inFlight),
+                        limit: batch,
                         lease: options.lease
                     )
                 } catch {

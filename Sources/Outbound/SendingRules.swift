@@ -35,10 +35,11 @@ public struct TokenBucket: Sendable, Equatable {
         return granted
     }
 
-    /// Seconds until one token is available.
-    public mutating func wait(now: Double) -> Double {
+    /// Seconds until `count` tokens (at most the capacity) are available.
+    public mutating func wait(now: Double, for count: Int = 1) -> Double {
         refill(now: now)
-        return tokens >= 1 ? 0 : (1 - tokens) / rate
+        let needed = min(Double(count), capacity)
+        return tokens >= needed ? 0 : (needed - tokens) / rate
     }
 
     /// Empties the bucket (the provider said this limit was hit).

@@ -105,9 +105,18 @@ struct OutboundLoad: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the outbox to empty.") var timeout = 900
     @Option(help: "Server restarts expected (kill -9 runs): duplicates are then allowed for in-flight messages.")
     var kills = 0
+    @Option(help: "queue: only queue the sends (ids to --ids-file); check: wait for the senders and verify; all: both.")
+    var phase = "all"
+    @Option(help: "Where the queue phase leaves the outbox ids for the check phase.")
+    var idsFile = ".data/bench-outbound-ids.txt"
 
     func run() async throws {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: connections
+        )
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             try await load(http)
             try await http.shutdown()
@@ -118,11 +127,27 @@ struct OutboundLoad: AsyncParsableCommand {
     }
 
     func load(_ http: HTTPClient) async throws {
+        guard ["all", "queue", "check"].contains(phase) else { throw ValidationError("--phase is all, queue or check") }
+        var ids: [String]
+        if phase == "check" {
+            ids = try String(contentsOfFile: idsFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        } else {
+            ids = try await queue(http)
+            if phase == "queue" {
+                try ids.joined(separator: "\n").write(toFile: idsFile, atomically: true, encoding: .utf8)
+                return
+            }
+        }
+        try await check(http, ids: ids)
+    }
+
+    /// Queues every send through the API, each with its own Idempotency-Key; a request that
+    /// fails (server restarting) is repeated with the same key.
+    /// - Returns: The outbox ids.
+    func queue(_ http: HTTPClient) async throws -> [String] {
         let base = "http://127.0.0.1:\(port)"
         _ = try await call(http, .POST, "\(base)/api/whatsapp/templates/sync", body: nil)
 
-        // 1. Queue every send through the API, each with its own Idempotency-Key; a request that
-        //    fails (server restarting) is repeated with the same key.
         let shares = benchNumbers.reduce(0) { $0 + $1.share }
         var plan: [(key: String, phone: String, to: String)] = []
         for (index, number) in benchNumbers.enumerated() {
@@ -182,8 +207,12 @@ struct OutboundLoad: AsyncParsableCommand {
             "queued \(ids.count) sends through the API in \(String(format: "%.1f", queueSeconds)) s "
                 + "(\(Int(Double(ids.count) / queueSeconds))/s); requests repeated with the same key: \(repeats.value)"
         )
+        return ids
+    }
 
-        // 2. Wait for the senders.
+    /// Waits for the senders, then verifies.
+    func check(_ http: HTTPClient, ids: [String]) async throws {
+        let checkStart = ContinuousClock.now
         let outcome = try await Database.withClient(url: try databaseURL(), logger: benchLogger()) { client in
             let waitStart = ContinuousClock.now
             var pending = Int.max
@@ -199,7 +228,7 @@ struct OutboundLoad: AsyncParsableCommand {
                 }
                 if pending > 0 { try await Task.sleep(for: .milliseconds(500)) }
             }
-            let elapsed = (ContinuousClock.now - queueStart).seconds
+            let elapsed = (ContinuousClock.now - checkStart).seconds
             return try await verify(client: client, http: http, ids: Set(ids), elapsed: elapsed, pending: pending)
         }
         if !outcome { throw ExitCode(1) }
@@ -255,7 +284,7 @@ struct OutboundLoad: AsyncParsableCommand {
         let reclaimed = rows.values.filter { $0.reclaims > 0 }.count
         let retries = rows.values.reduce(0) { $0 + max(0, $1.attempts - 1) }
 
-        print(String(format: "all settled %.1f s after the first request", elapsed))
+        print(String(format: "all settled %.1f s after the check started", elapsed))
         print(
             "outbox: \(rows.count) messages — sent \(byState["sent"] ?? 0), failed \(byState["failed"] ?? 0), "
                 + "dead \(byState["dead"] ?? 0), still pending \(pending)"
@@ -265,13 +294,17 @@ struct OutboundLoad: AsyncParsableCommand {
         )
         for number in benchNumbers {
             let phoneStats = stats["per_number"]?[number.phone]
-            let count = phoneStats?["accepted"]?.doubleValue ?? 0
+            let requests = phoneStats?["requests"]?.doubleValue ?? 0
+            let count = phoneStats?["accepted"]?.intValue ?? 0
             let span = (phoneStats?["last_at"]?.doubleValue ?? 0) - (phoneStats?["first_at"]?.doubleValue ?? 0)
-            let busiest = phoneStats?["max_per_second"]?.intValue ?? 0
+            let busiest = phoneStats?["max_requests_per_second"]?.intValue ?? 0
+            let bulk = (phoneStats?["p90_at"]?.doubleValue ?? 0) - (phoneStats?["first_at"]?.doubleValue ?? 0)
             print(
-                "  \(number.phone) (\(number.provider)): \(Int(count)) accepted, "
-                    + String(format: "%.1f msg/s average over %.1f s", span > 0 ? count / span : 0, span)
-                    + ", busiest second \(busiest) — cap \(Int(number.cap))/s \(Double(busiest) <= number.cap * 1.1 ? "✓" : "✗ OVER")"
+                "  \(number.phone) (\(number.provider)): \(count) accepted of \(Int(requests)) requests; "
+                    + String(format: "first 90%% at %.1f requests/s", bulk > 0 ? requests * 0.9 / bulk : 0)
+                    + String(format: ", all in %.1f s", span)
+                    + ", busiest 1-s window \(busiest) — cap \(Int(number.cap))/s "
+                    + (Double(busiest) <= number.cap + 2 ? "✓" : "✗ OVER")
             )
         }
         func mark(_ ok: Bool) -> String { ok ? "✓" : "✗" }
@@ -290,8 +323,8 @@ struct OutboundLoad: AsyncParsableCommand {
         ok = ok && failedWrongReason == 0 && unknownReceived == 0 && duplicatesNotInFlight == 0
         if kills == 0 { ok = ok && duplicates.isEmpty }
         for number in benchNumbers {
-            let busiest = stats["per_number"]?[number.phone]?["max_per_second"]?.intValue ?? 0
-            ok = ok && Double(busiest) <= number.cap * 1.1
+            let busiest = stats["per_number"]?[number.phone]?["max_requests_per_second"]?.intValue ?? 0
+            ok = ok && Double(busiest) <= number.cap + 2
         }
         print(ok ? "RESULT: every message accounted for ✓" : "RESULT: FAILED ✗")
         return ok

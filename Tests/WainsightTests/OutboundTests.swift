@@ -684,11 +684,12 @@ import WhatsAppCloud
             try await fixture.send()
             let accepted = fixture.fake.accepted
             #expect(accepted.count == 45)
-            // No one-second window holds more than the cap plus the tenth-of-a-second burst.
+            // No one-second window holds more than the cap
             let times = accepted.map(\.at).sorted()
             let busiest =
                 times.indices.map { start in times[start...].prefix { $0 < times[start] + 1 }.count }.max() ?? 0
-            #expect(busiest <= 22, "busiest second carried \(busiest) messages at a cap of 20/s")
+            // (one more for arrival jitter on loopback).
+            #expect(busiest <= 21, "busiest second carried \(busiest) messages at a cap of 20/s")
             // One recipient: a burst of three, then one per second (the pair interval here).
             let pair = accepted.filter { $0.to == "15552000000" }.map(\.at).sorted()
             #expect(pair.count == 5)
