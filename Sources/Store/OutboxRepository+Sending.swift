@@ -205,6 +205,9 @@ extension OutboxRepository {
             logger: logger
         )
         for try await _ in rows { return }
-        throw StoreError(.notFound, "no dead outbox message has id \(id.uuidString.lowercased()) (see: wainsight outbox dead)")
+        throw StoreError(
+            .notFound,
+            "no dead outbox message has id \(id.uuidString.lowercased()) (see: wainsight outbox dead)"
+        )
     }
 }
