@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
         .target(name: "Detect", dependencies: ["Core", "Normalize", "Embed"], swiftSettings: swiftSettings),
         .target(name: "Extract", dependencies: ["Core", "Normalize"], swiftSettings: swiftSettings),
-        .target(name: "Embed", dependencies: ["Core", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .target(name: "Embed", dependencies: ["Core", "LinearAlgebra", "CBLAS"], swiftSettings: swiftSettings),
         .target(name: "VectorIndex", dependencies: ["Core", "Embed", "LinearAlgebra"], swiftSettings: swiftSettings),
         // Named KPIMetrics: swift-metrics already owns the module name Metrics.
         .target(name: "KPIMetrics", dependencies: ["Core"], swiftSettings: swiftSettings),
@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "WainsightTests",
             dependencies: [
-                "Core", "LinearAlgebra", "Normalize", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
+                "Core", "LinearAlgebra", "Normalize", "Embed", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
                 "WainsightTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -1,5 +1,5 @@
-/// Turns texts into unit-length sentence vectors. Implementations (local MiniLM on OpenBLAS, a
-/// remote OpenAI-compatible endpoint) arrive with issue 4; nothing here computes vectors yet.
+/// Turns texts into unit-length sentence vectors: ``MiniLMEmbedder`` (local, OpenBLAS) or
+/// ``RemoteEmbedder`` (an OpenAI-compatible endpoint).
 public protocol SentenceEmbedder: Sendable {
     /// Length of every vector this embedder returns.
     var dimensions: Int { get }

@@ -1,0 +1,343 @@
+import CBLAS
+import Foundation
+
+/// The 6-layer BERT encoder of all-MiniLM-L6-v2 (hidden 384, 12 heads, feed-forward 1536),
+/// with mean pooling and L2 normalization, computed with OpenBLAS. A batch is run as one
+/// matrix of all its tokens (no padding): every linear layer is one `sgemm` over the batch,
+/// and attention is two `sgemm`s per sentence and head on strided views of Q, K and V.
+public struct MiniLMEncoder: Sendable {
+    public static let hidden = 384
+    public static let heads = 12
+    public static let headSize = 32
+    public static let intermediate = 1536
+    public static let layerCount = 6
+    static let epsilon: Float = 1e-12
+
+    struct Layer: Sendable {
+        var query, key, value, attentionOutput: [Float]  // [384, 384], PyTorch [out, in]
+        var queryBias, keyBias, valueBias, attentionOutputBias: [Float]
+        var attentionNormWeight, attentionNormBias: [Float]
+        var intermediate: [Float]  // [1536, 384]
+        var intermediateBias: [Float]
+        var output: [Float]  // [384, 1536]
+        var outputBias: [Float]
+        var outputNormWeight, outputNormBias: [Float]
+    }
+
+    let wordEmbeddings: [Float]
+    let positionEmbeddings: [Float]
+    let tokenTypeEmbedding: [Float]
+    let embeddingNormWeight, embeddingNormBias: [Float]
+    let layers: [Layer]
+    let vocabularySize: Int
+    let maxPositions: Int
+
+    public init(weights: SafeTensors) throws {
+        let h = Self.hidden
+        let prefix = weights.tensors["embeddings.word_embeddings.weight"] != nil ? "" : "bert."
+        guard let words = weights.tensors[prefix + "embeddings.word_embeddings.weight"], words.shape.count == 2,
+            words.shape[1] == h
+        else {
+            throw EmbedError(.invalidModel, "the model has no [vocabulary, 384] word embeddings")
+        }
+        vocabularySize = words.shape[0]
+        wordEmbeddings = words.values
+        guard let positions = weights.tensors[prefix + "embeddings.position_embeddings.weight"],
+            positions.shape.count == 2,
+            positions.shape[1] == h
+        else {
+            throw EmbedError(.invalidModel, "the model has no position embeddings")
+        }
+        maxPositions = positions.shape[0]
+        positionEmbeddings = positions.values
+        tokenTypeEmbedding = Array(
+            try weights.tensor(prefix + "embeddings.token_type_embeddings.weight", shape: [2, h])[0..<h]
+        )
+        embeddingNormWeight = try weights.tensor(prefix + "embeddings.LayerNorm.weight", shape: [h])
+        embeddingNormBias = try weights.tensor(prefix + "embeddings.LayerNorm.bias", shape: [h])
+        var layers: [Layer] = []
+        for index in 0..<Self.layerCount {
+            let p = "\(prefix)encoder.layer.\(index)."
+            let i = Self.intermediate
+            layers.append(
+                Layer(
+                    query: try weights.tensor(p + "attention.self.query.weight", shape: [h, h]),
+                    key: try weights.tensor(p + "attention.self.key.weight", shape: [h, h]),
+                    value: try weights.tensor(p + "attention.self.value.weight", shape: [h, h]),
+                    attentionOutput: try weights.tensor(p + "attention.output.dense.weight", shape: [h, h]),
+                    queryBias: try weights.tensor(p + "attention.self.query.bias", shape: [h]),
+                    keyBias: try weights.tensor(p + "attention.self.key.bias", shape: [h]),
+                    valueBias: try weights.tensor(p + "attention.self.value.bias", shape: [h]),
+                    attentionOutputBias: try weights.tensor(p + "attention.output.dense.bias", shape: [h]),
+                    attentionNormWeight: try weights.tensor(p + "attention.output.LayerNorm.weight", shape: [h]),
+                    attentionNormBias: try weights.tensor(p + "attention.output.LayerNorm.bias", shape: [h]),
+                    intermediate: try weights.tensor(p + "intermediate.dense.weight", shape: [i, h]),
+                    intermediateBias: try weights.tensor(p + "intermediate.dense.bias", shape: [i]),
+                    output: try weights.tensor(p + "output.dense.weight", shape: [h, i]),
+                    outputBias: try weights.tensor(p + "output.dense.bias", shape: [h]),
+                    outputNormWeight: try weights.tensor(p + "output.LayerNorm.weight", shape: [h]),
+                    outputNormBias: try weights.tensor(p + "output.LayerNorm.bias", shape: [h])
+                )
+            )
+        }
+        self.layers = layers
+    }
+
+    /// Unit-length sentence vectors (384 floats each) for token-id sequences.
+    public func embed(_ sequences: [[Int32]]) -> [[Float]] {
+        let h = Self.hidden
+        let lengths = sequences.map { min($0.count, maxPositions) }
+        let total = lengths.reduce(0, +)
+        guard total > 0 else { return sequences.map { _ in [Float](repeating: 0, count: h) } }
+
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        var x = [Float](repeating: 0, count: total * h)
+        x.withUnsafeMutableBufferPointer { x in
+            var row = 0
+            for (sequence, length) in zip(sequences, lengths) {
+                for position in 0..<length {
+                    let id = Int(sequence[position])
+                    let word = (id >= 0 && id < vocabularySize ? id : 0) * h
+                    let out = (row + position) * h
+                    for c in 0..<h {
+                        x[out + c] =
+                            wordEmbeddings[word + c] + positionEmbeddings[position * h + c] + tokenTypeEmbedding[c]
+                    }
+                }
+                row += length
+            }
+            Self.layerNorm(x.baseAddress!, rows: total, weight: embeddingNormWeight, bias: embeddingNormBias)
+        }
+
+        var q = [Float](repeating: 0, count: total * h)
+        var k = [Float](repeating: 0, count: total * h)
+        var v = [Float](repeating: 0, count: total * h)
+        var context = [Float](repeating: 0, count: total * h)
+        var attended = [Float](repeating: 0, count: total * h)
+        var inner = [Float](repeating: 0, count: total * Self.intermediate)
+        let longest = lengths.max() ?? 0
+        var scores = [Float](repeating: 0, count: longest * longest)
+
+        for layer in layers {
+            Self.linear(x, rows: total, inputs: h, weight: layer.query, bias: layer.queryBias, outputs: h, into: &q)
+            Self.linear(x, rows: total, inputs: h, weight: layer.key, bias: layer.keyBias, outputs: h, into: &k)
+            Self.linear(x, rows: total, inputs: h, weight: layer.value, bias: layer.valueBias, outputs: h, into: &v)
+            Self.attention(q: q, k: k, v: v, lengths: lengths, scores: &scores, into: &context)
+            Self.linear(
+                context,
+                rows: total,
+                inputs: h,
+                weight: layer.attentionOutput,
+                bias: layer.attentionOutputBias,
+                outputs: h,
+                into: &attended
+            )
+            // Residual, then LayerNorm: x = LN(attended + x).
+            attended.withUnsafeMutableBufferPointer { a in
+                x.withUnsafeBufferPointer { x in
+                    for index in 0..<(total * h) { a[index] += x[index] }
+                }
+                Self.layerNorm(
+                    a.baseAddress!,
+                    rows: total,
+                    weight: layer.attentionNormWeight,
+                    bias: layer.attentionNormBias
+                )
+            }
+            Self.linear(
+                attended,
+                rows: total,
+                inputs: h,
+                weight: layer.intermediate,
+                bias: layer.intermediateBias,
+                outputs: Self.intermediate,
+                into: &inner
+            )
+            inner.withUnsafeMutableBufferPointer { Self.gelu($0) }
+            Self.linear(
+                inner,
+                rows: total,
+                inputs: Self.intermediate,
+                weight: layer.output,
+                bias: layer.outputBias,
+                outputs: h,
+                into: &x
+            )
+            x.withUnsafeMutableBufferPointer { x in
+                attended.withUnsafeBufferPointer { a in
+                    for index in 0..<(total * h) { x[index] += a[index] }
+                }
+                Self.layerNorm(x.baseAddress!, rows: total, weight: layer.outputNormWeight, bias: layer.outputNormBias)
+            }
+        }
+
+        // Mean pooling over each sentence's tokens, then L2 normalization.
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(sequences.count)
+        var row = 0
+        for length in lengths {
+            var pooled = [Float](repeating: 0, count: h)
+            if length > 0 {
+                for token in row..<(row + length) {
+                    for c in 0..<h { pooled[c] += x[token * h + c] }
+                }
+                let scale = 1 / Float(length)
+                for c in 0..<h { pooled[c] *= scale }
+            }
+            let norm = max(pooled.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+            vectors.append(pooled.map { $0 / norm })
+            row += length
+        }
+        return vectors
+    }
+
+    /// out[rows, outputs] = input[rows, inputs] × weightᵀ + bias (weight is [outputs, inputs]).
+    static func linear(
+        _ input: [Float],
+        rows: Int,
+        inputs: Int,
+        weight: [Float],
+        bias: [Float],
+        outputs: Int,
+        into out: inout [Float]
+    ) {
+        out.withUnsafeMutableBufferPointer { out in
+            for row in 0..<rows {
+                (out.baseAddress! + row * outputs).update(from: bias, count: outputs)
+            }
+            input.withUnsafeBufferPointer { a in
+                weight.withUnsafeBufferPointer { w in
+                    cblas_sgemm(
+                        CblasRowMajor,
+                        CblasNoTrans,
+                        CblasTrans,
+                        Int32(rows),
+                        Int32(outputs),
+                        Int32(inputs),
+                        1,
+                        a.baseAddress,
+                        Int32(inputs),
+                        w.baseAddress,
+                        Int32(inputs),
+                        1,
+                        out.baseAddress,
+                        Int32(outputs)
+                    )
+                }
+            }
+        }
+    }
+
+    /// Scaled dot-product attention per sentence and head, on strided views of Q, K and V.
+    static func attention(
+        q: [Float],
+        k: [Float],
+        v: [Float],
+        lengths: [Int],
+        scores: inout [Float],
+        into context: inout [Float]
+    ) {
+        let h = hidden
+        let scale = 1 / Float(headSize).squareRoot()
+        q.withUnsafeBufferPointer { q in
+            k.withUnsafeBufferPointer { k in
+                v.withUnsafeBufferPointer { v in
+                    scores.withUnsafeMutableBufferPointer { s in
+                        context.withUnsafeMutableBufferPointer { c in
+                            var row = 0
+                            for length in lengths {
+                                let n = Int32(length)
+                                for head in 0..<heads {
+                                    let offset = row * h + head * headSize
+                                    // scores[L, L] = Qh × Khᵀ · scale
+                                    cblas_sgemm(
+                                        CblasRowMajor,
+                                        CblasNoTrans,
+                                        CblasTrans,
+                                        n,
+                                        n,
+                                        Int32(headSize),
+                                        scale,
+                                        q.baseAddress! + offset,
+                                        Int32(h),
+                                        k.baseAddress! + offset,
+                                        Int32(h),
+                                        0,
+                                        s.baseAddress,
+                                        n
+                                    )
+                                    softmaxRows(s.baseAddress!, rows: length, columns: length)
+                                    // context[L, 32] (strided into [L, 384]) = P × Vh
+                                    cblas_sgemm(
+                                        CblasRowMajor,
+                                        CblasNoTrans,
+                                        CblasNoTrans,
+                                        n,
+                                        Int32(headSize),
+                                        n,
+                                        1,
+                                        s.baseAddress,
+                                        n,
+                                        v.baseAddress! + offset,
+                                        Int32(h),
+                                        0,
+                                        c.baseAddress! + offset,
+                                        Int32(h)
+                                    )
+                                }
+                                row += length
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        for row in 0..<rows {
+            let start = values + row * columns
+            var maximum = -Float.infinity
+            for c in 0..<columns { maximum = max(maximum, start[c]) }
+            var sum: Float = 0
+            for c in 0..<columns {
+                let e = expf(start[c] - maximum)
+                start[c] = e
+                sum += e
+            }
+            let inverse = 1 / sum
+            for c in 0..<columns { start[c] *= inverse }
+        }
+    }
+
+    static func layerNorm(_ values: UnsafeMutablePointer<Float>, rows: Int, weight: [Float], bias: [Float]) {
+        let h = hidden
+        weight.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                for row in 0..<rows {
+                    let x = values + row * h
+                    var mean: Float = 0
+                    for c in 0..<h { mean += x[c] }
+                    mean /= Float(h)
+                    var variance: Float = 0
+                    for c in 0..<h {
+                        let d = x[c] - mean
+                        variance += d * d
+                    }
+                    variance /= Float(h)
+                    let inverse = 1 / (variance + epsilon).squareRoot()
+                    for c in 0..<h { x[c] = (x[c] - mean) * inverse * w[c] + b[c] }
+                }
+            }
+        }
+    }
+
+    /// The exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)), as BERT defines it.
+    static func gelu(_ values: UnsafeMutableBufferPointer<Float>) {
+        let inverseRoot2: Float = 0.707_106_77
+        for index in values.indices {
+            let x = values[index]
+            values[index] = 0.5 * x * (1 + erff(x * inverseRoot2))
+        }
+    }
+}
