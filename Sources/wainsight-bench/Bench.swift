@@ -12,7 +12,9 @@ struct Bench: AsyncParsableCommand {
         commandName: "wainsight-bench",
         abstract:
             "Load generators and checkers for scripts/bench-ingest, scripts/crash-ingest and scripts/bench-outbound.",
-        subcommands: [Prepare.self, Load.self, FakeGraph.self, PrepareOutbound.self, OutboundLoad.self, EmbedSpeed.self]
+        subcommands: [
+            Prepare.self, Load.self, FakeGraph.self, PrepareOutbound.self, OutboundLoad.self, EmbedSpeed.self,
+        ]
     )
 }
 

@@ -16,7 +16,9 @@ struct EmbedSpeed: AsyncParsableCommand {
     @Option(help: "Folder with model.safetensors and vocab.txt.") var model = "models/minilm"
 
     func run() async throws {
-        let texts = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").prefix(count).map(String.init)
+        let texts = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").prefix(count).map(
+            String.init
+        )
         let embedder = try MiniLMEmbedder(directory: URL(fileURLWithPath: model), batchSize: batch)
         _ = embedder.embedSync(Array(texts.prefix(batch * 2)))  // warm-up
         let tokens = texts.reduce(0) { $0 + embedder.tokenizer.encode($1).count }
@@ -33,8 +35,16 @@ struct EmbedSpeed: AsyncParsableCommand {
         let achieved = flops / seconds / 1e9
         print(
             String(
-                format: "swift minilm batch %d: %d texts (%d tokens) in %.2f s = %.1f sentences/s; %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s",
-                batch, texts.count, tokens, seconds, Double(texts.count) / seconds, achieved, achieved / peak * 100, peak
+                format:
+                    "swift minilm batch %d: %d texts (%d tokens) in %.2f s = %.1f sentences/s; %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s",
+                batch,
+                texts.count,
+                tokens,
+                seconds,
+                Double(texts.count) / seconds,
+                achieved,
+                achieved / peak * 100,
+                peak
             )
         )
     }
@@ -49,8 +59,20 @@ struct EmbedSpeed: AsyncParsableCommand {
         for _ in 0..<3 {
             let start = ContinuousClock.now
             cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0,
-                &c, Int32(n)
+                CblasRowMajor,
+                CblasNoTrans,
+                CblasNoTrans,
+                Int32(n),
+                Int32(n),
+                Int32(n),
+                1,
+                a,
+                Int32(n),
+                b,
+                Int32(n),
+                0,
+                &c,
+                Int32(n)
             )
             best = max(best, 2 * Double(n * n * n) / (ContinuousClock.now - start).seconds / 1e9)
         }
