@@ -7,6 +7,9 @@ public struct MiniLMEmbedder: SentenceEmbedder {
     public let encoder: MiniLMEncoder
     /// Texts encoded per BLAS batch.
     public let batchSize: Int
+    /// Batches encoded at once on separate threads (data parallelism; pair with one BLAS
+    /// thread, `OPENBLAS_NUM_THREADS=1`, so the cores are not oversubscribed).
+    public let workers: Int
     public var dimensions: Int { MiniLMEncoder.hidden }
 
     /// The folder with `model.safetensors` and `vocab.txt`: `WAINSIGHT_MINILM_DIR`, else
@@ -18,7 +21,7 @@ public struct MiniLMEmbedder: SentenceEmbedder {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("models/minilm")
     }
 
-    public init(directory: URL = MiniLMEmbedder.defaultDirectory(), batchSize: Int = 32) throws {
+    public init(directory: URL = MiniLMEmbedder.defaultDirectory(), batchSize: Int = 32, workers: Int = 1) throws {
         let vocabulary: String
         do {
             vocabulary = try String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8)
@@ -34,22 +37,46 @@ public struct MiniLMEmbedder: SentenceEmbedder {
             weights: try SafeTensors(contentsOf: directory.appendingPathComponent("model.safetensors"))
         )
         self.batchSize = max(1, batchSize)
+        self.workers = max(1, workers)
     }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         embedSync(texts)
     }
 
-    /// The same, without suspension (for benchmarks and batch jobs).
+    /// The same, without suspension (for benchmarks and batch jobs). With several workers a
+    /// batch is split into contiguous slices encoded concurrently.
     public func embedSync(_ texts: [String]) -> [[Float]] {
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         var start = 0
         while start < texts.count {
-            let batch = texts[start..<min(texts.count, start + batchSize)]
-            vectors += encoder.embed(batch.map(tokenizer.encode))
+            let batch = Array(texts[start..<min(texts.count, start + batchSize)])
+            let sequences = batch.map(tokenizer.encode)
+            if workers == 1 || batch.count < 2 {
+                vectors += encoder.embed(sequences)
+            } else {
+                let slices = min(workers, batch.count)
+                let results = SliceResults(count: slices)
+                let size = (batch.count + slices - 1) / slices
+                DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                    let range = (slice * size)..<min(batch.count, (slice + 1) * size)
+                    results.set(slice, range.isEmpty ? [] : encoder.embed(Array(sequences[range])))
+                }
+                vectors += results.joined()
+            }
             start += batchSize
         }
         return vectors
     }
+}
+
+/// Per-slice outputs of a parallel batch, each written by exactly one worker.
+private final class SliceResults: @unchecked Sendable {
+    // Each index is written by one worker and read after `concurrentPerform` returns, which
+    // orders the writes before the read.
+    private var slices: [[[Float]]]
+    init(count: Int) { slices = Array(repeating: [], count: count) }
+    func set(_ index: Int, _ vectors: [[Float]]) { slices[index] = vectors }
+    func joined() -> [[Float]] { slices.flatMap { $0 } }
 }

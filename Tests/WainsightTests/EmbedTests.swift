@@ -54,6 +54,13 @@ import WainsightTesting
         let single = embedder.embedSync([references[7].text])[0]
         let cosine = zip(single, vectors[7]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
         #expect(cosine > 0.99999)
+        // Slices encoded concurrently give the vectors of the whole batch, in order.
+        let parallel = try MiniLMEmbedder(directory: SharedData.miniLMDirectory, batchSize: 32, workers: 2)
+        let sliced = parallel.embedSync(references.prefix(40).map(\.text))
+        let agreement = zip(sliced, vectors.prefix(40)).map { pair in
+            zip(pair.0, pair.1).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+        }
+        #expect(sliced.count == 40 && agreement.allSatisfy { $0 > 0.99999 })
     }
 
     @Test func longTextsAreTruncatedTo256Tokens() throws {
