@@ -40,8 +40,14 @@ let package = Package(
         .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
         .target(name: "Detect", dependencies: ["Core", "Normalize", "Embed"], swiftSettings: swiftSettings),
         .target(name: "Extract", dependencies: ["Core", "Normalize"], swiftSettings: swiftSettings),
-        .target(name: "Embed", dependencies: ["Core", "LinearAlgebra", "CBLAS"], swiftSettings: swiftSettings),
-        .target(name: "VectorIndex", dependencies: ["Core", "Embed", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .target(
+            name: "Embed",
+            dependencies: [
+                "Core", "Normalize", "LinearAlgebra", "CBLAS",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "VectorIndex", dependencies: ["Core", "CBLAS"], swiftSettings: swiftSettings),
         // Named KPIMetrics: swift-metrics already owns the module name Metrics.
         .target(name: "KPIMetrics", dependencies: ["Core"], swiftSettings: swiftSettings),
 
@@ -58,7 +64,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Core",
+                "Core", "VectorIndex",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,11 +101,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Models behind HTTP endpoints: OpenAI-compatible embeddings (and, later, LLM calls).
+        .target(
+            name: "RemoteModels",
+            dependencies: [
+                "Core", "Embed",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, auth and the application builder.
         .target(
             name: "Server",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound",
+                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "RemoteModels",
+                "VectorIndex",
+                "CBLAS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -114,7 +134,8 @@ let package = Package(
         .executableTarget(
             name: "wainsight",
             dependencies: [
-                "Core", "Server", "Store", "Ingest", "WhatsAppCloud", "Outbound",
+                "Core", "Server", "Store", "Ingest", "WhatsAppCloud", "Outbound", "Embed", "Normalize", "RemoteModels",
+                "VectorIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -161,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "WainsightTests",
             dependencies: [
-                "Core", "LinearAlgebra", "Normalize", "Embed", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
+                "Core", "LinearAlgebra", "Normalize", "Embed", "VectorIndex", "RemoteModels", "WhatsAppCloud", "Store",
+                "Ingest", "Outbound", "Server",
                 "WainsightTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -47,6 +47,10 @@ public struct MessageInsights: Sendable, Equatable {
     public var entities: JSONValue?
     /// Anything else a stage wants kept, by stage-chosen key; stored as JSON on the message.
     public var extra: [String: JSONValue]
+    /// The sentence embedding of the (redacted) text, unit length; stored for semantic search.
+    public var embedding: [Float]?
+    /// Which model made ``embedding`` (vectors of different models are never compared).
+    public var embeddingModel: String?
 
     public init(
         language: String? = nil,
@@ -56,7 +60,9 @@ public struct MessageInsights: Sendable, Equatable {
         sentiment: String? = nil,
         sentimentScore: Double? = nil,
         entities: JSONValue? = nil,
-        extra: [String: JSONValue] = [:]
+        extra: [String: JSONValue] = [:],
+        embedding: [Float]? = nil,
+        embeddingModel: String? = nil
     ) {
         self.language = language
         self.languageConfidence = languageConfidence
@@ -66,6 +72,8 @@ public struct MessageInsights: Sendable, Equatable {
         self.sentimentScore = sentimentScore
         self.entities = entities
         self.extra = extra
+        self.embedding = embedding
+        self.embeddingModel = embeddingModel
     }
 }
 
@@ -79,4 +87,14 @@ public protocol PipelineStage: Sendable {
 
     /// Adds this stage's part to `insights`, which holds what earlier stages found.
     func process(_ message: StageMessage, insights: inout MessageInsights) async throws
+
+    /// The same for several messages at once (backfill); stages that batch well (embeddings)
+    /// override it. `insights[i]` belongs to `messages[i]`.
+    func process(_ messages: [StageMessage], insights: inout [MessageInsights]) async throws
+}
+
+extension PipelineStage {
+    public func process(_ messages: [StageMessage], insights: inout [MessageInsights]) async throws {
+        for index in messages.indices { try await process(messages[index], insights: &insights[index]) }
+    }
 }

@@ -29,6 +29,58 @@ public struct WainsightConfiguration: Sendable {
     public var worker: WorkerOptions
     /// Options of sending: providers, rate limits, retries, media.
     public var outbound: OutboundOptions
+    /// Which model embeds messages and search queries.
+    public var embedding: EmbeddingOptions
+
+    public struct EmbeddingOptions: Sendable {
+        /// Which embedder (`WAINSIGHT_EMBEDDER`).
+        public struct Mode: Sendable, Hashable, CustomStringConvertible {
+            private enum Base: String, Sendable { case automatic = "auto", minilm, remote, none }
+            private let base: Base
+            private init(_ base: Base) { self.base = base }
+            /// MiniLM when its files are there, else none (with a notice). The default.
+            public static let automatic = Mode(.automatic)
+            /// The local MiniLM; start-up fails when its files are missing.
+            public static let minilm = Mode(.minilm)
+            /// An OpenAI-compatible endpoint.
+            public static let remote = Mode(.remote)
+            /// No embeddings: search by words only.
+            public static let none = Mode(.none)
+            public init?(rawValue: String) {
+                guard let base = Base(rawValue: rawValue) else { return nil }
+                self.base = base
+            }
+            public var description: String { base.rawValue }
+        }
+
+        /// Default `.automatic`.
+        public var mode: Mode
+        /// Folder with MiniLM's model.safetensors and vocab.txt (`WAINSIGHT_MINILM_DIR`). Default models/minilm.
+        public var miniLMDirectory: String
+        /// Remote endpoint root; `/v1/embeddings` is appended (`WAINSIGHT_EMBEDDINGS_URL`).
+        public var remoteURL: String?
+        /// Remote model name (`WAINSIGHT_EMBEDDINGS_MODEL`). Default `text-embedding-3-small`.
+        public var remoteModel: String
+        /// Bearer key for the remote endpoint (`WAINSIGHT_EMBEDDINGS_API_KEY`). Default none.
+        public var remoteAPIKey: String?
+        /// Vector length; the index stores 384 (MiniLM's), so a remote model is asked for 384. Fixed.
+        public var dimensions: Int
+
+        public init(
+            mode: Mode = .automatic,
+            miniLMDirectory: String = "models/minilm",
+            remoteURL: String? = nil,
+            remoteModel: String = "text-embedding-3-small",
+            remoteAPIKey: String? = nil
+        ) {
+            self.mode = mode
+            self.miniLMDirectory = miniLMDirectory
+            self.remoteURL = remoteURL
+            self.remoteModel = remoteModel
+            self.remoteAPIKey = remoteAPIKey
+            self.dimensions = 384
+        }
+    }
 
     public struct OutboundOptions: Sendable {
         /// Meta Graph API root (`WAINSIGHT_GRAPH_BASE_URL`). Default `https://graph.facebook.com`.
@@ -140,7 +192,8 @@ public struct WainsightConfiguration: Sendable {
         port: Int = 8080,
         maxWebhookBytes: Int = 4 << 20,
         worker: WorkerOptions = WorkerOptions(),
-        outbound: OutboundOptions = OutboundOptions()
+        outbound: OutboundOptions = OutboundOptions(),
+        embedding: EmbeddingOptions = EmbeddingOptions()
     ) {
         self.databaseURL = databaseURL
         self.databaseConnections = databaseConnections
@@ -152,6 +205,7 @@ public struct WainsightConfiguration: Sendable {
         self.maxWebhookBytes = maxWebhookBytes
         self.worker = worker
         self.outbound = outbound
+        self.embedding = embedding
     }
 
     /// Reads every setting from `environment`, with the defaults above for keys that are unset.
@@ -216,6 +270,25 @@ public struct WainsightConfiguration: Sendable {
             outbound.lease = .seconds(seconds)
         }
         if let directory = value("WAINSIGHT_MEDIA_DIR") { outbound.mediaDirectory = directory }
+        if let raw = value("WAINSIGHT_EMBEDDER") {
+            guard let mode = EmbeddingOptions.Mode(rawValue: raw) else {
+                throw ConfigurationError(
+                    key: "WAINSIGHT_EMBEDDER",
+                    message: "must be auto, minilm, remote or none, got '\(raw)'"
+                )
+            }
+            embedding.mode = mode
+        }
+        if let directory = value("WAINSIGHT_MINILM_DIR") { embedding.miniLMDirectory = directory }
+        embedding.remoteURL = value("WAINSIGHT_EMBEDDINGS_URL")
+        if let model = value("WAINSIGHT_EMBEDDINGS_MODEL") { embedding.remoteModel = model }
+        embedding.remoteAPIKey = value("WAINSIGHT_EMBEDDINGS_API_KEY")
+        if embedding.mode == .remote, embedding.remoteURL == nil {
+            throw ConfigurationError(
+                key: "WAINSIGHT_EMBEDDINGS_URL",
+                message: "is required when WAINSIGHT_EMBEDDER=remote"
+            )
+        }
         if let seconds = try integer("WAINSIGHT_MEDIA_URL_TTL_SECONDS", in: 10...604_800) {
             outbound.mediaURLLifetime = .seconds(seconds)
         }

@@ -51,6 +51,38 @@ public struct StageRunner: Sendable {
         return .done
     }
 
+    /// Runs every stage not yet done on several messages at once, in the caller's transaction
+    /// (backfill): each stage sees the batch, so stages that batch well (embeddings) do.
+    /// - Returns: How many messages had a stage to run.
+    @discardableResult
+    public func runBatch(messageIDs: [UUID], on connection: PostgresConnection) async throws -> Int {
+        var loaded: [(StageMessage, MessageInsights, Set<String>)] = []
+        for id in messageIDs {
+            guard let (message, insights) = try await load(id, on: connection) else { continue }
+            var done = Set<String>()
+            for try await stage in try await connection.query(
+                "SELECT stage FROM message_stage_runs WHERE message_id = \(id) AND state = 'done'",
+                logger: logger
+            ).decode(String.self) { done.insert(stage) }
+            loaded.append((message, insights, done))
+        }
+        var touched = Set<UUID>()
+        for stage in stages {
+            let pending = loaded.indices.filter { !loaded[$0].2.contains(stage.name) }
+            guard !pending.isEmpty else { continue }
+            let messages = pending.map { loaded[$0].0 }
+            var insights = pending.map { loaded[$0].1 }
+            try await stage.process(messages, insights: &insights)
+            for (position, index) in pending.enumerated() {
+                loaded[index].1 = insights[position]
+                try await save(insights[position], of: messages[position], on: connection)
+                try await record(stage.name, of: messages[position], failure: nil, on: connection)
+                touched.insert(messages[position].messageID)
+            }
+        }
+        return touched.count
+    }
+
     private func load(_ id: UUID, on connection: PostgresConnection) async throws -> (StageMessage, MessageInsights)? {
         let rows = try await connection.query(
             """
@@ -107,6 +139,22 @@ public struct StageRunner: Sendable {
             """,
             logger: logger
         )
+        if let embedding = insights.embedding {
+            let literal = "[" + embedding.map { "\($0)" }.joined(separator: ",") + "]"
+            try await connection.query(
+                """
+                INSERT INTO message_embeddings (message_id, organization_id, thread_id, contact_id, direction, sent_at,
+                    model, embedding)
+                VALUES (\(message.messageID), \(message.organizationID.rawValue), \(message.threadID),
+                    (SELECT contact_id FROM whatsapp_threads WHERE id = \(message.threadID)),
+                    \(message.direction.rawValue), \(message.sentAt), \(insights.embeddingModel ?? "unknown"),
+                    \(literal)::vector)
+                ON CONFLICT (message_id) DO UPDATE SET
+                    model = EXCLUDED.model, embedding = EXCLUDED.embedding, created_at = now()
+                """,
+                logger: logger
+            )
+        }
     }
 
     private func record(_ stage: String, of message: StageMessage, failure: String?, on connection: PostgresConnection)

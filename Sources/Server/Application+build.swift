@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Core
+import Embed
 import Hummingbird
 import Ingest
 import Logging
@@ -39,6 +40,8 @@ public func buildApplication(
     )
     let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
     let http = HTTPClientService(maxConnectionsPerHost: max(8, configuration.outbound.concurrency))
+    let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+    let stages = stages + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
     let outbound = OutboundParts(
         configuration: configuration,
         client: client,
@@ -67,6 +70,7 @@ public func buildApplication(
         secretBox: secretBox,
         writer: writer,
         outbound: outbound,
+        embedder: embedder,
         logger: logger
     )
     return Application(
@@ -87,6 +91,7 @@ public func buildRouter(
     secretBox: SecretBox,
     writer: WebhookEventWriter,
     outbound: OutboundParts,
+    embedder: ConfiguredEmbedder?,
     logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -108,6 +113,8 @@ public func buildRouter(
     ConversationController(client: client, logger: logger).addRoutes(to: api)
     OutboundController(service: outbound.service, media: outbound.media, logger: logger)
         .addRoutes(to: api, public: router)
+    SearchController(search: SearchRepository(client: client, logger: logger), embedder: embedder, logger: logger)
+        .addRoutes(to: api)
     return router
 }
 

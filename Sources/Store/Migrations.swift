@@ -23,6 +23,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         Migration(version: 1, name: "tenancy, accounts, contacts, threads, messages, events, jobs", sql: v1),
         Migration(version: 2, name: "sending: outbox, templates, suppressions, stored media", sql: v2),
+        Migration(version: 3, name: "search: message embeddings (pgvector HNSW) and full text", sql: v3),
     ]
 
     static let v1 = """
@@ -348,5 +349,32 @@ public enum Migrations {
         ALTER TABLE media_blobs ADD COLUMN filename text;
         ALTER TABLE media_blobs ADD COLUMN storage_path text;
         ALTER TABLE media_blobs ADD COLUMN download_error text;
+        """
+
+    static let v3 = """
+        CREATE EXTENSION IF NOT EXISTS vector;
+
+        -- One sentence embedding per message (of its PII-redacted text), for semantic search. The
+        -- columns search filters on are copied here, so the HNSW scan filters as it goes
+        -- (pgvector 0.8 iterative scans) instead of after a join.
+        CREATE TABLE message_embeddings (
+            message_id      uuid PRIMARY KEY REFERENCES whatsapp_messages(id) ON DELETE CASCADE,
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            thread_id       uuid,
+            contact_id      uuid,
+            direction       text NOT NULL,
+            sent_at         timestamptz NOT NULL,
+            model           text NOT NULL,
+            embedding       vector(384) NOT NULL,
+            created_at      timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX message_embeddings_hnsw ON message_embeddings USING hnsw (embedding vector_cosine_ops);
+        CREATE INDEX message_embeddings_organization ON message_embeddings (organization_id, sent_at);
+
+        -- Full text for the lexical half of hybrid search: 'simple' (no stemming), as messages
+        -- come in every language.
+        ALTER TABLE whatsapp_messages ADD COLUMN search_text tsvector
+            GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED;
+        CREATE INDEX whatsapp_messages_search ON whatsapp_messages USING gin (search_text);
         """
 }

@@ -134,7 +134,8 @@ import WhatsAppCloud
                     masterKey: IngestHarness.testMasterKey,
                     host: "127.0.0.1",
                     port: 0,
-                    outbound: outbound
+                    outbound: outbound,
+                    embedding: .init(mode: .none)
                 )
                 let harness = try IngestHarness(client: client)
                 let (organization, apiKey) = try await harness.organization()

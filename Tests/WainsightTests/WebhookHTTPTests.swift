@@ -28,7 +28,8 @@ import WhatsAppCloud
             host: "127.0.0.1",
             port: 0,
             maxWebhookBytes: 64 * 1024,
-            worker: .init(concurrency: 1, batchSize: 32, pollInterval: .milliseconds(20))
+            worker: .init(concurrency: 1, batchSize: 32, pollInterval: .milliseconds(20)),
+            embedding: .init(mode: .none)
         )
     }
 

@@ -1,0 +1,37 @@
+import Core
+import Foundation
+import Normalize
+
+/// The pipeline stage that embeds every message with text (body, caption, button or list
+/// reply), after redacting personal identifiers, so no vector is computed from raw PII.
+public struct EmbedStage: PipelineStage {
+    public let embedder: any SentenceEmbedder
+    /// Recorded with each vector (`minilm-l6-v2`, or the remote model's name).
+    public let model: String
+    public var name: String { "embed" }
+
+    public init(embedder: any SentenceEmbedder, model: String) {
+        self.embedder = embedder
+        self.model = model
+    }
+
+    public func process(_ message: StageMessage, insights: inout MessageInsights) async throws {
+        var batch = [insights]
+        try await process([message], insights: &batch)
+        insights = batch[0]
+    }
+
+    public func process(_ messages: [StageMessage], insights: inout [MessageInsights]) async throws {
+        let texts = messages.map { $0.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+        let wanted = texts.indices.filter { !texts[$0].isEmpty }
+        guard !wanted.isEmpty else { return }
+        let vectors = try await embedder.embed(wanted.map { PIIRedactor.redact(texts[$0]) })
+        guard vectors.count == wanted.count else {
+            throw EmbedError(.remote, "the embedder returned \(vectors.count) vectors for \(wanted.count) texts")
+        }
+        for (index, vector) in zip(wanted, vectors) {
+            insights[index].embedding = vector
+            insights[index].embeddingModel = model
+        }
+    }
+}

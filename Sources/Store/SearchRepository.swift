@@ -1,0 +1,227 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+import VectorIndex
+
+/// What to search within.
+public struct SearchFilter: Sendable, Equatable {
+    public var from: Date?
+    public var to: Date?
+    public var contactID: UUID?
+    public var threadID: UUID?
+    /// `inbound` or `outbound`.
+    public var direction: String?
+    /// A detected intent (`pricing`, `demo_request`, ...).
+    public var intent: String?
+
+    public init(
+        from: Date? = nil,
+        to: Date? = nil,
+        contactID: UUID? = nil,
+        threadID: UUID? = nil,
+        direction: String? = nil,
+        intent: String? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.contactID = contactID
+        self.threadID = threadID
+        self.direction = direction
+        self.intent = intent
+    }
+}
+
+/// One search result.
+public struct SearchHit: Sendable, Equatable {
+    public var messageID: UUID
+    public var threadID: UUID?
+    public var contactID: UUID?
+    public var waID: String?
+    public var profileName: String?
+    public var direction: String
+    public var text: String?
+    public var snippet: String
+    public var sentAt: Date
+    /// Reciprocal rank fusion of the two rankings (higher is better).
+    public var score: Double
+    /// Rank in the semantic list (1 = nearest), if there.
+    public var semanticRank: Int?
+    /// Rank in the full-text list, if there.
+    public var lexicalRank: Int?
+}
+
+/// Hybrid search over an organization's messages: nearest embeddings (pgvector HNSW, filtered
+/// as it scans) fused with full-text rank by reciprocal rank fusion (k = 60).
+public struct SearchRepository: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+    /// Candidates taken from each ranking before fusion.
+    public var candidates = 100
+    /// HNSW candidate list size (recall against speed).
+    public var efSearch = 100
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    static func vectorLiteral(_ vector: [Float]) -> String {
+        "[" + vector.map { "\($0)" }.joined(separator: ",") + "]"
+    }
+
+    /// Words of the query OR-ed for to_tsquery (letters and digits only, so nothing can break it).
+    static func lexicalQuery(_ text: String) -> String? {
+        let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init).filter { $0.count > 1 }
+        return words.isEmpty ? nil : Array(Set(words)).sorted().joined(separator: " | ")
+    }
+
+    /// - Parameter vector: the query's embedding; `nil` searches by words only.
+    public func search(
+        organization: OrganizationID,
+        text: String,
+        vector: [Float]?,
+        filter: SearchFilter = SearchFilter(),
+        limit: Int = 20
+    ) async throws -> [SearchHit] {
+        let org = organization.rawValue
+        let lexical = Self.lexicalQuery(text) ?? ""
+        let literal = vector.map(Self.vectorLiteral)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL hnsw.iterative_scan = relaxed_order", logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SET LOCAL hnsw.ef_search = \(max(efSearch, candidates))"),
+                logger: logger
+            )
+            let rows = try await connection.query(
+                """
+                WITH semantic AS (
+                    SELECT message_id, row_number() OVER (ORDER BY distance) AS rank FROM (
+                        SELECT e.message_id, e.embedding <=> \(literal)::vector AS distance
+                        FROM message_embeddings e
+                        WHERE \(literal)::text IS NOT NULL AND e.organization_id = \(org)
+                            AND (\(filter.from)::timestamptz IS NULL OR e.sent_at >= \(filter.from))
+                            AND (\(filter.to)::timestamptz IS NULL OR e.sent_at < \(filter.to))
+                            AND (\(filter.contactID)::uuid IS NULL OR e.contact_id = \(filter.contactID))
+                            AND (\(filter.threadID)::uuid IS NULL OR e.thread_id = \(filter.threadID))
+                            AND (\(filter.direction)::text IS NULL OR e.direction = \(filter.direction))
+                        ORDER BY e.embedding <=> \(literal)::vector
+                        LIMIT \(candidates)
+                    ) nearest
+                ), lexical AS (
+                    SELECT m.id AS message_id,
+                        row_number() OVER (ORDER BY ts_rank_cd(m.search_text, to_tsquery('simple', \(lexical))) DESC,
+                            m.sent_at DESC) AS rank
+                    FROM whatsapp_messages m
+                    LEFT JOIN whatsapp_threads t ON t.id = m.thread_id
+                    WHERE \(lexical) <> '' AND m.organization_id = \(org)
+                        AND m.search_text @@ to_tsquery('simple', \(lexical))
+                        AND (\(filter.from)::timestamptz IS NULL OR m.sent_at >= \(filter.from))
+                        AND (\(filter.to)::timestamptz IS NULL OR m.sent_at < \(filter.to))
+                        AND (\(filter.contactID)::uuid IS NULL OR t.contact_id = \(filter.contactID))
+                        AND (\(filter.threadID)::uuid IS NULL OR m.thread_id = \(filter.threadID))
+                        AND (\(filter.direction)::text IS NULL OR m.direction = \(filter.direction))
+                    ORDER BY ts_rank_cd(m.search_text, to_tsquery('simple', \(lexical))) DESC, m.sent_at DESC
+                    LIMIT \(candidates)
+                ), fused AS (
+                    SELECT message_id, sum(1.0 / (60 + rank))::float8 AS score,
+                        min(rank) FILTER (WHERE source = 's') AS semantic_rank,
+                        min(rank) FILTER (WHERE source = 'l') AS lexical_rank
+                    FROM (SELECT message_id, rank, 's' AS source FROM semantic
+                          UNION ALL SELECT message_id, rank, 'l' FROM lexical) ranked
+                    GROUP BY message_id
+                )
+                SELECT f.message_id, m.thread_id, t.contact_id, c.wa_id, c.profile_name, m.direction, m.text, m.sent_at,
+                    f.score, f.semantic_rank, f.lexical_rank,
+                    CASE WHEN \(lexical) = '' THEN left(coalesce(m.text, ''), 160)
+                        ELSE ts_headline('simple', coalesce(m.text, ''), to_tsquery('simple', \(lexical)),
+                            'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=**, StopSel=**') END
+                FROM fused f
+                JOIN whatsapp_messages m ON m.id = f.message_id
+                LEFT JOIN whatsapp_threads t ON t.id = m.thread_id
+                LEFT JOIN whatsapp_contacts c ON c.id = t.contact_id
+                WHERE m.organization_id = \(org) AND (\(filter.intent)::text IS NULL OR m.ai_intent = \(filter.intent))
+                ORDER BY f.score DESC, m.sent_at DESC
+                LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var hits: [SearchHit] = []
+            for try await row in rows {
+                let r = row.makeRandomAccess()
+                hits.append(
+                    SearchHit(
+                        messageID: try r[0].decode(UUID.self),
+                        threadID: try r[1].decode(UUID?.self),
+                        contactID: try r[2].decode(UUID?.self),
+                        waID: try r[3].decode(String?.self),
+                        profileName: try r[4].decode(String?.self),
+                        direction: try r[5].decode(String.self),
+                        text: try r[6].decode(String?.self),
+                        snippet: try r[11].decode(String.self),
+                        sentAt: try r[7].decode(Date.self),
+                        score: try r[8].decode(Double.self),
+                        semanticRank: try r[9].decode(Int64?.self).map(Int.init),
+                        lexicalRank: try r[10].decode(Int64?.self).map(Int.init)
+                    )
+                )
+            }
+            return hits
+        }
+    }
+}
+
+/// The pgvector HNSW index as a ``VectorIndex`` (vectors of messages that exist; upsert keeps
+/// the message's filter columns).
+public struct PgVectorIndex: VectorIndex {
+    public let client: PostgresClient
+    public let logger: Logger
+    public let model: String
+    public var efSearch = 100
+
+    public init(client: PostgresClient, logger: Logger, model: String) {
+        self.client = client
+        self.logger = logger
+        self.model = model
+    }
+
+    public func upsert(organization: OrganizationID, id: UUID, vector: [Float]) async throws {
+        try await client.query(
+            """
+            INSERT INTO message_embeddings (message_id, organization_id, thread_id, contact_id, direction, sent_at, model,
+                embedding)
+            SELECT m.id, m.organization_id, m.thread_id, t.contact_id, m.direction, m.sent_at, \(model),
+                \(SearchRepository.vectorLiteral(vector))::vector
+            FROM whatsapp_messages m LEFT JOIN whatsapp_threads t ON t.id = m.thread_id
+            WHERE m.id = \(id) AND m.organization_id = \(organization.rawValue)
+            ON CONFLICT (message_id) DO UPDATE SET embedding = EXCLUDED.embedding, model = EXCLUDED.model
+            """,
+            logger: logger
+        )
+    }
+
+    public func nearest(organization: OrganizationID, to vector: [Float], limit: Int) async throws -> [VectorHit] {
+        let literal = SearchRepository.vectorLiteral(vector)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL hnsw.iterative_scan = relaxed_order", logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "SET LOCAL hnsw.ef_search = \(max(efSearch, limit))"),
+                logger: logger
+            )
+            let rows = try await connection.query(
+                """
+                SELECT message_id, 1 - (embedding <=> \(literal)::vector) FROM message_embeddings
+                WHERE organization_id = \(organization.rawValue)
+                ORDER BY embedding <=> \(literal)::vector LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var hits: [VectorHit] = []
+            for try await (id, score) in rows.decode((UUID, Double).self) {
+                hits.append(VectorHit(id: id, score: Float(score)))
+            }
+            // relaxed_order may return neighbours slightly out of order.
+            return hits.sorted { $0.score > $1.score }
+        }
+    }
+}

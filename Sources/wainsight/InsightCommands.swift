@@ -1,0 +1,207 @@
+import ArgumentParser
+import Core
+import Embed
+import Foundation
+import Ingest
+import Logging
+import Normalize
+import Outbound
+import PostgresNIO
+import Server
+import Store
+
+/// `wainsight embed`: text lines on standard input, one JSON array of floats per line out.
+struct EmbedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embed text lines from standard input; print one JSON array of floats per line.",
+        discussion: "The vectors are those the pipeline stores: the text is PII-redacted first (--raw skips that)."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Embed the text as given, without redacting identifiers.") var raw = false
+    @Option(help: "Lines per batch.") var batch = 32
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let http = HTTPClientService(maxConnectionsPerHost: 2)
+        do {
+            var embedding = configuration.embedding
+            if embedding.mode == .automatic { embedding.mode = .minilm }
+            guard
+                let embedder = try ConfiguredEmbedder.make(embedding, httpClient: http.client, logger: options.logger())
+            else { throw ValidationError("embeddings are off (WAINSIGHT_EMBEDDER=none)") }
+            var lines: [String] = []
+            func flush() async throws {
+                let texts = raw ? lines : lines.map(PIIRedactor.redact)
+                for vector in try await embedder.embedder.embed(texts) {
+                    print("[" + vector.map { "\($0)" }.joined(separator: ",") + "]")
+                }
+                lines.removeAll(keepingCapacity: true)
+            }
+            while let line = readLine(strippingNewline: true) {
+                lines.append(line)
+                if lines.count >= batch { try await flush() }
+            }
+            if !lines.isEmpty { try await flush() }
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}
+
+/// `wainsight search "..." --org ID`: the API's hybrid search, printed.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search an organization's messages by meaning and words (as GET /api/search)."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "What to look for.") var query: String
+    @Option(help: "Organization id.") var org: String
+    @Option(help: "Hits to show.") var limit = 10
+    @Flag(help: "Print JSON lines instead of text.") var json = false
+
+    func run() async throws {
+        guard let organization = OrganizationID(org) else { throw ValidationError("--org must be a UUID") }
+        let hits = try await options.withDatabase { client, configuration, logger in
+            let http = HTTPClientService(maxConnectionsPerHost: 2)
+            do {
+                let embedder = try ConfiguredEmbedder.make(
+                    configuration.embedding,
+                    httpClient: http.client,
+                    logger: logger
+                )
+                let hits = try await SearchController.search(
+                    query,
+                    organization: organization,
+                    filter: SearchFilter(),
+                    limit: limit,
+                    repository: SearchRepository(client: client, logger: logger),
+                    embedder: embedder
+                )
+                try await http.shutdown()
+                return hits
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+        }
+        let formatter = ISO8601DateFormatter()
+        for hit in hits {
+            if json {
+                let line: JSONValue = [
+                    "message_id": .string(hit.messageID.uuidString.lowercased()),
+                    "thread_id": hit.threadID.map { .string($0.uuidString.lowercased()) } ?? .null,
+                    "wa_id": hit.waID.map(JSONValue.string) ?? .null, "direction": .string(hit.direction),
+                    "sent_at": .string(formatter.string(from: hit.sentAt)), "score": .number(hit.score),
+                    "snippet": .string(hit.snippet),
+                ]
+                print(String(decoding: line.canonicalData(), as: UTF8.self))
+            } else {
+                print(
+                    String(format: "%.4f", hit.score)
+                        + "  \(formatter.string(from: hit.sentAt))  \(hit.profileName ?? hit.waID ?? "?")  "
+                        + hit.snippet.replacingOccurrences(of: "\n", with: " ")
+                )
+            }
+        }
+    }
+}
+
+/// `wainsight backfill`: runs the pipeline stages over stored messages that have not had them.
+struct Backfill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the pipeline stages over stored messages that missed them (resumable: done stages are skipped)."
+    )
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Only this organization's messages.") var org: String?
+    @Option(help: "Messages per batch (one transaction each).") var batch = 64
+
+    func run() async throws {
+        let organization = try org.map { value -> OrganizationID in
+            guard let id = OrganizationID(value) else { throw ValidationError("--org must be a UUID") }
+            return id
+        }
+        try await options.withDatabase { client, configuration, logger in
+            let http = HTTPClientService(maxConnectionsPerHost: 2)
+            do {
+                try await backfill(
+                    client: client,
+                    configuration: configuration,
+                    http: http,
+                    organization: organization,
+                    logger: logger
+                )
+                try await http.shutdown()
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private func backfill(
+        client: PostgresClient,
+        configuration: WainsightConfiguration,
+        http: HTTPClientService,
+        organization: OrganizationID?,
+        logger: Logger
+    ) async throws {
+        guard
+            let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+        else { throw ValidationError("no stage is configured (embeddings are off)") }
+        let stages: [any PipelineStage] = [EmbedStage(embedder: embedder.embedder, model: embedder.model)]
+        let runner = StageRunner(stages: stages, logger: logger)
+        let names = stages.map(\.name)
+        let org = organization?.rawValue
+        let total = try await Self.count(
+            client,
+            """
+            SELECT count(*) FROM whatsapp_messages m WHERE m.text IS NOT NULL
+                AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
+                AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
+                     AND r.stage = ANY(\(names))) < \(names.count)
+            """,
+            logger: logger
+        )
+        print("backfill: \(total) message(s) to run \(names.joined(separator: ", ")) on")
+        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        var processed = 0
+        let start = ContinuousClock.now
+        while true {
+            var ids: [UUID] = []
+            for try await id in try await client.query(
+                """
+                SELECT m.id FROM whatsapp_messages m WHERE m.id > \(after) AND m.text IS NOT NULL
+                    AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
+                    AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
+                         AND r.stage = ANY(\(names))) < \(names.count)
+                ORDER BY m.id LIMIT \(batch)
+                """,
+                logger: logger
+            ).decode(UUID.self) { ids.append(id) }
+            guard let last = ids.last else { break }
+            try await client.withTransaction(logger: logger) { connection in
+                _ = try await runner.runBatch(messageIDs: ids, on: connection)
+            }
+            after = last
+            processed += ids.count
+            let seconds = max(0.001, Double((ContinuousClock.now - start).components.seconds))
+            let width = 30
+            let filled = total == 0 ? width : min(width, processed * width / max(1, total))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(
+                Data("\r[\(bar)] \(processed)/\(total)  \(Int(Double(processed) / seconds))/s".utf8)
+            )
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        print("backfill: done, \(processed) message(s)")
+    }
+
+    static func count(_ client: PostgresClient, _ query: PostgresQuery, logger: Logger) async throws -> Int {
+        for try await value in try await client.query(query, logger: logger).decode(Int.self) { return value }
+        return 0
+    }
+}
