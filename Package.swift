@@ -147,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "wainsight-bench",
             dependencies: [
-                "Core", "Store", "WhatsAppCloud", "Outbound", "Embed", "CBLAS", "WainsightTesting",
+                "Core", "Store", "WhatsAppCloud", "Outbound", "Embed", "CBLAS", "VectorIndex", "WainsightTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -332,7 +332,9 @@ public struct WebhookIngestor: Sendable {
             try await writer.applyAmendments(to: message.id)
         }
         if message.direction == .outbound { try await writer.applyStatuses(to: message.id) }
-        if queueStages, message.direction == .inbound, message.targetMessageID == nil {
+        // Every message with content gets the stages (echoes of the business's own messages too);
+        // each stage decides what it handles.
+        if queueStages, message.targetMessageID == nil {
             try await writer.connection.query(
                 """
                 INSERT INTO jobs (kind, ref_uuid, organization_id)

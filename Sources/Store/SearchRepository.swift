@@ -66,7 +66,8 @@ public struct SearchRepository: Sendable {
         self.logger = logger
     }
 
-    static func vectorLiteral(_ vector: [Float]) -> String {
+    /// A vector as pgvector reads it: `[x,y,...]`.
+    public static func vectorLiteral(_ vector: [Float]) -> String {
         "[" + vector.map { "\($0)" }.joined(separator: ",") + "]"
     }
 

@@ -27,15 +27,18 @@ public final class ExactVectorIndex: VectorIndex {
     public func upsertSync(organization: OrganizationID, id: UUID, vector: [Float]) {
         precondition(vector.count == dimensions, "vector of \(vector.count) floats in a \(dimensions)-d index")
         shelves.withLock { shelves in
-            var shelf = shelves[organization] ?? Shelf()
-            if let row = shelf.rows[id] {
-                shelf.matrix.replaceSubrange((row * dimensions)..<((row + 1) * dimensions), with: vector)
-            } else {
-                shelf.rows[id] = shelf.ids.count
-                shelf.ids.append(id)
-                shelf.matrix.append(contentsOf: vector)
-            }
-            shelves[organization] = shelf
+            // Mutated in place: copying the shelf out would copy its whole matrix per vector.
+            Self.insert(id: id, vector: vector, dimensions: dimensions, into: &shelves[organization, default: Shelf()])
+        }
+    }
+
+    private static func insert(id: UUID, vector: [Float], dimensions: Int, into shelf: inout Shelf) {
+        if let row = shelf.rows[id] {
+            shelf.matrix.replaceSubrange((row * dimensions)..<((row + 1) * dimensions), with: vector)
+        } else {
+            shelf.rows[id] = shelf.ids.count
+            shelf.ids.append(id)
+            shelf.matrix.append(contentsOf: vector)
         }
     }
 

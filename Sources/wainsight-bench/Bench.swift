@@ -11,9 +11,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wainsight-bench",
         abstract:
-            "Load generators and checkers for scripts/bench-ingest, scripts/crash-ingest and scripts/bench-outbound.",
+            "Load generators and checkers behind the scripts/bench-* and scripts/crash-ingest benchmarks.",
         subcommands: [
             Prepare.self, Load.self, FakeGraph.self, PrepareOutbound.self, OutboundLoad.self, EmbedSpeed.self,
+            SearchSpeed.self,
         ]
     )
 }
