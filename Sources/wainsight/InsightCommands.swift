@@ -188,7 +188,11 @@ struct Backfill: AsyncParsableCommand {
             }
             after = last
             processed += ids.count
-            let seconds = max(0.001, Double((ContinuousClock.now - start).components.seconds))
+            let elapsed = ContinuousClock.now - start
+            let seconds = max(
+                0.001,
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            )
             let width = 30
             let filled = total == 0 ? width : min(width, processed * width / max(1, total))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
