@@ -33,22 +33,12 @@ public struct MetaCloudProvider: MessagingProvider {
     }
 
     public func send(_ message: JSONValue) async throws -> SendReceipt {
-        let answer = try await http.json(.POST, "\(root)/\(phoneNumberID)/messages", body: message)
-        guard let receipt = SendReceipt(json: answer) else {
-            throw OutboundError(
-                .unreadableResponse,
-                "the send was answered without messages[0].id; it may have gone out"
-            )
-        }
-        return receipt
+        try SendReceipt(answer: try await http.json(.POST, "\(root)/\(phoneNumberID)/messages", body: message))
     }
 
     public func markRead(messageID: String, typingIndicator: Bool) async throws {
         let body = MessageBody.markRead(messageID: messageID, typingIndicator: typingIndicator)
-        let answer = try await http.json(.POST, "\(root)/\(phoneNumberID)/messages", body: body)
-        guard answer["success"]?.boolValue == true else {
-            throw OutboundError(.unreadableResponse, "mark-read was not answered with success: true")
-        }
+        try ProviderHTTP.requireSuccess(try await http.json(.POST, "\(root)/\(phoneNumberID)/messages", body: body))
     }
 
     public func uploadMedia(_ data: Data, mimeType: String, filename: String) async throws -> String {
@@ -57,10 +47,7 @@ public struct MetaCloudProvider: MessagingProvider {
             fields: [("messaging_product", "whatsapp"), ("type", mimeType)],
             file: ("file", filename, mimeType, data)
         )
-        guard let id = answer["id"]?.nonEmptyString else {
-            throw OutboundError(.unreadableResponse, "the media upload was answered without an id")
-        }
-        return id
+        return try ProviderHTTP.mediaID(answer)
     }
 
     public func mediaInfo(id: String) async throws -> MediaInfo {
@@ -108,22 +95,12 @@ public struct Dialog360Provider: MessagingProvider {
     }
 
     public func send(_ message: JSONValue) async throws -> SendReceipt {
-        let answer = try await http.json(.POST, "\(root)/messages", body: message)
-        guard let receipt = SendReceipt(json: answer) else {
-            throw OutboundError(
-                .unreadableResponse,
-                "the send was answered without messages[0].id; it may have gone out"
-            )
-        }
-        return receipt
+        try SendReceipt(answer: try await http.json(.POST, "\(root)/messages", body: message))
     }
 
     public func markRead(messageID: String, typingIndicator: Bool) async throws {
         let body = MessageBody.markRead(messageID: messageID, typingIndicator: typingIndicator)
-        let answer = try await http.json(.POST, "\(root)/messages", body: body)
-        guard answer["success"]?.boolValue == true else {
-            throw OutboundError(.unreadableResponse, "mark-read was not answered with success: true")
-        }
+        try ProviderHTTP.requireSuccess(try await http.json(.POST, "\(root)/messages", body: body))
     }
 
     public func uploadMedia(_ data: Data, mimeType: String, filename: String) async throws -> String {
@@ -132,10 +109,7 @@ public struct Dialog360Provider: MessagingProvider {
             fields: [("messaging_product", "whatsapp")],
             file: ("file", filename, mimeType, data)
         )
-        guard let id = answer["id"]?.nonEmptyString else {
-            throw OutboundError(.unreadableResponse, "the media upload was answered without an id")
-        }
-        return id
+        return try ProviderHTTP.mediaID(answer)
     }
 
     public func mediaInfo(id: String) async throws -> MediaInfo {
@@ -160,6 +134,36 @@ public struct Dialog360Provider: MessagingProvider {
         let total = answer["total"]?.intValue ?? 0
         let next = offset + templates.count
         return TemplatePage(templates: templates, next: !templates.isEmpty && next < total ? String(next) : nil)
+    }
+}
+
+extension SendReceipt {
+    /// Reads a send's answer; one without a wamid is unreadable (the message may have gone out).
+    init(answer: JSONValue) throws {
+        guard let receipt = SendReceipt(json: answer) else {
+            throw OutboundError(
+                .unreadableResponse,
+                "the send was answered without messages[0].id; it may have gone out"
+            )
+        }
+        self = receipt
+    }
+}
+
+extension ProviderHTTP {
+    /// Mark-read answers `{"success": true}`.
+    static func requireSuccess(_ answer: JSONValue) throws {
+        guard answer["success"]?.boolValue == true else {
+            throw OutboundError(.unreadableResponse, "mark-read was not answered with success: true")
+        }
+    }
+
+    /// An upload answers `{"id": "…"}`.
+    static func mediaID(_ answer: JSONValue) throws -> String {
+        guard let id = answer["id"]?.nonEmptyString else {
+            throw OutboundError(.unreadableResponse, "the media upload was answered without an id")
+        }
+        return id
     }
 }
 
