@@ -7,6 +7,7 @@ import Logging
 import PostgresNIO
 import Store
 import VectorIndex
+import WainsightTesting
 
 /// Recall and latency of the pgvector HNSW index against the exact BLAS index, at a given
 /// number of vectors: real tweets embedded with MiniLM, plus generated neighbours of them
@@ -48,7 +49,7 @@ struct SearchSpeed: AsyncParsableCommand {
         )
 
         // Generated neighbours: 0.7·a + 0.3·b + noise, normalized (fixed seed).
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let dimensions = 384
         var flat = [Float]()
         flat.reserveCapacity(size * dimensions)
@@ -174,24 +175,6 @@ struct SearchSpeed: AsyncParsableCommand {
             }
             try await client.query("DROP TABLE bench_vectors", logger: logger)
         }
-    }
-}
-
-/// A seeded generator with a normal sample, so generated sets repeat.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u = max(uniform(), 1e-12)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * uniform())
     }
 }
 

@@ -346,17 +346,14 @@ import WhatsAppCloud
                 )?["code"]?.stringValue == "suppressed"
             )
 
-            // "Stop promotions" blocks marketing templates only.
-            try await fixture.harness.client.query(
-                "UPDATE whatsapp_contacts SET marketing_opted_out = true WHERE wa_id = '15550005555'",
-                logger: fixture.harness.logger
-            )
-            _ = try await fixture.api(
+            // "Stop promotions" blocks marketing templates only. (The first send creates the contact.)
+            let first = try await fixture.api(
                 client,
                 .post,
                 "/api/whatsapp/messages/template",
                 template("order_update", to: "15550005555", ["Ana", "A-1"])
             )
+            #expect(first.status == .accepted)
             try await fixture.harness.client.query(
                 "UPDATE whatsapp_contacts SET marketing_opted_out = true WHERE wa_id = '15550005555'",
                 logger: fixture.harness.logger
@@ -367,10 +364,19 @@ import WhatsAppCloud
                 ]?.stringValue == "marketing_opted_out"
             )
 
-            // Only the one allowed message was queued, and only it reached the provider.
-            #expect(try await fixture.harness.count("SELECT count(*) FROM outbox_messages") == 1)
+            // With the marketing opt-out set, a utility template still goes.
+            let utility = try await fixture.api(
+                client,
+                .post,
+                "/api/whatsapp/messages/template",
+                template("order_update", to: "15550005555", ["Ana", "A-2"])
+            )
+            #expect(utility.status == .accepted)
+
+            // Only the allowed messages were queued, and only they reached the provider.
+            #expect(try await fixture.harness.count("SELECT count(*) FROM outbox_messages") == 2)
             try await fixture.send()
-            #expect(fixture.fake.accepted.map(\.to) == ["15550005555"])
+            #expect(fixture.fake.accepted.map(\.to) == ["15550005555", "15550005555"])
             #expect(fixture.fake.accepted.first?.body["template"]?["language"]?["code"]?.stringValue == "en_US")
         }
     }
