@@ -51,8 +51,9 @@ public struct SearchHit: Sendable, Equatable {
     public var lexicalRank: Int?
 }
 
-/// Hybrid search over an organization's messages: nearest embeddings (pgvector HNSW, filtered
-/// as it scans) fused with full-text rank by reciprocal rank fusion (k = 60).
+/// Hybrid search over an organization's messages: nearest embeddings (pgvector HNSW over
+/// half-precision copies, filtered as it scans; candidates ranked by their full-precision
+/// distance) fused with full-text rank by reciprocal rank fusion (k = 60).
 public struct SearchRepository: Sendable {
     public let client: PostgresClient
     public let logger: Logger
@@ -106,7 +107,7 @@ public struct SearchRepository: Sendable {
                             AND (\(filter.contactID)::uuid IS NULL OR e.contact_id = \(filter.contactID))
                             AND (\(filter.threadID)::uuid IS NULL OR e.thread_id = \(filter.threadID))
                             AND (\(filter.direction)::text IS NULL OR e.direction = \(filter.direction))
-                        ORDER BY e.embedding <=> \(literal)::vector
+                        ORDER BY e.embedding::halfvec(384) <=> \(literal)::halfvec(384)
                         LIMIT \(candidates)
                     ) nearest
                 ), lexical AS (
@@ -210,19 +211,44 @@ public struct PgVectorIndex: VectorIndex {
                 logger: logger
             )
             let rows = try await connection.query(
-                """
-                SELECT message_id, 1 - (embedding <=> \(literal)::vector) FROM message_embeddings
-                WHERE organization_id = \(organization.rawValue)
-                ORDER BY embedding <=> \(literal)::vector LIMIT \(limit)
-                """,
+                Self.nearestQuery(organization: organization, literal: literal, limit: limit),
                 logger: logger
             )
             var hits: [VectorHit] = []
             for try await (id, score) in rows.decode((UUID, Double).self) {
                 hits.append(VectorHit(id: id, score: Float(score)))
             }
-            // relaxed_order may return neighbours slightly out of order.
+            // The graph orders by half precision and relaxed_order may return neighbours slightly
+            // out of order: the full-precision score decides.
             return hits.sorted { $0.score > $1.score }
+        }
+    }
+
+    /// The nearest-neighbour query; its ORDER BY matches the HNSW index's expression, so the
+    /// planner can walk the graph.
+    static func nearestQuery(organization: OrganizationID, literal: String, limit: Int) -> PostgresQuery {
+        """
+        SELECT message_id, 1 - (embedding <=> \(literal)::vector) FROM message_embeddings
+        WHERE organization_id = \(organization.rawValue)
+        ORDER BY embedding::halfvec(384) <=> \(literal)::halfvec(384) LIMIT \(limit)
+        """
+    }
+
+    /// The plan Postgres chooses for ``nearest(organization:to:limit:)`` when sorting is
+    /// disabled (a small table is otherwise read whole and sorted): it names the HNSW index
+    /// only when the query's ORDER BY matches the index's expression.
+    public func nearestPlan(organization: OrganizationID, to vector: [Float], limit: Int) async throws -> String {
+        let literal = SearchRepository.vectorLiteral(vector)
+        let query = Self.nearestQuery(organization: organization, literal: literal, limit: limit)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL enable_sort = off", logger: logger)
+            try await connection.query("SET LOCAL enable_seqscan = off", logger: logger)
+            var lines: [String] = []
+            for try await line in try await connection.query(
+                PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds),
+                logger: logger
+            ).decode(String.self) { lines.append(line) }
+            return lines.joined(separator: "\n")
         }
     }
 }

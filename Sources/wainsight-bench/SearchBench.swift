@@ -19,10 +19,16 @@ struct SearchSpeed: AsyncParsableCommand {
     )
     @Option(help: "Vectors in the index.") var size = 100_000
     @Option(help: "Real texts embedded as the base of the set.") var real = 20_000
-    @Option(help: "Queries (real texts not in the set).") var queries = 200
+    @Option(help: "Queries (real texts not in the set).") var queries = 1000
     @Option(help: "hnsw.ef_search values to measure, comma-separated.") var efSearch = "40,100,200,400"
-    @Option(help: "HNSW graph degree (pgvector's m).") var m = 16
-    @Option(help: "HNSW build candidate list (pgvector's ef_construction).") var efConstruction = 64
+    @Option(
+        help: """
+            HNSW indexes to build and measure one after another on the same rows, comma-separated \
+            TYPE:M:EF_CONSTRUCTION (TYPE vector or halfvec; halfvec indexes embedding::halfvec(384) as \
+            migration 4 does).
+            """
+    )
+    var indexes = "halfvec:24:100"
     @Option(help: "Texts the set is built from, one per line.") var input: String
     @Option(help: "Texts the queries come from.") var queryInput: String
     @Option(help: "Folder with MiniLM.") var model = "models/minilm"
@@ -104,32 +110,7 @@ struct SearchSpeed: AsyncParsableCommand {
                 )
                 start = end
             }
-            let loadSeconds = (ContinuousClock.now - clock).seconds
-            clock = ContinuousClock.now
-            try await client.withConnection { connection in
-                try await connection.query("SET maintenance_work_mem = '6GB'", logger: logger)
-                try await connection.query("SET max_parallel_maintenance_workers = 1", logger: logger)
-                try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            CREATE INDEX bench_vectors_hnsw ON bench_vectors USING hnsw (embedding vector_cosine_ops)
-                            WITH (m = \(m), ef_construction = \(efConstruction))
-                            """
-                    ),
-                    logger: logger
-                )
-            }
-            try await client.query("ANALYZE bench_vectors", logger: logger)
-            say(
-                String(
-                    format: "%d vectors: loaded in %.1f s, HNSW (m=%d, ef_construction=%d) built in %.1f s",
-                    size,
-                    loadSeconds,
-                    m,
-                    efConstruction,
-                    (ContinuousClock.now - clock).seconds
-                )
-            )
+            say(String(format: "%d vectors loaded in %.1f s", size, (ContinuousClock.now - clock).seconds))
 
             // Exact answers (BLAS scan) and their cost.
             clock = ContinuousClock.now
@@ -137,44 +118,124 @@ struct SearchSpeed: AsyncParsableCommand {
             let exactMS = (ContinuousClock.now - clock).seconds * 1000 / Double(queryVectors.count)
             say(String(format: "  exact BLAS scan: %.2f ms per query (in process)", exactMS))
 
-            for ef in efSearch.split(separator: ",").compactMap({ Int($0) }) {
-                var latencies: [Double] = []
-                var recall = 0.0
+            for variant in try indexes.split(separator: ",").map(IndexVariant.init) {
+                clock = ContinuousClock.now
                 try await client.withConnection { connection in
-                    try await connection.query(PostgresQuery(unsafeSQL: "SET hnsw.ef_search = \(ef)"), logger: logger)
-                    try await connection.query("SET hnsw.iterative_scan = relaxed_order", logger: logger)
-                    for (vector, expected) in zip(queryVectors, truth) {
-                        let literal = SearchRepository.vectorLiteral(vector)
-                        let started = ContinuousClock.now
-                        var found: [UUID] = []
-                        for try await id in try await connection.query(
-                            """
-                            SELECT id FROM bench_vectors WHERE organization_id = \(organization.rawValue)
-                            ORDER BY embedding <=> \(literal)::vector LIMIT 10
-                            """,
-                            logger: logger
-                        ).decode(UUID.self) { found.append(id) }
-                        latencies.append((ContinuousClock.now - started).seconds * 1000)
-                        recall += Double(Set(found).intersection(expected).count) / Double(max(1, expected.count))
-                    }
+                    try await connection.query("SET maintenance_work_mem = '6GB'", logger: logger)
+                    try await connection.query("SET max_parallel_maintenance_workers = 1", logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: variant.createSQL), logger: logger)
                 }
-                latencies.sort()
-                func percentile(_ p: Double) -> Double {
-                    latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-                }
+                try await client.query("ANALYZE bench_vectors", logger: logger)
+                var indexBytes: Int64 = 0
+                for try await bytes in try await client.query(
+                    "SELECT pg_relation_size('bench_vectors_hnsw')",
+                    logger: logger
+                ).decode(Int64.self) { indexBytes = bytes }
                 say(
-                    String(
-                        format:
-                            "  HNSW ef_search=%d: recall@10 %.4f, latency p50 %.2f ms, p99 %.2f ms (round trip from this process)",
-                        ef,
-                        recall / Double(queryVectors.count),
-                        percentile(0.5),
-                        percentile(0.99)
-                    )
+                    "  \(variant): "
+                        + String(
+                            format: "built in %.1f s, %.0f MB",
+                            (ContinuousClock.now - clock).seconds,
+                            Double(indexBytes) / 1_048_576
+                        )
                 )
+                for ef in efSearch.split(separator: ",").compactMap({ Int($0) }) {
+                    try await measure(
+                        variant: variant,
+                        efSearch: ef,
+                        client: client,
+                        organization: organization,
+                        queryVectors: queryVectors,
+                        truth: truth,
+                        logger: logger
+                    )
+                }
+                try await client.query("DROP INDEX bench_vectors_hnsw", logger: logger)
             }
             try await client.query("DROP TABLE bench_vectors", logger: logger)
         }
+    }
+}
+
+extension SearchSpeed {
+    /// Runs every query once at `efSearch` and prints recall@10 against the exact answers and
+    /// the round-trip latency percentiles.
+    func measure(
+        variant: IndexVariant,
+        efSearch: Int,
+        client: PostgresClient,
+        organization: OrganizationID,
+        queryVectors: [[Float]],
+        truth: [[UUID]],
+        logger: Logger
+    ) async throws {
+        var latencies: [Double] = []
+        var recall = 0.0
+        try await client.withConnection { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "SET hnsw.ef_search = \(efSearch)"), logger: logger)
+            try await connection.query("SET hnsw.iterative_scan = relaxed_order", logger: logger)
+            let sql = "SELECT id FROM bench_vectors WHERE organization_id = $1 ORDER BY \(variant.orderBy) LIMIT 10"
+            for (vector, expected) in zip(queryVectors, truth) {
+                var binds = PostgresBindings()
+                binds.append(organization.rawValue)
+                binds.append(SearchRepository.vectorLiteral(vector))
+                let started = ContinuousClock.now
+                var found: [UUID] = []
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                for try await id in rows.decode(UUID.self) { found.append(id) }
+                latencies.append((ContinuousClock.now - started).seconds * 1000)
+                recall += Double(Set(found).intersection(expected).count) / Double(max(1, expected.count))
+            }
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double {
+            latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+        }
+        say(
+            String(
+                format: "    ef_search=%d: recall@10 %.4f, latency p50 %.2f ms, p99 %.2f ms (%d queries, round trip)",
+                efSearch,
+                recall / Double(queryVectors.count),
+                percentile(0.5),
+                percentile(0.99),
+                queryVectors.count
+            )
+        )
+    }
+}
+
+/// One HNSW index to build on `bench_vectors`: over the vectors as stored, or over
+/// half-precision copies of them (as migration 4 builds `message_embeddings_hnsw`).
+struct IndexVariant: CustomStringConvertible {
+    var halfPrecision: Bool
+    var m: Int
+    var efConstruction: Int
+
+    init(_ text: Substring) throws {
+        let parts = text.split(separator: ":")
+        guard parts.count == 3, ["vector", "halfvec"].contains(parts[0]), let m = Int(parts[1]),
+            let efConstruction = Int(parts[2])
+        else {
+            throw ValidationError("--indexes: '\(text)' is not TYPE:M:EF_CONSTRUCTION (for example halfvec:24:100)")
+        }
+        halfPrecision = parts[0] == "halfvec"
+        self.m = m
+        self.efConstruction = efConstruction
+    }
+
+    var description: String {
+        "HNSW \(halfPrecision ? "halfvec" : "vector") m=\(m) ef_construction=\(efConstruction)"
+    }
+
+    var createSQL: String {
+        let column = halfPrecision ? "(embedding::halfvec(384)) halfvec_cosine_ops" : "embedding vector_cosine_ops"
+        return "CREATE INDEX bench_vectors_hnsw ON bench_vectors USING hnsw (\(column)) "
+            + "WITH (m = \(m), ef_construction = \(efConstruction))"
+    }
+
+    /// The ORDER BY that walks this index, with the query vector as $2.
+    var orderBy: String {
+        halfPrecision ? "embedding::halfvec(384) <=> $2::halfvec(384)" : "embedding <=> $2::vector"
     }
 }
 

@@ -171,6 +171,12 @@ import WainsightTesting
                 #expect(found.map(\.id) == truth.map(\.id), "\(query)")
                 for (a, b) in zip(found, truth) { #expect(abs(a.score - b.score) < 1e-4) }
             }
+            let plan = try await pgvector.nearestPlan(
+                organization: organization,
+                to: embedder.embedSync(["x"])[0],
+                limit: 3
+            )
+            #expect(plan.contains("message_embeddings_hnsw"), "\(plan)")
             #expect(
                 try await pgvector.nearest(
                     organization: OrganizationID(UUID()),
