@@ -1,0 +1,89 @@
+import Normalize
+import Testing
+
+/// Each normalization step alone, then all of them, on multilingual WhatsApp-style text.
+@Suite struct TextNormalizerTests {
+    static let compatibility: [(String, String)] = [
+        ("ＦＲＥＥ ｄｅｍｏ", "FREE demo"),  // full-width letters
+        ("ﬁnanciamento", "financiamento"),  // ligature
+        ("café ﾃｽﾄ", "café テスト"),  // half-width katakana; precomposed accents stay
+        ("plain ASCII stays", "plain ASCII stays"),
+    ]
+
+    @Test(arguments: compatibility) func foldsCompatibilityForms(_ input: String, _ expected: String) {
+        #expect(TextNormalizer.compatibilityFold(input) == expected)
+    }
+
+    static let quoted: [(String, String)] = [
+        ("sim, pode mandar\n> Quer que eu envie o boleto?", "sim, pode mandar"),
+        (
+            "Thanks, see below\n\nOn Tue, 3 Dec 2024 at 10:15, Ana Souza <ana@x.com> wrote:\n> price list attached",
+            "Thanks, see below"
+        ),
+        ("Vale, lo vemos\nEl lun, 2 dic 2024 a las 9:00, Pedro escribió:\nhola", "Vale, lo vemos"),
+        ("Ok!\nEm seg., 2 de dez. de 2024 às 09:00, Loja escreveu:\nPromoção", "Ok!"),
+        ("FYI\n---------- Forwarded message ---------\nFrom: vendor\nbig sale", "FYI"),
+        ("look at this\n[03/12/24, 10:15:02] Carla: o preço é 300\n[03/12/24, 10:16] Carla: ok?", "look at this"),
+        ("isso aqui 👇\n03/12/2024 10:15 - Carla: preço 300", "isso aqui 👇"),
+        ("> only a quote", "> only a quote"),  // nothing else: kept whole
+        ("price: 300 - 20% off? yes: 240", "price: 300 - 20% off? yes: 240"),  // colons and dashes alone
+    ]
+
+    @Test(arguments: quoted) func stripsQuotedAndForwardedText(_ input: String, _ expected: String) {
+        #expect(TextNormalizer.stripQuoted(input) == expected)
+    }
+
+    static let tokens: [(String, String)] = [
+        ("soooo goooood!!!!!", "soo good!!"),
+        ("muuuuito caaaaro", "muuito caaro"),  // folds to two, never below
+        ("  too   many\n\n spaces\t", "too many spaces"),
+        ("see https://example.com/pricing?plan=pro, then call", "see [URL], then call"),
+        ("(www.loja.com.br)", "([URL])"),
+        ("@user thanks for the demo", "[MENTION] thanks for the demo"),
+        ("mail me at ana@x.com", "mail me at ana@x.com"),  // not a mention (e-mails go to the redactor)
+        ("quiero 3 licencias a 1.250,50 €", "quiero [NUMBER] licencias a [NUMBER] €"),
+        ("R$1.500 à vista", "R$[NUMBER] à vista"),
+        ("le 15/08 à 14h30", "le [NUMBER]/[NUMBER] à [NUMBER] h [NUMBER]"),
+        ("१२ दिन बाकी", "[NUMBER] दिन बाकी"),  // Devanagari digits
+        ("love it 😍", "love it :heart_eyes:"),
+        ("love it :heart_eyes:", "love it :heart_eyes:"),
+        ("love it :Smiling_Face_With_Heart-Eyes:", "love it :heart_eyes:"),
+        ("ok👍🏽👍", "ok :thumbsup: :thumbsup:"),  // skin tone ignored
+        ("❤️ and ❤", ":heart: and :heart:"),  // with and without VS16
+        ("obrigado🙏🙏🙏🙏", "obrigado :pray: :pray:"),  // an elongated emoji folds too
+        ("1 2 3 4 5", "[NUMBER] [NUMBER] [NUMBER] [NUMBER] [NUMBER]"),  // separate numbers are not an elongation
+        ("👨‍👩‍👧 family plan", ":family_man_woman_girl: family plan"),  // one ZWJ sequence
+        ("envío a 🇲🇽", "envío a :flag_for_mexico:"),
+        ("press 1️⃣ for sales", "press :one: for sales"),
+        ("time :not_an_emoji: here", "time :not_an_emoji: here"),
+        ("спасибо!!! 😂😂", "спасибо!! :joy: :joy:"),
+        ("شكرا جزيلا", "شكرا جزيلا"),
+    ]
+
+    @Test(arguments: tokens) func foldsTokens(_ input: String, _ expected: String) {
+        #expect(TextNormalizer.foldTokens(input) == expected)
+    }
+
+    static let whole: [(String, String)] = [
+        (
+            "Ｈｏｌａ!! cuánto cuestaaaa el plan anual?? 🤔 mi cel +52 55 1234 5678",
+            "Hola!! cuánto cuestaa el plan anual?? :thinking: mi cel [PHONE]"
+        ),
+        (
+            "Fechado 👍 manda o boleto pra joao@empresa.com.br\n> segue proposta de R$ 4.990",
+            "Fechado :thumbsup: manda o boleto pra [EMAIL]"
+        ),
+        ("STOP!!!!! pls remove me https://t.co/x", "STOP!! pls remove me [URL]"),
+    ]
+
+    @Test(arguments: whole) func normalizesWholeMessages(_ input: String, _ expected: String) {
+        #expect(TextNormalizer.normalize(input) == expected)
+    }
+
+    @Test func emojiNamesAgreeWithGlyphs() {
+        #expect(EmojiNames.canonical(glyph: "😍") == ":heart_eyes:")
+        #expect(EmojiNames.canonical(name: ":smiling_face_with_heart-eyes:") == ":heart_eyes:")
+        #expect(EmojiNames.canonical(glyph: "👍🏿") == ":thumbsup:")
+        #expect(EmojiNames.canonical(glyph: "x") == nil)
+    }
+}
