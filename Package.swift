@@ -38,7 +38,16 @@ let package = Package(
 
         // Stage modules: pure compute, no I/O.
         .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
-        .target(name: "Detect", dependencies: ["Core", "Normalize", "Embed"], swiftSettings: swiftSettings),
+        .target(name: "Detect", dependencies: ["Core", "Normalize"], swiftSettings: swiftSettings),
+        // Training and evaluation of the Detect models from the committed data (wainsight train/eval).
+        .target(
+            name: "ModelTraining",
+            dependencies: [
+                "Detect", "Normalize",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Extract", dependencies: ["Core", "Normalize"], swiftSettings: swiftSettings),
         .target(
             name: "Embed",
@@ -118,7 +127,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "RemoteModels",
-                "VectorIndex",
+                "VectorIndex", "Detect",
                 "CBLAS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -135,7 +144,7 @@ let package = Package(
             name: "wainsight",
             dependencies: [
                 "Core", "Server", "Store", "Ingest", "WhatsAppCloud", "Outbound", "Embed", "Normalize", "RemoteModels",
-                "VectorIndex",
+                "VectorIndex", "Detect", "ModelTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -148,6 +157,7 @@ let package = Package(
             name: "wainsight-bench",
             dependencies: [
                 "Core", "Store", "WhatsAppCloud", "Outbound", "Embed", "CBLAS", "VectorIndex", "WainsightTesting",
+                "Detect", "Normalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -183,7 +193,7 @@ let package = Package(
             name: "WainsightTests",
             dependencies: [
                 "Core", "LinearAlgebra", "Normalize", "Embed", "VectorIndex", "RemoteModels", "WhatsAppCloud", "Store",
-                "Ingest", "Outbound", "Server",
+                "Ingest", "Outbound", "Server", "Detect", "ModelTraining",
                 "WainsightTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

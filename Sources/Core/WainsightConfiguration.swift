@@ -31,6 +31,9 @@ public struct WainsightConfiguration: Sendable {
     public var outbound: OutboundOptions
     /// Which model embeds messages and search queries.
     public var embedding: EmbeddingOptions
+    /// Folder of the local language, intent and sentiment models (`WAINSIGHT_MODELS_DIR`). Default
+    /// `models`; the detect stage is off, with a notice, when their files are not there.
+    public var modelsDirectory: String
 
     public struct EmbeddingOptions: Sendable {
         /// Which embedder (`WAINSIGHT_EMBEDDER`).
@@ -193,7 +196,8 @@ public struct WainsightConfiguration: Sendable {
         maxWebhookBytes: Int = 4 << 20,
         worker: WorkerOptions = WorkerOptions(),
         outbound: OutboundOptions = OutboundOptions(),
-        embedding: EmbeddingOptions = EmbeddingOptions()
+        embedding: EmbeddingOptions = EmbeddingOptions(),
+        modelsDirectory: String = "models"
     ) {
         self.databaseURL = databaseURL
         self.databaseConnections = databaseConnections
@@ -206,6 +210,7 @@ public struct WainsightConfiguration: Sendable {
         self.worker = worker
         self.outbound = outbound
         self.embedding = embedding
+        self.modelsDirectory = modelsDirectory
     }
 
     /// Reads every setting from `environment`, with the defaults above for keys that are unset.
@@ -280,6 +285,7 @@ public struct WainsightConfiguration: Sendable {
             embedding.mode = mode
         }
         if let directory = value("WAINSIGHT_MINILM_DIR") { embedding.miniLMDirectory = directory }
+        if let directory = value("WAINSIGHT_MODELS_DIR") { modelsDirectory = directory }
         embedding.remoteURL = value("WAINSIGHT_EMBEDDINGS_URL")
         if let model = value("WAINSIGHT_EMBEDDINGS_MODEL") { embedding.remoteModel = model }
         embedding.remoteAPIKey = value("WAINSIGHT_EMBEDDINGS_API_KEY")

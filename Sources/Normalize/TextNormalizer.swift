@@ -7,7 +7,8 @@ import Foundation
 /// 2. Quoted or forwarded text pasted into the message is cut (``stripQuoted(_:)``).
 /// 3. Personal identifiers become typed placeholders (``PIIRedactor``).
 /// 4. One pass over the scalars (``foldTokens(_:)``): URLs → `[URL]`, @mentions → `[MENTION]`,
-///    numbers → `[NUMBER]`, emoji glyphs and `:names:` → their canonical `:token:`, runs of
+///    numbers → `[NUMBER]`, emoji glyphs, `:names:` and emoticons (`:)`, `<3`) → the canonical
+///    `:token:` of the emoji, runs of
 ///    three or more of one character folded to two (`soooo` → `soo`), whitespace collapsed.
 public enum TextNormalizer {
     public static let url = "[URL]"
@@ -167,6 +168,9 @@ public enum TextNormalizer {
                 i += 1
             } else if atWordStart, let end = urlEnd(scalars, from: i) {
                 emitToken(url)
+                i = end
+            } else if atWordStart, let (token, end) = Emoticons.match(scalars, at: i) {
+                emitToken(token)
                 i = end
             } else if scalar == "@", i + 1 < scalars.count, isWordScalar(scalars[i + 1]), atWordStart {
                 var end = i + 1

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Core
+import Detect
 import Embed
 import Hummingbird
 import Ingest
@@ -15,7 +16,8 @@ import WhatsAppCloud
 ///
 /// - Parameters:
 ///   - configuration: All settings.
-///   - stages: The pipeline stages, in order (none yet in this version).
+///   - stages: Pipeline stages to run before the configured ones (detect, when its models are
+///     there, then embed).
 ///   - runWorker: Whether this process also runs the background workers (ingest, outbox
 ///     senders, media fetcher). Default true.
 ///   - logger: The application logger.
@@ -41,7 +43,10 @@ public func buildApplication(
     let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
     let http = HTTPClientService(maxConnectionsPerHost: max(8, configuration.outbound.concurrency))
     let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
-    let stages = stages + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+    let detector = try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger)
+    let stages =
+        stages + (detector.map { [DetectStage(detector: $0)] } ?? [])
+        + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
     let outbound = OutboundParts(
         configuration: configuration,
         client: client,
@@ -71,6 +76,7 @@ public func buildApplication(
         writer: writer,
         outbound: outbound,
         embedder: embedder,
+        detector: detector,
         logger: logger
     )
     return Application(
@@ -92,6 +98,7 @@ public func buildRouter(
     writer: WebhookEventWriter,
     outbound: OutboundParts,
     embedder: ConfiguredEmbedder?,
+    detector: Detector?,
     logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -115,6 +122,7 @@ public func buildRouter(
         .addRoutes(to: api, public: router)
     SearchController(search: SearchRepository(client: client, logger: logger), embedder: embedder, logger: logger)
         .addRoutes(to: api)
+    InsightsController(detector: detector, logger: logger).addRoutes(to: api)
     return router
 }
 

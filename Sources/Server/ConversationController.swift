@@ -183,6 +183,17 @@ public struct ConversationController: Sendable {
         var status: String?
         var reaction: String?
         var sentAt: Date
+        /// What the detect stage found (inbound messages with text); `nil` until it ran.
+        var insights: MessageInsightsView?
+    }
+
+    struct MessageInsightsView: Codable, Sendable {
+        var language: String?
+        var languageConfidence: Double?
+        var intent: String?
+        var intentConfidence: Double?
+        var sentiment: String?
+        var sentimentScore: Double?
     }
 
     struct MessagePage: ResponseEncodable {
@@ -208,7 +219,9 @@ public struct ConversationController: Sendable {
         }
         let rows = try await client.query(
             """
-            SELECT id, provider_msg_id, direction, type, text, status, reaction, sent_at FROM whatsapp_messages
+            SELECT id, provider_msg_id, direction, type, text, status, reaction, sent_at,
+                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score
+            FROM whatsapp_messages
             WHERE organization_id = \(org.rawValue) AND thread_id = \(thread)
               AND (\(before?.0)::timestamptz IS NULL OR (sent_at, id) < (\(before?.0), \(before?.1)))
             ORDER BY sent_at DESC, id DESC LIMIT \(limit + 1)
@@ -216,19 +229,31 @@ public struct ConversationController: Sendable {
             logger: logger
         )
         var messages: [MessageView] = []
-        for try await (id, wamid, direction, type, text, status, reaction, sentAt) in rows.decode(
-            (UUID, String, String, String, String?, String?, String?, Date).self
-        ) {
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            let language = try r[8].decode(String?.self)
+            let intent = try r[10].decode(String?.self)
+            let sentiment = try r[12].decode(String?.self)
+            let detected = language != nil || intent != nil || sentiment != nil
             messages.append(
                 MessageView(
-                    id: id,
-                    providerMessageID: wamid,
-                    direction: direction,
-                    type: type,
-                    text: text,
-                    status: status,
-                    reaction: reaction,
-                    sentAt: sentAt
+                    id: try r[0].decode(UUID.self),
+                    providerMessageID: try r[1].decode(String.self),
+                    direction: try r[2].decode(String.self),
+                    type: try r[3].decode(String.self),
+                    text: try r[4].decode(String?.self),
+                    status: try r[5].decode(String?.self),
+                    reaction: try r[6].decode(String?.self),
+                    sentAt: try r[7].decode(Date.self),
+                    insights: detected
+                        ? MessageInsightsView(
+                            language: language,
+                            languageConfidence: try r[9].decode(Float?.self).map(Double.init),
+                            intent: intent,
+                            intentConfidence: try r[11].decode(Float?.self).map(Double.init),
+                            sentiment: sentiment,
+                            sentimentScore: try r[13].decode(Float?.self).map(Double.init)
+                        ) : nil
                 )
             )
         }

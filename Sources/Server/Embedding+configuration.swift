@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CBLAS
 import Core
+import Detect
 import Embed
 import Foundation
 import Logging
@@ -51,5 +52,26 @@ public struct ConfiguredEmbedder: Sendable {
             openblas_set_num_threads(1)
             return ConfiguredEmbedder(embedder: try MiniLMEmbedder(directory: directory), model: "all-MiniLM-L6-v2")
         }
+    }
+}
+
+/// The local classifiers, when their files are in the models folder.
+public enum ConfiguredDetector {
+    /// - Returns: `nil` (with a notice) when none of the model files is there: detection is
+    ///   off and messages get no language, intent or sentiment.
+    /// - Throws: ``DetectError`` when some are there but one is missing or unreadable.
+    public static func load(directory: String, logger: Logger) throws -> Detector? {
+        let url = URL(fileURLWithPath: directory)
+        let present = Detector.modelNames.filter {
+            FileManager.default.fileExists(atPath: Detector.modelURL($0, in: url).path)
+        }
+        if present.isEmpty {
+            logger.notice(
+                "no language, intent or sentiment models; the detect stage is off",
+                metadata: ["detect.directory": "\(url.path)"]
+            )
+            return nil
+        }
+        return try Detector(directory: url)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Detect
 import Embed
 import Foundation
 import Ingest
@@ -149,10 +150,15 @@ struct Backfill: AsyncParsableCommand {
         organization: OrganizationID?,
         logger: Logger
     ) async throws {
-        guard
-            let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
-        else { throw ValidationError("no stage is configured (embeddings are off)") }
-        let stages: [any PipelineStage] = [EmbedStage(embedder: embedder.embedder, model: embedder.model)]
+        let detector = try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger)
+        let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+        // The same stages, in the same order, as the live pipeline.
+        let stages: [any PipelineStage] =
+            (detector.map { [DetectStage(detector: $0)] } ?? [])
+            + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+        guard !stages.isEmpty else {
+            throw ValidationError("no stage is configured (no detect models and embeddings are off)")
+        }
         let runner = StageRunner(stages: stages, logger: logger)
         let names = stages.map(\.name)
         let org = organization?.rawValue

@@ -13,7 +13,8 @@ struct Wainsight: AsyncParsableCommand {
         discussion: "Settings come from WAINSIGHT_* environment variables; see README.md, Configuration.",
         subcommands: [
             Serve.self, Migrate.self, Organization.self, Account.self, Ingest.self, Status.self, Reprocess.self,
-            Outbox.self, Templates.self, EmbedCommand.self, SearchCommand.self, Backfill.self,
+            Outbox.self, Templates.self, EmbedCommand.self, SearchCommand.self, Backfill.self, TrainCommand.self,
+            EvalCommand.self, DetectCommand.self,
         ]
     )
 }

@@ -56,6 +56,9 @@ import Testing
         ("envío a 🇲🇽", "envío a :flag_for_mexico:"),
         ("press 1️⃣ for sales", "press :one: for sales"),
         ("time :not_an_emoji: here", "time :not_an_emoji: here"),
+        ("great :) see you <3", "great :slightly_smiling_face: see you :heart:"),
+        ("no :((( and ;)", "no :slightly_frowning_face: and :wink:"),
+        ("ratio 3:2 and a:)", "ratio [NUMBER]:[NUMBER] and a:)"),  // not standing alone: not emoticons
         ("спасибо!!! 😂😂", "спасибо!! :joy: :joy:"),
         ("شكرا جزيلا", "شكرا جزيلا"),
     ]

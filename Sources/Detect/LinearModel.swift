@@ -1,0 +1,270 @@
+import Foundation
+
+/// Softmax regression over hashed features (character n-grams, words and word pairs, each
+/// weighted 1/√n so long and short texts weigh alike): the intent and sentiment classifiers.
+/// Probabilities are divided by ``temperature`` (fitted on held-out data), and a prediction
+/// below ``minimumConfidence`` becomes ``fallbackLabel`` when there is one ("other" for intent).
+public struct LinearModel: Sendable {
+    public let labels: [String]
+    public let buckets: Int
+    /// `buckets × labels.count`, row per hash bucket.
+    let weights: [Float]
+    let bias: [Float]
+    /// Inverse document frequency per bucket (TF-IDF weighting), or `nil` for plain presence.
+    let idf: [Float]?
+    public var temperature: Float
+    public var minimumConfidence: Float
+    public var fallbackLabel: String?
+
+    public init(
+        labels: [String],
+        buckets: Int,
+        weights: [Float],
+        bias: [Float],
+        idf: [Float]? = nil,
+        temperature: Float = 1,
+        minimumConfidence: Float = 0,
+        fallbackLabel: String? = nil
+    ) {
+        self.labels = labels
+        self.buckets = buckets
+        self.weights = weights
+        self.bias = bias
+        self.idf = idf
+        self.temperature = temperature
+        self.minimumConfidence = minimumConfidence
+        self.fallbackLabel = fallbackLabel
+    }
+
+    /// The rows a text touches and the value of each: its IDF (or 1), the whole vector scaled
+    /// to unit length, so long and short texts weigh alike.
+    static func rows(_ features: TextFeatures, buckets: Int, idf: [Float]?) -> (rows: [Int], values: [Float]) {
+        let mask = UInt32(buckets - 1)
+        var rows: [Int] = []
+        rows.reserveCapacity(features.grams.count + features.words.count + features.pairs.count)
+        for hash in features.grams { rows.append(Int(hash & mask)) }
+        for hash in features.words { rows.append(Int((hash ^ 0x5bd1_e995) & mask)) }
+        for hash in features.pairs { rows.append(Int(hash & mask)) }
+        guard !rows.isEmpty else { return (rows, []) }
+        guard let idf else { return (rows, [Float](repeating: 1 / Float(rows.count).squareRoot(), count: rows.count)) }
+        var values = rows.map { idf[$0] }
+        let norm = 1 / values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        for index in values.indices { values[index] *= norm }
+        return (rows, values)
+    }
+
+    public func logits(_ features: TextFeatures) -> [Float] {
+        let (rows, values) = Self.rows(features, buckets: buckets, idf: idf)
+        return logits(rows: rows, values: values)
+    }
+
+    func logits(rows: [Int], values: [Float]) -> [Float] {
+        let classes = labels.count
+        var logits = bias
+        weights.withUnsafeBufferPointer { weights in
+            logits.withUnsafeMutableBufferPointer { logits in
+                for (row, value) in zip(rows, values) {
+                    let base = row * classes
+                    for c in 0..<classes { logits[c] += value * weights[base + c] }
+                }
+            }
+        }
+        return logits
+    }
+
+    public func probabilities(_ features: TextFeatures) -> [Float] {
+        Softmax.probabilities(logits(features).map { $0 / temperature })
+    }
+
+    /// The best label (or the fallback when unsure) and its probability.
+    public func classify(_ features: TextFeatures) -> (label: String, confidence: Double) {
+        let probabilities = probabilities(features)
+        let best = Softmax.argmax(probabilities)
+        let confidence = Double(probabilities[best])
+        if let fallbackLabel, confidence < Double(minimumConfidence) { return (fallbackLabel, confidence) }
+        return (labels[best], confidence)
+    }
+}
+
+extension LinearModel {
+    static let kind = "linear"
+
+    public var file: ModelFile {
+        var parameters = ["temperature": Double(temperature), "minimum_confidence": Double(minimumConfidence)]
+        if let fallbackLabel, let index = labels.firstIndex(of: fallbackLabel) {
+            parameters["fallback_label"] = Double(index)
+        }
+        return ModelFile(
+            header: ModelFile.Header(
+                kind: Self.kind,
+                labels: labels,
+                buckets: buckets,
+                parameters: parameters,
+                tensors: [
+                    ModelFile.TensorInfo(name: "weights", rows: buckets, columns: labels.count),
+                    ModelFile.TensorInfo(name: "bias", rows: 1, columns: labels.count),
+                ] + (idf == nil ? [] : [ModelFile.TensorInfo(name: "idf", rows: buckets, columns: 1)])
+            ),
+            tensors: ["weights": weights, "bias": bias].merging(idf.map { ["idf": $0] } ?? [:]) { a, _ in a }
+        )
+    }
+
+    public init(file: ModelFile) throws {
+        guard file.header.kind == Self.kind else {
+            throw DetectError(.invalidModel, "expected a linear model, this file is \(file.header.kind)")
+        }
+        guard file.header.buckets > 0, file.header.buckets & (file.header.buckets - 1) == 0 else {
+            throw DetectError(.invalidModel, "buckets must be a power of two, not \(file.header.buckets)")
+        }
+        let fallback = file.header.parameters["fallback_label"].map { Int($0) }
+        if let fallback, !file.header.labels.indices.contains(fallback) {
+            throw DetectError(.invalidModel, "fallback label \(fallback) is not one of the labels")
+        }
+        self.init(
+            labels: file.header.labels,
+            buckets: file.header.buckets,
+            weights: try file.tensor("weights"),
+            bias: try file.tensor("bias"),
+            idf: file.tensors["idf"],
+            temperature: Float(try file.parameter("temperature")),
+            minimumConfidence: Float(try file.parameter("minimum_confidence")),
+            fallbackLabel: fallback.map { file.header.labels[$0] }
+        )
+    }
+
+    /// The same model as it will be after a save and a load (weights through 8 bits).
+    public var quantized: LinearModel {
+        LinearModel(
+            labels: labels,
+            buckets: buckets,
+            weights: ModelFile.roundTrip(weights, columns: labels.count),
+            bias: bias,
+            idf: idf.map { ModelFile.roundTrip($0, columns: 1) },
+            temperature: temperature,
+            minimumConfidence: minimumConfidence,
+            fallbackLabel: fallbackLabel
+        )
+    }
+}
+
+/// Trains a ``LinearModel`` by AdaGrad over single examples in a shuffled order drawn from a
+/// fixed seed, on one thread: the same data and settings give the same bytes.
+public struct LinearTrainer: Sendable {
+    public var buckets = 1 << 18
+    public var epochs = 10
+    public var learningRate: Float = 0.2
+    /// L2 penalty, applied to the weights an example touches.
+    public var l2: Float = 1e-6
+    /// Weigh each class inversely to its frequency (for macro-averaged metrics).
+    public var balanced = false
+    /// Weigh features by inverse document frequency (TF-IDF) instead of presence.
+    public var inverseDocumentFrequency = false
+    public var seed: UInt64 = 42
+
+    public init() {}
+
+    public var hyperParameters: [String: Double] {
+        [
+            "buckets": Double(buckets), "epochs": Double(epochs), "learning_rate": Double(learningRate),
+            "l2": Double(l2), "balanced": balanced ? 1 : 0, "seed": Double(seed),
+            "inverse_document_frequency": inverseDocumentFrequency ? 1 : 0,
+        ]
+    }
+
+    public func train(labels: [String], examples: [(TextFeatures, Int)]) -> LinearModel {
+        let classes = labels.count
+        let idf = inverseDocumentFrequency ? Self.inverseDocumentFrequencies(examples.map(\.0), buckets: buckets) : nil
+        // The IDF as the saved model will have it, so training sees what inference will.
+        let savedIDF = idf.map { ModelFile.roundTrip($0, columns: 1) }
+        let prepared = examples.map { (LinearModel.rows($0.0, buckets: buckets, idf: savedIDF), $0.1) }
+        var weights = [Float](repeating: 0, count: buckets * classes)
+        var squares = [Float](repeating: 0, count: buckets * classes)
+        var bias = [Float](repeating: 0, count: classes)
+        var biasSquares = [Float](repeating: 0, count: classes)
+        var classWeight = [Float](repeating: 1, count: classes)
+        if balanced {
+            var counts = [Int](repeating: 0, count: classes)
+            for (_, label) in examples { counts[label] += 1 }
+            for c in 0..<classes where counts[c] > 0 {
+                classWeight[c] = Float(examples.count) / Float(classes * counts[c])
+            }
+        }
+        var random = SeededRandom(seed: seed)
+        var order = Array(prepared.indices)
+        var gradient = [Float](repeating: 0, count: classes)
+        for _ in 0..<epochs {
+            random.shuffle(&order)
+            for index in order {
+                let ((rows, values), label) = prepared[index]
+                // Logits from the live weights.
+                var logits = bias
+                weights.withUnsafeBufferPointer { w in
+                    for (row, value) in zip(rows, values) {
+                        let base = row * classes
+                        for c in 0..<classes { logits[c] += value * w[base + c] }
+                    }
+                }
+                let probabilities = Softmax.probabilities(logits)
+                for c in 0..<classes {
+                    gradient[c] = (probabilities[c] - (c == label ? 1 : 0)) * classWeight[label]
+                }
+                weights.withUnsafeMutableBufferPointer { w in
+                    squares.withUnsafeMutableBufferPointer { g in
+                        for (row, value) in zip(rows, values) {
+                            let base = row * classes
+                            for c in 0..<classes {
+                                let step = gradient[c] * value + l2 * w[base + c]
+                                g[base + c] += step * step
+                                w[base + c] -= learningRate * step / (g[base + c].squareRoot() + 1e-8)
+                            }
+                        }
+                    }
+                }
+                for c in 0..<classes {
+                    biasSquares[c] += gradient[c] * gradient[c]
+                    bias[c] -= learningRate * gradient[c] / (biasSquares[c].squareRoot() + 1e-8)
+                }
+            }
+        }
+        return LinearModel(labels: labels, buckets: buckets, weights: weights, bias: bias, idf: savedIDF).quantized
+    }
+
+    /// log((n + 1) / (df + 1)) + 1 per bucket, df counting each example once.
+    static func inverseDocumentFrequencies(_ features: [TextFeatures], buckets: Int) -> [Float] {
+        var documentFrequency = [Int32](repeating: 0, count: buckets)
+        var seen = [Int32](repeating: -1, count: buckets)
+        for (index, example) in features.enumerated() {
+            for row in LinearModel.rows(example, buckets: buckets, idf: nil).rows where seen[row] != Int32(index) {
+                seen[row] = Int32(index)
+                documentFrequency[row] += 1
+            }
+        }
+        let n = Float(features.count)
+        return documentFrequency.map { logf((n + 1) / (Float($0) + 1)) + 1 }
+    }
+}
+
+/// SplitMix64: a small, fixed generator, so shuffles are the same on every machine and run.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Fisher–Yates with this generator (the standard library's shuffle may change between
+    /// releases).
+    mutating func shuffle<T>(_ values: inout [T]) {
+        guard values.count > 1 else { return }
+        for index in stride(from: values.count - 1, to: 0, by: -1) {
+            let other = Int(next() % UInt64(index + 1))
+            values.swapAt(index, other)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Normalize
+
+/// The hashed features of one normalized text, computed once and shared by every classifier:
+///
+/// - ``grams``: character n-grams (1 to 5) of each word made of letters, with word-boundary
+///   marks (`<word>`), the language signal that still works on a single word;
+/// - ``words``: every token — words, placeholders (`[number]`), emoji tokens (`:joy:`, with
+///   `[emoji+]` or `[emoji-]` beside those whose sentiment is plain), and the punctuation that
+///   carries intent (`?`, `!`);
+/// - ``pairs``: each two neighbouring tokens.
+///
+/// Each family hashes (FNV-1a over Unicode scalar values) with its own seed, so a model may
+/// fold all three into one table without a word colliding with the same letters as a gram.
+public struct TextFeatures: Sendable {
+    public var grams: [UInt32] = []
+    public var words: [UInt32] = []
+    public var pairs: [UInt32] = []
+    /// How many tokens were letter words (0: nothing to tell a language by).
+    public var letterWords = 0
+
+    static let gramSeed: UInt32 = 0x811C_9DC5
+    static let wordSeed: UInt32 = 0x2F69_3A41
+    static let pairSeed: UInt32 = 0x6B43_A9B5
+    static let prime: UInt32 = 0x0100_0193
+    static let wordStart: UInt32 = 0x02
+    static let wordEnd: UInt32 = 0x03
+    static let positiveEmoji = hash("[emoji+]", seed: wordSeed)
+    static let negativeEmoji = hash("[emoji-]", seed: wordSeed)
+
+    static func hash(_ text: String, seed: UInt32) -> UInt32 {
+        var hash = seed
+        for scalar in text.unicodeScalars { hash = (hash ^ scalar.value) &* prime }
+        return hash
+    }
+
+    /// - Parameter text: normalized text (``Normalize/TextNormalizer``); it is lower-cased here.
+    public init(_ text: String) {
+        let scalars = Array(text.lowercased().unicodeScalars)
+        grams.reserveCapacity(scalars.count * 5)
+        var previousWord: UInt32?
+        var word: [UInt32] = [Self.wordStart]
+        var i = 0
+
+        func addToken(_ hash: UInt32) {
+            words.append(hash)
+            if let previousWord { pairs.append((previousWord &* 31 ^ hash) &* Self.prime ^ Self.pairSeed) }
+            previousWord = hash
+        }
+        func finishLetterWord() {
+            guard word.count > 1 else { return }
+            word.append(Self.wordEnd)
+            addGrams(word)
+            var hash = Self.wordSeed
+            for value in word { hash = (hash ^ value) &* Self.prime }
+            addToken(hash)
+            letterWords += 1
+            word.removeAll(keepingCapacity: true)
+            word.append(Self.wordStart)
+        }
+        func hashToken(_ range: Range<Int>) -> UInt32 {
+            var hash = Self.wordSeed
+            for index in range { hash = (hash ^ scalars[index].value) &* Self.prime }
+            return hash
+        }
+
+        while i < scalars.count {
+            let scalar = scalars[i]
+            if Self.isLetter(scalar) {
+                word.append(scalar.value)
+                i += 1
+                continue
+            }
+            finishLetterWord()
+            if scalar == "[" || scalar == ":", let end = Self.tokenEnd(scalars, from: i) {
+                addToken(hashToken(i..<end))
+                // An emoji's plain sentiment is a token of its own, shared with the emoticons
+                // that mean the same (training tweets have those, not emoji).
+                if scalar == ":",
+                    let polarity = Emoticons.polarity(of: String(String.UnicodeScalarView(scalars[i..<end])))
+                {
+                    addToken(polarity == .positive ? Self.positiveEmoji : Self.negativeEmoji)
+                }
+                i = end
+            } else if scalar == "?" || scalar == "!" {
+                addToken(hashToken(i..<(i + 1)))
+                i += 1
+            } else {
+                i += 1
+            }
+        }
+        finishLetterWord()
+    }
+
+    /// n-grams of 1 to 5 scalars of a marked word, leaving out the marks alone.
+    mutating func addGrams(_ word: [UInt32]) {
+        for start in word.indices {
+            var hash = Self.gramSeed
+            for end in start..<min(word.count, start + 5) {
+                hash = (hash ^ word[end]) &* Self.prime
+                if end == start, word[start] == Self.wordStart || word[start] == Self.wordEnd { continue }
+                grams.append(hash)
+            }
+        }
+    }
+
+    /// Letters and the marks that are part of them (Devanagari vowel signs, Arabic harakat).
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 {
+            let v = scalar.value | 0x20
+            return v >= 0x61 && v <= 0x7A
+        }
+        let properties = scalar.properties
+        if properties.isAlphabetic { return true }
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// The end of a `[placeholder]` or `:emoji_token:` starting at `start`, if one does.
+    static func tokenEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        let close: Unicode.Scalar = scalars[start] == "[" ? "]" : ":"
+        var end = start + 1
+        while end < scalars.count, end - start < 64 {
+            let scalar = scalars[end]
+            if scalar == close { return end > start + 1 ? end + 1 : nil }
+            guard scalar.isASCII, scalar.properties.isAlphabetic || "_-+&'.0123456789".unicodeScalars.contains(scalar)
+            else { return nil }
+            end += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,322 @@
+import Crypto
+import Detect
+import Dispatch
+import Foundation
+import Normalize
+
+/// What a trained model was made from and how it scored: written beside the model as
+/// `models/<name>.json` (sorted keys, no timestamps, so retraining gives the same bytes).
+public struct ModelManifest: Codable, Sendable, Equatable {
+    public struct DataFile: Codable, Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var bytes: Int
+    }
+
+    public var name: String
+    public var kind: String
+    public var labels: [String]
+    public var hyperParameters: [String: Double]
+    public var data: [DataFile]
+    public var metrics: [String: Double]
+    public var modelSHA256: String
+    public var modelBytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, kind, labels, data, metrics
+        case hyperParameters = "hyper_parameters"
+        case modelSHA256 = "model_sha256"
+        case modelBytes = "model_bytes"
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// A model ready to be written: its file and its manifest.
+public struct TrainedModel: Sendable {
+    public var name: String
+    public var file: ModelFile
+    public var manifest: ModelManifest
+
+    /// Writes `<name>.bin` and `<name>.json` into `directory`.
+    public func write(to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try file.encoded().write(to: Detector.modelURL(name, in: directory))
+        try manifest.encoded().write(to: directory.appendingPathComponent("\(name).json"))
+    }
+}
+
+/// Trains the three models from the committed data, the same way every time.
+public struct Training: Sendable {
+    public var corpora: Corpora
+    /// Progress lines (the CLI prints them to standard error).
+    public var progress: @Sendable (String) -> Void
+
+    public init(corpora: Corpora, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.corpora = corpora
+        self.progress = progress
+    }
+
+    /// Normalized, hashed features of each text (computed on every core; order kept).
+    public static func features(_ texts: [String]) -> [TextFeatures] {
+        let chunk = 512
+        let chunks = (texts.count + chunk - 1) / chunk
+        let results = FeatureSlots(count: texts.count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            for position in (index * chunk)..<min(texts.count, (index + 1) * chunk) {
+                results.set(position, TextFeatures(TextNormalizer.normalize(texts[position])))
+            }
+        }
+        return results.values
+    }
+
+    static func examples(_ texts: [LabelledText], labels: [String]) throws -> [(TextFeatures, Int)] {
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        let features = features(texts.map(\.text))
+        return try zip(features, texts).map { features, text in
+            guard let label = index[text.label] else {
+                throw DetectError(.invalidData, "label '\(text.label)' is not one of \(labels)")
+            }
+            return (features, label)
+        }
+    }
+
+    // MARK: Language
+
+    public func language(trainer: LanguageModelTrainer = LanguageModelTrainer()) throws -> TrainedModel {
+        let labels = Corpora.languages
+        let model = trainer.train(
+            labels: labels,
+            examples: try Self.examples(corpora.languageTraining(), labels: labels)
+        )
+        var metrics: [String: Double] = [:]
+        for kind in ["sentences", "single-words", "word-pairs"] {
+            let report = try Evaluation.language(model, on: corpora.languageTest(kind))
+            metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(report.macroRecall)
+        }
+        return try package(
+            name: "language",
+            file: model.file,
+            hyperParameters: trainer.hyperParameters,
+            data: corpora.languageTrainingFiles(),
+            metrics: metrics
+        )
+    }
+
+    // MARK: Intent
+
+    /// The softmax temperature and the fallback threshold are chosen on every 10th training
+    /// message (a draft model trained on the others); the final model learns from all of them.
+    public func intent(trainer: LinearTrainer = Training.intentTrainer) throws -> TrainedModel {
+        let labels = Corpora.intents
+        let examples = try Self.examples(corpora.intents("train"), labels: labels)
+        let model = Self.trainWithFallback(trainer: trainer, labels: labels, examples: examples, fallback: "other")
+        let report = Evaluation.classify(model, on: try corpora.intents("test"))
+        var parameters = trainer.hyperParameters
+        parameters["minimum_confidence"] = Double(model.minimumConfidence)
+        parameters["temperature"] = Double(model.temperature)
+        return try package(
+            name: "intent",
+            file: model.file,
+            hyperParameters: parameters,
+            data: corpora.intentFiles("train"),
+            metrics: [
+                "test_accuracy": Evaluation.rounded(report.accuracy),
+                "test_macro_f1": Evaluation.rounded(report.macroF1),
+                "test_calibration_error": Evaluation.rounded(
+                    Evaluation.calibrationError(model, on: try corpora.intents("test"))
+                ),
+            ]
+        )
+    }
+
+    public static let intentTrainer: LinearTrainer = {
+        var trainer = LinearTrainer()
+        trainer.buckets = 1 << 18
+        trainer.epochs = 12
+        trainer.learningRate = 0.3
+        return trainer
+    }()
+
+    static func trainWithFallback(
+        trainer: LinearTrainer,
+        labels: [String],
+        examples: [(TextFeatures, Int)],
+        fallback: String
+    ) -> LinearModel {
+        let heldOut = examples.indices.filter { $0 % 10 == 9 }.map { examples[$0] }
+        let draft = trainer.train(
+            labels: labels,
+            examples: examples.indices.filter { $0 % 10 != 9 }.map { examples[$0] }
+        )
+        let temperature = Self.fitTemperature(draft, on: heldOut)
+        var calibrated = draft
+        calibrated.temperature = temperature
+        let fallbackIndex = labels.firstIndex(of: fallback) ?? 0
+        let scored = heldOut.map { (calibrated.probabilities($0.0), $0.1) }
+        var best: (correct: Int, threshold: Float) = (-1, 0)
+        for step in 0...18 {
+            let threshold = Float(step) * 0.05
+            let correct = scored.filter { probabilities, label in
+                let top = Softmax.argmax(probabilities)
+                return (probabilities[top] < threshold ? fallbackIndex : top) == label
+            }.count
+            if correct > best.correct { best = (correct, threshold) }
+        }
+        var model = trainer.train(labels: labels, examples: examples)
+        model.temperature = temperature
+        model.minimumConfidence = best.threshold
+        model.fallbackLabel = fallback
+        return model
+    }
+
+    /// The softmax temperature (0.2 to 4 by 0.1) with the lowest log-loss on `examples`, so
+    /// that a confidence of 0.8 is right about 80% of the time.
+    static func fitTemperature(_ model: LinearModel, on examples: [(TextFeatures, Int)]) -> Float {
+        let logits = examples.map { (model.logits($0.0), $0.1) }
+        var best: (loss: Double, temperature: Float) = (.infinity, 1)
+        for step in 2...40 {
+            let temperature = Float(step) * 0.1
+            var loss = 0.0
+            for (values, label) in logits {
+                let probabilities = Softmax.probabilities(values.map { $0 / temperature })
+                loss -= log(Double(max(probabilities[label], 1e-9)))
+            }
+            if loss < best.loss { best = (loss, temperature) }
+        }
+        return best.temperature
+    }
+
+    // MARK: Sentiment
+
+    /// Settings tried on TweetEval's validation split (the test split only reports).
+    public static let sentimentGrid: [LinearTrainer] = {
+        var grid: [LinearTrainer] = []
+        for idf in [false, true] {
+            for epochs in [3, 6] {
+                for learningRate: Float in [0.05, 0.15] {
+                    var trainer = LinearTrainer()
+                    trainer.buckets = 1 << 18
+                    trainer.epochs = epochs
+                    trainer.learningRate = learningRate
+                    trainer.balanced = true
+                    trainer.inverseDocumentFrequency = idf
+                    grid.append(trainer)
+                }
+            }
+        }
+        return grid
+    }()
+
+    public func sentiment(grid: [LinearTrainer] = Training.sentimentGrid) throws -> TrainedModel {
+        let labels = Corpora.sentiments
+        let train = try Self.examples(corpora.tweetEval("train"), labels: labels)
+        let validation = try corpora.tweetEval("val")
+        var best: (recall: Double, trainer: LinearTrainer, model: LinearModel)?
+        for trainer in grid {
+            let model = trainer.train(labels: labels, examples: train)
+            let recall = Evaluation.classify(model, on: validation).macroRecall
+            progress(
+                "sentiment: epochs \(trainer.epochs), learning rate \(trainer.learningRate), "
+                    + "idf \(trainer.inverseDocumentFrequency ? "on" : "off") → validation macro recall "
+                    + String(format: "%.2f%%", recall * 100)
+            )
+            if best == nil || recall > best!.recall { best = (recall, trainer, model) }
+        }
+        guard var best else { throw DetectError(.invalidData, "the sentiment grid is empty") }
+        best.model.temperature = Self.fitTemperature(best.model, on: try Self.examples(validation, labels: labels))
+        let test = Evaluation.classify(best.model, on: try corpora.tweetEval("test"))
+        return try package(
+            name: "sentiment",
+            file: best.model.file,
+            hyperParameters: best.trainer.hyperParameters.merging(["temperature": Double(best.model.temperature)]) {
+                a,
+                _ in a
+            },
+            data: corpora.tweetEvalFiles("train") + corpora.tweetEvalFiles("val"),
+            metrics: [
+                "val_macro_recall": Evaluation.rounded(best.recall),
+                "test_macro_recall": Evaluation.rounded(test.macroRecall),
+                "test_accuracy": Evaluation.rounded(test.accuracy),
+            ]
+        )
+    }
+
+    // MARK: Packaging
+
+    func package(
+        name: String,
+        file: ModelFile,
+        hyperParameters: [String: Double],
+        data: [URL],
+        metrics: [String: Double]
+    ) throws -> TrainedModel {
+        let bytes = try file.encoded()
+        let files = try data.map { url in
+            guard let contents = FileManager.default.contents(atPath: url.path) else {
+                throw DetectError(.invalidData, "\(url.path) is missing")
+            }
+            return ModelManifest.DataFile(
+                path: Self.displayPath(url),
+                sha256: Self.sha256(contents),
+                bytes: contents.count
+            )
+        }
+        return TrainedModel(
+            name: name,
+            file: file,
+            manifest: ModelManifest(
+                name: name,
+                kind: file.header.kind,
+                labels: file.header.labels,
+                hyperParameters: hyperParameters,
+                data: files,
+                metrics: metrics,
+                modelSHA256: Self.sha256(bytes),
+                modelBytes: bytes.count
+            )
+        )
+    }
+
+    /// `data/intent/train/en.tsv` or `shared/nlp/tweeteval/train_text.txt`: the same on every
+    /// checkout.
+    static func displayPath(_ url: URL) -> String {
+        let parts = url.standardizedFileURL.pathComponents
+        if let index = parts.lastIndex(of: "nlp"), index > 0, parts[index - 1] == "shared" {
+            return parts[(index - 1)...].joined(separator: "/")
+        }
+        if let index = parts.lastIndex(of: "data") { return parts[index...].joined(separator: "/") }
+        return url.lastPathComponent
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Results written from several threads, one slot each (no two threads share a slot).
+final class FeatureSlots: @unchecked Sendable {
+    // Safe without a lock: concurrentPerform gives each index to one thread, and `values` is
+    // read only after it returns.
+    private let buffer: UnsafeMutableBufferPointer<TextFeatures>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        _ = buffer.initialize(from: repeatElement(TextFeatures(""), count: count))
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func set(_ index: Int, _ value: TextFeatures) { buffer[index] = value }
+
+    var values: [TextFeatures] { Array(buffer) }
+}

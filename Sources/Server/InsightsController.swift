@@ -1,0 +1,67 @@
+import Detect
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `POST /api/insights/detect` — language, intent and sentiment of arbitrary text for the CRM
+/// (a note, an e-mail, a message from another channel), from the same local models the
+/// pipeline uses. Body `{"text": "..."}` or `{"texts": ["...", ...]}` (at most 1,000).
+public struct InsightsController: Sendable {
+    public let detector: Detector?
+    public let logger: Logger
+
+    public init(detector: Detector?, logger: Logger) {
+        self.detector = detector
+        self.logger = logger
+    }
+
+    public func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/insights/detect", use: detect)
+    }
+
+    struct DetectRequest: Decodable {
+        var text: String?
+        var texts: [String]?
+    }
+
+    @Sendable func detect(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireOrganization()
+        guard let detector else {
+            throw APIError(
+                .serviceUnavailable,
+                code: "models_missing",
+                message: "the language, intent and sentiment models are not installed (see WAINSIGHT_MODELS_DIR)"
+            )
+        }
+        let body: DetectRequest
+        do {
+            body = try await request.decode(as: DetectRequest.self, context: context)
+        } catch {
+            throw APIError(
+                .badRequest,
+                code: "invalid_body",
+                message: "expected {\"text\": \"...\"} or {\"texts\": [...]}"
+            )
+        }
+        let texts = body.texts ?? body.text.map { [$0] } ?? []
+        guard !texts.isEmpty, texts.count <= 1_000 else {
+            throw APIError(.badRequest, code: "invalid_body", message: "give 1 to 1,000 texts as text or texts")
+        }
+        // Detection's own keys (language_confidence, ...) are already snake case.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let results = texts.map(detector.detect)
+        let data: Data
+        if body.texts == nil, let first = results.first {
+            data = try encoder.encode(first)
+        } else {
+            data = try encoder.encode(["results": results])
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Core
+import Detect
+import Foundation
+import ModelTraining
+
+/// Which local model a command is about.
+enum ModelName: String, ExpressibleByArgument, CaseIterable {
+    case language, intent, sentiment
+}
+
+/// Where the training and evaluation data are.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The shared NLP data folder (langid, intent, tweeteval).") var shared = "../shared/nlp"
+    @Option(help: "The project's data folder (data/intent).") var data = "data"
+    @Option(help: "Where models are read and written (default: WAINSIGHT_MODELS_DIR or models).")
+    var models: String?
+
+    var corpora: Corpora {
+        Corpora(shared: URL(fileURLWithPath: shared), data: URL(fileURLWithPath: data))
+    }
+
+    var modelsDirectory: URL {
+        get throws { try DetectCommand.modelsDirectory(models) }
+    }
+}
+
+/// `wainsight train language|intent|sentiment`: trains from the committed data and writes
+/// models/<name>.bin with its manifest models/<name>.json.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a local model from the committed data; write models/NAME.bin and models/NAME.json.",
+        discussion: "Deterministic: the same data gives the same bytes (fixed seed, one thread per model)."
+    )
+    @Argument(help: "language, intent or sentiment.") var name: ModelName
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let training = Training(corpora: data.corpora) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let trained: TrainedModel
+        switch name {
+        case .language: trained = try training.language()
+        case .intent: trained = try training.intent()
+        case .sentiment: trained = try training.sentiment()
+        }
+        let directory = try data.modelsDirectory
+        try trained.write(to: directory)
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        print("wrote \(Detector.modelURL(name.rawValue, in: directory).path) in \(Int(seconds)) s")
+        print(String(decoding: try trained.manifest.encoded(), as: UTF8.self), terminator: "")
+    }
+}
+
+/// `wainsight eval language|intent|sentiment`: the model's report beside the baselines.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a local model: per-class precision/recall/F1, confusion, baselines side by side."
+    )
+    @Argument(help: "language, intent or sentiment.") var name: ModelName
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let url = Detector.modelURL(name.rawValue, in: try data.modelsDirectory)
+        guard let bytes = FileManager.default.contents(atPath: url.path) else {
+            throw DetectError(.modelMissing, "\(url.path) is missing: run `wainsight train \(name.rawValue)`")
+        }
+        let file = try ModelFile(data: bytes)
+        switch name {
+        case .language: print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora))
+        case .intent: print(try Evaluation.intentReport(try LinearModel(file: file), corpora: data.corpora))
+        case .sentiment: print(try Evaluation.sentimentReport(try LinearModel(file: file), corpora: data.corpora))
+        }
+    }
+}
+
+/// `wainsight detect`: text lines on standard input, one JSON object per line out.
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Language, intent and sentiment of each text line on standard input, as JSON lines.",
+        discussion: "The same answers the pipeline stores: {language, language_confidence, intent, "
+            + "intent_confidence, sentiment, sentiment_score}."
+    )
+    @Option(help: "Where the models are (default: WAINSIGHT_MODELS_DIR or models).") var models: String?
+
+    func run() throws {
+        let detector = try Detector(directory: try Self.modelsDirectory(models))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        while let line = readLine(strippingNewline: true) {
+            print(String(decoding: try encoder.encode(detector.detect(line)), as: UTF8.self))
+        }
+    }
+
+    /// `--models`, else the configuration's folder (`WAINSIGHT_MODELS_DIR`, default models).
+    static func modelsDirectory(_ option: String?) throws -> URL {
+        if let option { return URL(fileURLWithPath: option) }
+        return URL(
+            fileURLWithPath: try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
+                .modelsDirectory
+        )
+    }
+}

@@ -1,0 +1,248 @@
+import Core
+import Detect
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ModelTraining
+import NIOCore
+import NIOFoundationCompat
+import Server
+import Testing
+import WainsightTesting
+
+/// The local classifiers: features, model files, reports, the committed models and the
+/// answers they give.
+@Suite struct DetectTests {
+    static var modelsDirectory: URL { SharedData.repositoryRoot.appendingPathComponent("models") }
+
+    static var corpora: Corpora {
+        Corpora(
+            shared: SharedData.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/nlp"),
+            data: SharedData.repositoryRoot.appendingPathComponent("data")
+        )
+    }
+
+    @Test func aSingleWordHasItsCharacterGrams() {
+        // <hola>: 4 letters, 5 pairs, 4 triples, 3 of four, 2 of five (marks alone left out).
+        let word = TextFeatures("hola")
+        #expect(word.grams.count == 18)
+        #expect(word.words.count == 1)
+        #expect(word.pairs.isEmpty)
+        #expect(word.letterWords == 1)
+        #expect(TextFeatures("HOLA").grams == word.grams)
+
+        let tokens = TextFeatures(":heart_eyes: [NUMBER] ??")
+        #expect(tokens.letterWords == 0)
+        #expect(tokens.grams.isEmpty)
+        // The emoji and its plain sentiment ([emoji+]), the placeholder and two question marks.
+        #expect(tokens.words.count == 5)
+        #expect(tokens.pairs.count == 4)
+        #expect(TextFeatures(":slightly_smiling_face:").words.contains(TextFeatures(":heart_eyes:").words[1]))
+
+        // Devanagari vowel signs and Arabic letters stay inside their word.
+        #expect(TextFeatures("नमस्ते दोस्त").letterWords == 2)
+        #expect(TextFeatures("شكرا جزيلا").letterWords == 2)
+    }
+
+    @Test func modelFilesRoundTripByteForByte() throws {
+        var random = SystemRandomNumberGenerator()
+        let weights = (0..<(64 * 3)).map { _ in Float.random(in: -2...2, using: &random) }
+        let model = LinearModel(
+            labels: ["negative", "neutral", "positive"],
+            buckets: 64,
+            weights: weights,
+            bias: [0.1, 0, -0.1],
+            temperature: 1.5,
+            minimumConfidence: 0.4,
+            fallbackLabel: "neutral"
+        )
+        let bytes = try model.file.encoded()
+        #expect(try model.file.encoded() == bytes)
+        let loaded = try LinearModel(file: try ModelFile(data: bytes))
+        #expect(loaded.labels == model.labels)
+        #expect(loaded.fallbackLabel == "neutral")
+        #expect(loaded.minimumConfidence == 0.4)
+        #expect(try loaded.file.encoded() == bytes)
+        // 8 bits per weight: within half a step of the original.
+        let step = (weights.max()! - weights.min()!) / 255
+        let features = TextFeatures("some words here")
+        for (a, b) in zip(loaded.logits(features), model.logits(features)) { #expect(abs(a - b) < step * 10) }
+
+        #expect(throws: DetectError(.invalidModel, "")) { try ModelFile(data: Data("not a model".utf8)) }
+        #expect(throws: DetectError(.invalidModel, "")) { try ModelFile(data: bytes.dropLast(10)) }
+        #expect(throws: DetectError(.invalidModel, "")) { try LanguageModel(file: try ModelFile(data: bytes)) }
+    }
+
+    @Test func reportsCountPerClass() {
+        let report = ClassificationReport(
+            labels: ["a", "b"],
+            gold: ["a", "a", "a", "b", "b"],
+            predicted: ["a", "a", "b", "b", "unknown"]
+        )
+        #expect(report.labels == ["a", "b", "unknown"])
+        #expect(report.accuracy == 0.6)
+        #expect(abs(report.macroRecall - (2.0 / 3 + 0.5) / 2) < 1e-12)
+        #expect(report.classes.map(\.label) == ["a", "b"])
+        #expect(report.classes[1].precision == 0.5)
+        #expect(report.mostConfused(1).first?.gold == "a")
+        #expect(report.rendered().contains("most confused: a→b 1"))
+    }
+
+    /// Committed models are exactly what `wainsight train` makes from the committed data:
+    /// the intent model is retrained here and compared byte for byte.
+    @Test func theCommittedIntentModelIsWhatTrainingProduces() throws {
+        let trained = try Training(corpora: Self.corpora).intent()
+        let committed = try #require(
+            FileManager.default.contents(atPath: Detector.modelURL("intent", in: Self.modelsDirectory).path)
+        )
+        #expect(try trained.file.encoded() == committed)
+        let manifest = try #require(
+            FileManager.default.contents(atPath: Self.modelsDirectory.appendingPathComponent("intent.json").path)
+        )
+        #expect(try trained.manifest.encoded() == manifest)
+    }
+
+    static let clear: [(text: String, language: String, intent: String, sentiment: String)] = [
+        ("How much is the annual plan for 10 users?", "en", "pricing", "neutral"),
+        ("Quanto custa o plano anual? Tem desconto à vista?", "pt", "pricing", "neutral"),
+        ("¿Podemos agendar una demo el martes?", "es", "demo_request", "neutral"),
+        ("STOP. Remove me from this list, do not message me again", "en", "opt_out", "negative"),
+        ("Mein Paket ist immer noch nicht angekommen, das ist wirklich ärgerlich", "de", "other", "negative"),
+        ("Спасибо большое, всё отлично!", "ru", "other", "positive"),
+        ("आपकी सेवा बहुत अच्छी है, धन्यवाद", "hi", "other", "positive"),
+    ]
+
+    @Test func theCommittedModelsAnswerClearCases() throws {
+        let detector = try Detector(directory: Self.modelsDirectory)
+        for example in Self.clear {
+            let detection = detector.detect(example.text)
+            #expect(detection.language == example.language, "\(example.text)")
+            #expect(detection.languageConfidence > 0.5, "\(example.text)")
+            // Intent is checked where the model was trained (en, es, pt).
+            if ["en", "es", "pt"].contains(example.language) {
+                #expect(detection.intent == example.intent, "\(example.text): \(detection.intent)")
+            }
+            #expect((0...1).contains(detection.intentConfidence))
+            #expect((-1...1).contains(detection.sentimentScore))
+        }
+        let happy = detector.detect("I love it, thank you so much 😍😍")
+        let angry = detector.detect("worst service ever, I want my money back 😡")
+        #expect(happy.sentiment == "positive")
+        #expect(angry.sentiment == "negative")
+        #expect(happy.sentimentScore > 0 && angry.sentimentScore < 0)
+        // Emoji count: the same words read warmer with a heart.
+        #expect(
+            detector.detect("ok see you tomorrow ❤️").sentimentScore
+                > detector.detect("ok see you tomorrow").sentimentScore
+        )
+        #expect(detector.detect("👍 😂 ?").language == "unknown")
+    }
+}
+
+/// The detect stage on ingested messages, what the thread API shows of it, and
+/// POST /api/insights/detect, on the real database over HTTP.
+@Suite struct DetectPipelineTests {
+    static let phone = "444"
+
+    @Test func inboundTextsGetTheirInsightsAndTheAPIShowsThem() async throws {
+        let detector = try Detector(directory: DetectTests.modelsDirectory)
+        try await TestDatabase.with { url, client in
+            let harness = try IngestHarness(client: client, stages: [DetectStage(detector: detector)])
+            let (organization, apiKey) = try await harness.organization()
+            _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-detect")
+            let now = Int(Date().timeIntervalSince1970)
+            let texts = ["Quanto custa o plano anual?", "STOP, remove me from your list", "¿Tienen demo gratis?"]
+            try await harness.store(
+                texts.enumerated().map { index, text in
+                    Payloads.text(
+                        to: Self.phone,
+                        from: "551190000010\(index)",
+                        id: "wamid.D\(index)",
+                        at: now - 60 + index,
+                        body: text
+                    )
+                }
+            )
+            _ = try await harness.drain()
+            let stored = try await harness.rows(
+                "SELECT provider_msg_id || ' ' || ai_language || ' ' || ai_intent || ' ' || ai_sentiment FROM whatsapp_messages ORDER BY provider_msg_id"
+            )
+            let expected = texts.map { detector.detect($0) }
+            #expect(
+                stored == expected.enumerated().map { "wamid.D\($0) \($1.language) \($1.intent) \($1.sentiment)" }
+            )
+            #expect(expected[0].language == "pt" && expected[0].intent == "pricing")
+            #expect(
+                try await harness.count(
+                    "SELECT count(*) FROM message_stage_runs WHERE stage = 'detect' AND state = 'done'"
+                )
+                    == 3
+            )
+
+            var configuration = WainsightConfiguration(
+                databaseURL: url,
+                databaseConnections: 4,
+                masterKey: IngestHarness.testMasterKey,
+                port: 0
+            )
+            configuration.embedding = .init(mode: .none)
+            configuration.modelsDirectory = DetectTests.modelsDirectory.path
+            configuration.worker.concurrency = 0
+            configuration.outbound.concurrency = 0
+            let app = try await buildApplication(configuration: configuration, runWorker: false, logger: harness.logger)
+            try await app.test(.live) { http in
+                let auth: HTTPFields = [.authorization: "Bearer \(apiKey)", .contentType: "application/json"]
+                let thread = try #require(
+                    try await harness.rows("SELECT thread_id FROM whatsapp_messages WHERE provider_msg_id = 'wamid.D0'")
+                        .first
+                )
+                let page = try await http.execute(
+                    uri: "/api/whatsapp/threads/\(thread)/messages",
+                    method: .get,
+                    headers: auth
+                )
+                let messages = try JSONValue.parse(Data(buffer: page.body))["messages"]
+                #expect(messages?[0]?["insights"]?["language"]?.stringValue == "pt")
+                #expect(messages?[0]?["insights"]?["intent"]?.stringValue == "pricing")
+                #expect(messages?[0]?["insights"]?["intent_confidence"]?.doubleValue != nil)
+
+                let one = try await http.execute(
+                    uri: "/api/insights/detect",
+                    method: .post,
+                    headers: auth,
+                    body: ByteBuffer(string: #"{"text": "Can I get a demo next week?"}"#)
+                )
+                #expect(one.status == .ok)
+                let answer = try JSONValue.parse(Data(buffer: one.body))
+                let direct = detector.detect("Can I get a demo next week?")
+                #expect(answer["language"]?.stringValue == direct.language)
+                #expect(answer["intent"]?.stringValue == direct.intent)
+                #expect(answer["sentiment_score"]?.doubleValue != nil)
+
+                let many = try await http.execute(
+                    uri: "/api/insights/detect",
+                    method: .post,
+                    headers: auth,
+                    body: ByteBuffer(string: #"{"texts": ["hola", "obrigado!"]}"#)
+                )
+                #expect(try JSONValue.parse(Data(buffer: many.body))["results"]?.arrayValue?.count == 2)
+
+                let bad = try await http.execute(
+                    uri: "/api/insights/detect",
+                    method: .post,
+                    headers: auth,
+                    body: ByteBuffer(string: #"{"texts": []}"#)
+                )
+                #expect(bad.status == .badRequest)
+                let anonymous = try await http.execute(
+                    uri: "/api/insights/detect",
+                    method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"text": "hi"}"#)
+                )
+                #expect(anonymous.status == .unauthorized)
+            }
+        }
+    }
+}
