@@ -12,8 +12,8 @@ public struct LanguageModel: Sendable {
 
     public let labels: [String]
     public let buckets: Int
-    /// `buckets × labels.count` log-probabilities.
-    let table: [Float]
+    /// `buckets × labels.count` log-probabilities, 8 bits each.
+    let table: QuantizedTensor
     /// Weight of a whole word against one of its n-grams.
     public let wordWeight: Float
     public let sharpness: Float
@@ -22,7 +22,7 @@ public struct LanguageModel: Sendable {
     public init(
         labels: [String],
         buckets: Int,
-        table: [Float],
+        table: QuantizedTensor,
         wordWeight: Float,
         sharpness: Float,
         minimumConfidence: Float
@@ -35,25 +35,39 @@ public struct LanguageModel: Sendable {
         self.minimumConfidence = minimumConfidence
     }
 
-    /// Summed log-likelihoods per language and how many features were counted.
+    /// Summed log-likelihoods per language and how many features were counted. The 8-bit
+    /// codes are summed as integers and turned into log-likelihoods once per language:
+    /// Σ (low + code × step) = n × low + step × Σ code.
     public func scores(_ features: TextFeatures) -> (scores: [Float], count: Int) {
         let classes = labels.count
-        var scores = [Float](repeating: 0, count: classes)
         let mask = UInt32(buckets - 1)
-        table.withUnsafeBufferPointer { table in
-            scores.withUnsafeMutableBufferPointer { scores in
+        var gramSums = [UInt32](repeating: 0, count: classes)
+        var wordSums = [UInt32](repeating: 0, count: classes)
+        let countWords = features.letterWords > 0
+        table.codes.withUnsafeBufferPointer { codes in
+            gramSums.withUnsafeMutableBufferPointer { sums in
                 for hash in features.grams {
                     let row = Int(hash & mask) * classes
-                    for c in 0..<classes { scores[c] += table[row + c] }
+                    for c in 0..<classes { sums[c] &+= UInt32(codes[row + c]) }
                 }
-                guard features.letterWords > 0 else { return }
+            }
+            guard countWords else { return }
+            wordSums.withUnsafeMutableBufferPointer { sums in
                 for hash in features.words {
                     let row = Int(hash & mask) * classes
-                    for c in 0..<classes { scores[c] += wordWeight * table[row + c] }
+                    for c in 0..<classes { sums[c] &+= UInt32(codes[row + c]) }
                 }
             }
         }
-        return (scores, features.grams.count + features.words.count)
+        let grams = Float(features.grams.count)
+        let words = countWords ? Float(features.words.count) : 0
+        var scores = [Float](repeating: 0, count: classes)
+        for c in 0..<classes {
+            let low = table.low[c]
+            let step = table.step[c]
+            scores[c] = grams * low + step * Float(gramSums[c]) + wordWeight * (words * low + step * Float(wordSums[c]))
+        }
+        return (scores, features.grams.count + (countWords ? features.words.count : 0))
     }
 
     /// Probabilities per language (calibrated softmax).
@@ -148,11 +162,10 @@ public struct LanguageModelTrainer: Sendable {
             if loss < best.loss { best = (loss, sharpness) }
         }
         let final = model(labels: labels, counting: examples, sharpness: best.sharpness)
-        // What the saved file holds (8-bit), so that the trained and the loaded model agree.
         return LanguageModel(
             labels: labels,
             buckets: buckets,
-            table: ModelFile.roundTrip(final.table, columns: labels.count),
+            table: final.table,
             wordWeight: wordWeight,
             sharpness: best.sharpness,
             minimumConfidence: minimumConfidence
@@ -179,7 +192,7 @@ public struct LanguageModelTrainer: Sendable {
         return LanguageModel(
             labels: labels,
             buckets: buckets,
-            table: table,
+            table: QuantizedTensor(values: table, columns: classes),
             wordWeight: wordWeight,
             sharpness: sharpness,
             minimumConfidence: minimumConfidence

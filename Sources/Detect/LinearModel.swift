@@ -7,11 +7,12 @@ import Foundation
 public struct LinearModel: Sendable {
     public let labels: [String]
     public let buckets: Int
-    /// `buckets × labels.count`, row per hash bucket.
-    let weights: [Float]
+    /// `buckets × labels.count`, row per hash bucket, 8 bits each.
+    let weights: QuantizedTensor
     let bias: [Float]
     /// Inverse document frequency per bucket (TF-IDF weighting), or `nil` for plain presence.
-    let idf: [Float]?
+    let idf: QuantizedTensor?
+    let idfValues: [Float]?
     public var temperature: Float
     public var minimumConfidence: Float
     public var fallbackLabel: String?
@@ -19,9 +20,9 @@ public struct LinearModel: Sendable {
     public init(
         labels: [String],
         buckets: Int,
-        weights: [Float],
+        weights: QuantizedTensor,
         bias: [Float],
-        idf: [Float]? = nil,
+        idf: QuantizedTensor? = nil,
         temperature: Float = 1,
         minimumConfidence: Float = 0,
         fallbackLabel: String? = nil
@@ -31,6 +32,7 @@ public struct LinearModel: Sendable {
         self.weights = weights
         self.bias = bias
         self.idf = idf
+        self.idfValues = idf?.floats
         self.temperature = temperature
         self.minimumConfidence = minimumConfidence
         self.fallbackLabel = fallbackLabel
@@ -54,21 +56,41 @@ public struct LinearModel: Sendable {
     }
 
     public func logits(_ features: TextFeatures) -> [Float] {
-        let (rows, values) = Self.rows(features, buckets: buckets, idf: idf)
+        let (rows, values) = Self.rows(features, buckets: buckets, idf: idfValues)
         return logits(rows: rows, values: values)
     }
 
+    /// On the 8-bit codes: Σ v (low + code × step) = low × Σ v + step × Σ v × code; with
+    /// presence weights (all v equal) the codes are summed as integers.
     func logits(rows: [Int], values: [Float]) -> [Float] {
         let classes = labels.count
         var logits = bias
-        weights.withUnsafeBufferPointer { weights in
-            logits.withUnsafeMutableBufferPointer { logits in
-                for (row, value) in zip(rows, values) {
-                    let base = row * classes
-                    for c in 0..<classes { logits[c] += value * weights[base + c] }
+        guard !rows.isEmpty else { return logits }
+        var weighted = [Float](repeating: 0, count: classes)
+        var valueSum: Float = 0
+        weights.codes.withUnsafeBufferPointer { codes in
+            if idfValues == nil {
+                var sums = [UInt32](repeating: 0, count: classes)
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for row in rows {
+                        let base = row * classes
+                        for c in 0..<classes { sums[c] &+= UInt32(codes[base + c]) }
+                    }
+                }
+                let value = values[0]
+                valueSum = value * Float(rows.count)
+                for c in 0..<classes { weighted[c] = value * Float(sums[c]) }
+            } else {
+                weighted.withUnsafeMutableBufferPointer { weighted in
+                    for (row, value) in zip(rows, values) {
+                        let base = row * classes
+                        valueSum += value
+                        for c in 0..<classes { weighted[c] += value * Float(codes[base + c]) }
+                    }
                 }
             }
         }
+        for c in 0..<classes { logits[c] += weights.low[c] * valueSum + weights.step[c] * weighted[c] }
         return logits
     }
 
@@ -76,9 +98,21 @@ public struct LinearModel: Sendable {
         Softmax.probabilities(logits(features).map { $0 / temperature })
     }
 
+    func probabilities(rows: [Int], values: [Float]) -> [Float] {
+        Softmax.probabilities(logits(rows: rows, values: values).map { $0 / temperature })
+    }
+
+    /// Whether `other` reads the same rows with the same values (one feature pass for both).
+    func sharesRows(with other: LinearModel) -> Bool {
+        buckets == other.buckets && idf == nil && other.idf == nil
+    }
+
     /// The best label (or the fallback when unsure) and its probability.
     public func classify(_ features: TextFeatures) -> (label: String, confidence: Double) {
-        let probabilities = probabilities(features)
+        classify(probabilities: probabilities(features))
+    }
+
+    func classify(probabilities: [Float]) -> (label: String, confidence: Double) {
         let best = Softmax.argmax(probabilities)
         let confidence = Double(probabilities[best])
         if let fallbackLabel, confidence < Double(minimumConfidence) { return (fallbackLabel, confidence) }
@@ -105,7 +139,9 @@ extension LinearModel {
                     ModelFile.TensorInfo(name: "bias", rows: 1, columns: labels.count),
                 ] + (idf == nil ? [] : [ModelFile.TensorInfo(name: "idf", rows: buckets, columns: 1)])
             ),
-            tensors: ["weights": weights, "bias": bias].merging(idf.map { ["idf": $0] } ?? [:]) { a, _ in a }
+            tensors: ["weights": weights, "bias": QuantizedTensor(values: bias, columns: labels.count)].merging(
+                idf.map { ["idf": $0] } ?? [:]
+            ) { a, _ in a }
         )
     }
 
@@ -124,7 +160,7 @@ extension LinearModel {
             labels: file.header.labels,
             buckets: file.header.buckets,
             weights: try file.tensor("weights"),
-            bias: try file.tensor("bias"),
+            bias: try file.tensor("bias").floats,
             idf: file.tensors["idf"],
             temperature: Float(try file.parameter("temperature")),
             minimumConfidence: Float(try file.parameter("minimum_confidence")),
@@ -132,19 +168,6 @@ extension LinearModel {
         )
     }
 
-    /// The same model as it will be after a save and a load (weights through 8 bits).
-    public var quantized: LinearModel {
-        LinearModel(
-            labels: labels,
-            buckets: buckets,
-            weights: ModelFile.roundTrip(weights, columns: labels.count),
-            bias: bias,
-            idf: idf.map { ModelFile.roundTrip($0, columns: 1) },
-            temperature: temperature,
-            minimumConfidence: minimumConfidence,
-            fallbackLabel: fallbackLabel
-        )
-    }
 }
 
 /// Trains a ``LinearModel`` by AdaGrad over single examples in a shuffled order drawn from a
@@ -175,8 +198,8 @@ public struct LinearTrainer: Sendable {
         let classes = labels.count
         let idf = inverseDocumentFrequency ? Self.inverseDocumentFrequencies(examples.map(\.0), buckets: buckets) : nil
         // The IDF as the saved model will have it, so training sees what inference will.
-        let savedIDF = idf.map { ModelFile.roundTrip($0, columns: 1) }
-        let prepared = examples.map { (LinearModel.rows($0.0, buckets: buckets, idf: savedIDF), $0.1) }
+        let savedIDF = idf.map { QuantizedTensor(values: $0, columns: 1) }
+        let prepared = examples.map { (LinearModel.rows($0.0, buckets: buckets, idf: savedIDF?.floats), $0.1) }
         var weights = [Float](repeating: 0, count: buckets * classes)
         var squares = [Float](repeating: 0, count: buckets * classes)
         var bias = [Float](repeating: 0, count: classes)
@@ -226,7 +249,13 @@ public struct LinearTrainer: Sendable {
                 }
             }
         }
-        return LinearModel(labels: labels, buckets: buckets, weights: weights, bias: bias, idf: savedIDF).quantized
+        return LinearModel(
+            labels: labels,
+            buckets: buckets,
+            weights: QuantizedTensor(values: weights, columns: classes),
+            bias: bias,
+            idf: savedIDF
+        )
     }
 
     /// log((n + 1) / (df + 1)) + 1 per bucket, df counting each example once.

@@ -35,50 +35,12 @@ public struct ModelFile: Sendable, Equatable {
     }
 
     public var header: Header
-    /// Tensors by name, row-major Float32 (as loaded: already through quantization).
-    public var tensors: [String: [Float]]
+    /// Tensors by name, as stored (8-bit codes with a minimum and a step per column).
+    public var tensors: [String: QuantizedTensor]
 
-    public init(header: Header, tensors: [String: [Float]]) {
+    public init(header: Header, tensors: [String: QuantizedTensor]) {
         self.header = header
         self.tensors = tensors
-    }
-
-    /// Quantizes `values` (row-major, `columns` wide) and back: what a save and a load give.
-    public static func roundTrip(_ values: [Float], columns: Int) -> [Float] {
-        let (ranges, codes) = quantize(values, columns: columns)
-        return dequantize(codes, ranges: ranges, columns: columns)
-    }
-
-    static func quantize(_ values: [Float], columns: Int) -> (ranges: [(Float, Float)], codes: [UInt8]) {
-        var ranges: [(Float, Float)] = []
-        for column in 0..<columns {
-            var low = Float.infinity
-            var high = -Float.infinity
-            var index = column
-            while index < values.count {
-                low = min(low, values[index])
-                high = max(high, values[index])
-                index += columns
-            }
-            if low > high { (low, high) = (0, 0) }
-            let step = high > low ? (high - low) / 255 : 1
-            ranges.append((low, step))
-        }
-        var codes = [UInt8](repeating: 0, count: values.count)
-        for index in values.indices {
-            let (low, step) = ranges[index % columns]
-            codes[index] = UInt8(max(0, min(255, ((values[index] - low) / step).rounded())))
-        }
-        return (ranges, codes)
-    }
-
-    static func dequantize(_ codes: [UInt8], ranges: [(Float, Float)], columns: Int) -> [Float] {
-        var values = [Float](repeating: 0, count: codes.count)
-        for index in codes.indices {
-            let (low, step) = ranges[index % columns]
-            values[index] = low + Float(codes[index]) * step
-        }
-        return values
     }
 
     /// The file's bytes.
@@ -89,18 +51,14 @@ public struct ModelFile: Sendable, Equatable {
         data.append(try encoder.encode(header))
         data.append(0x0A)
         for info in header.tensors {
-            guard let values = tensors[info.name], values.count == info.rows * info.columns else {
-                throw DetectError(
-                    .invalidModel,
-                    "tensor \(info.name) does not have \(info.rows)×\(info.columns) values"
-                )
+            guard let tensor = tensors[info.name], tensor.rows == info.rows, tensor.columns == info.columns else {
+                throw DetectError(.invalidModel, "tensor \(info.name) is not \(info.rows)×\(info.columns)")
             }
-            let (ranges, codes) = Self.quantize(values, columns: info.columns)
-            for (low, step) in ranges {
-                withUnsafeBytes(of: low.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-                withUnsafeBytes(of: step.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            for column in 0..<tensor.columns {
+                withUnsafeBytes(of: tensor.low[column].bitPattern.littleEndian) { data.append(contentsOf: $0) }
+                withUnsafeBytes(of: tensor.step[column].bitPattern.littleEndian) { data.append(contentsOf: $0) }
             }
-            data.append(contentsOf: codes)
+            data.append(contentsOf: tensor.codes)
         }
         return data
     }
@@ -125,19 +83,24 @@ public struct ModelFile: Sendable, Equatable {
         var offset = newline + 1
         tensors = [:]
         for info in header.tensors {
-            let needed = info.columns * 8 + info.rows * info.columns
-            guard offset + needed <= bytes.count else {
-                throw DetectError(.invalidModel, "the file ends inside tensor \(info.name)")
-            }
-            var ranges: [(Float, Float)] = []
+            guard info.rows > 0, info.columns > 0, offset + info.columns * 8 + info.rows * info.columns <= bytes.count
+            else { throw DetectError(.invalidModel, "the file ends inside tensor \(info.name)") }
+            var low: [Float] = []
+            var step: [Float] = []
             for column in 0..<info.columns {
-                let base = offset + column * 8
-                ranges.append((Self.float(bytes, at: base), Self.float(bytes, at: base + 4)))
+                low.append(Self.float(bytes, at: offset + column * 8))
+                step.append(Self.float(bytes, at: offset + column * 8 + 4))
             }
             offset += info.columns * 8
             let codes = Array(bytes[offset..<(offset + info.rows * info.columns)])
             offset += codes.count
-            tensors[info.name] = Self.dequantize(codes, ranges: ranges, columns: info.columns)
+            tensors[info.name] = QuantizedTensor(
+                rows: info.rows,
+                columns: info.columns,
+                codes: codes,
+                low: low,
+                step: step
+            )
         }
         guard offset == bytes.count else {
             throw DetectError(.invalidModel, "\(bytes.count - offset) bytes follow the last tensor")
@@ -150,9 +113,9 @@ public struct ModelFile: Sendable, Equatable {
         return Float(bitPattern: bits)
     }
 
-    public func tensor(_ name: String) throws -> [Float] {
-        guard let values = tensors[name] else { throw DetectError(.invalidModel, "the model has no tensor \(name)") }
-        return values
+    public func tensor(_ name: String) throws -> QuantizedTensor {
+        guard let tensor = tensors[name] else { throw DetectError(.invalidModel, "the model has no tensor \(name)") }
+        return tensor
     }
 
     public func parameter(_ name: String) throws -> Double {
@@ -160,5 +123,54 @@ public struct ModelFile: Sendable, Equatable {
             throw DetectError(.invalidModel, "the model has no parameter \(name)")
         }
         return value
+    }
+}
+
+/// A row-major matrix in 8 bits per value: value = low[column] + code × step[column]. Models
+/// compute on the codes directly (a quarter of the memory to walk), as saved.
+public struct QuantizedTensor: Sendable, Equatable {
+    public let rows: Int
+    public let columns: Int
+    public let codes: [UInt8]
+    public let low: [Float]
+    public let step: [Float]
+
+    public init(rows: Int, columns: Int, codes: [UInt8], low: [Float], step: [Float]) {
+        self.rows = rows
+        self.columns = columns
+        self.codes = codes
+        self.low = low
+        self.step = step
+    }
+
+    /// Quantizes `values` (row-major, `columns` wide), each column to 256 even steps between
+    /// its minimum and maximum.
+    public init(values: [Float], columns: Int) {
+        var low = [Float](repeating: 0, count: columns)
+        var step = [Float](repeating: 1, count: columns)
+        for column in 0..<columns {
+            var minimum = Float.infinity
+            var maximum = -Float.infinity
+            var index = column
+            while index < values.count {
+                minimum = min(minimum, values[index])
+                maximum = max(maximum, values[index])
+                index += columns
+            }
+            if minimum > maximum { (minimum, maximum) = (0, 0) }
+            low[column] = minimum
+            step[column] = maximum > minimum ? (maximum - minimum) / 255 : 1
+        }
+        var codes = [UInt8](repeating: 0, count: values.count)
+        for index in values.indices {
+            let column = index % columns
+            codes[index] = UInt8(max(0, min(255, ((values[index] - low[column]) / step[column]).rounded())))
+        }
+        self.init(rows: values.count / max(1, columns), columns: columns, codes: codes, low: low, step: step)
+    }
+
+    /// Every value, as Float.
+    public var floats: [Float] {
+        codes.indices.map { low[$0 % columns] + Float(codes[$0]) * step[$0 % columns] }
     }
 }

@@ -25,7 +25,7 @@ public enum Emoticons {
     /// The emoticon starting at `start` and standing alone (whitespace or the end after it):
     /// its emoji token and where it ends.
     static func match(_ scalars: [Unicode.Scalar], at start: Int) -> (token: String, end: Int)? {
-        guard let candidates = index[scalars[start]] else { return nil }
+        guard scalars[start].value < 0x80, let candidates = index[scalars[start]] else { return nil }
         for (emoticon, token) in candidates {
             var end = start + emoticon.count
             guard end <= scalars.count, Array(scalars[start..<end]) == emoticon else { continue }

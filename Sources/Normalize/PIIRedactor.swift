@@ -34,12 +34,26 @@ public enum PIIRedactor {
 
     /// The text with every identifier replaced by its placeholder.
     public static func redact(_ text: String) -> String {
-        guard text.contains(where: { $0.isNumber || $0 == "@" }) else { return text }
+        // Every identifier has an @ or at least 7 digits (a phone number's least): most messages
+        // have neither and skip the expressions.
+        var digits = 0
+        var at = false
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x80 {
+                if (0x30...0x39).contains(scalar.value) { digits += 1 } else if scalar == "@" { at = true }
+            } else if scalar.properties.numericType == .decimal {
+                digits += 1
+            }
+        }
+        guard at || digits >= 7 else { return text }
+        // Each expression only where its identifier could be: cards have 13 digits or more,
+        // the national ids 9 or more.
         var result = text
-        result = replace(email, in: result, with: .email) { _ in true }
+        if at { result = replace(email, in: result, with: .email) { _ in true } }
+        guard digits >= 7 else { return result }
         result = replace(iban, in: result, with: .iban) { isValidIBAN($0) }
-        result = replace(card, in: result, with: .card) { passesLuhn($0) }
-        result = replace(nationalID, in: result, with: .nationalID) { _ in true }
+        if digits >= 13 { result = replace(card, in: result, with: .card) { passesLuhn($0) } }
+        if digits >= 9 { result = replace(nationalID, in: result, with: .nationalID) { _ in true } }
         result = replace(phone, in: result, with: .phone) { match in
             let digits = match.filter(\.isNumber).count
             return (7...15).contains(digits)

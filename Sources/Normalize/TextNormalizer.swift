@@ -50,17 +50,26 @@ public enum TextNormalizer {
     /// `03/12/2024 10:15 - Ana: …`). When nothing would be left, the text is kept whole: a
     /// message that is only a quote is still what the person sent.
     public static func stripQuoted(_ text: String) -> String {
-        guard text.contains(where: { $0 == ">" || $0 == ":" || $0 == "-" }) else { return text }
+        guard text.utf8.contains(where: { $0 == 0x3E || $0 == 0x3A || $0 == 0x2D }) else { return text }
         var kept: [Substring] = []
         var removed = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            let lower = trimmed.lowercased()
-            if quoteHeaders.contains(where: { lower.hasPrefix($0) }) || isReplyLead(lower) {
-                removed = true
-                break
+            guard let first = trimmed.utf8.first else {
+                kept.append(line)
+                continue
             }
-            if trimmed.hasPrefix(">") || isChatExportLine(trimmed) {
+            // Only lines that could be a header, a reply lead, a quote or a chat export are
+            // looked at closely: they start with '-', 'b', '>', '[' or a digit, or end with ':'.
+            let endsWithColon = trimmed.utf8.last(where: { $0 != 0x20 && $0 != 0x0D }) == 0x3A
+            if first == 0x2D || first | 0x20 == 0x62 || endsWithColon {
+                let lower = trimmed.lowercased()
+                if quoteHeaders.contains(where: { lower.hasPrefix($0) }) || (endsWithColon && isReplyLead(lower)) {
+                    removed = true
+                    break
+                }
+            }
+            if first == 0x3E || ((first == 0x5B || (0x30...0x39).contains(first)) && isChatExportLine(trimmed)) {
                 removed = true
                 continue
             }
@@ -113,8 +122,63 @@ public enum TextNormalizer {
     /// URLs, mentions, numbers and emoji to their tokens; elongations and whitespace folded.
     public static func foldTokens(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
-        var output = String.UnicodeScalarView()
-        output.reserveCapacity(scalars.count)
+        var writer = TokenWriter(capacity: text.utf8.count)
+        var i = 0
+        while i < scalars.count {
+            let scalar = scalars[i]
+            if isSpace(scalar) {
+                writer.pendingSpace = true
+                i += 1
+                continue
+            }
+            let atWordStart = i == 0 || isSpace(scalars[i - 1]) || isOpening(scalars[i - 1])
+            if atWordStart, let end = urlEnd(scalars, from: i) {
+                writer.token(url)
+                i = end
+            } else if atWordStart, let (token, end) = Emoticons.match(scalars, at: i) {
+                writer.token(token)
+                i = end
+            } else if scalar == "@", atWordStart, i + 1 < scalars.count, isWordScalar(scalars[i + 1]) {
+                var end = i + 1
+                while end < scalars.count, isWordScalar(scalars[end]) || scalars[end] == "." { end += 1 }
+                writer.token(mention)
+                i = end
+            } else if isEmojiStart(scalars, at: i) {
+                let end = emojiEnd(scalars, from: i)
+                let glyph = String(String.UnicodeScalarView(scalars[i..<end]))
+                if let token = EmojiNames.canonical(glyph: glyph)
+                    ?? EmojiNames.canonical(glyph: String(Character(scalar)))
+                {
+                    writer.token(token)
+                } else {
+                    for part in scalars[i..<end] where !EmojiNames.isIgnorable(part) { writer.scalar(part) }
+                }
+                i = end
+            } else if scalar == ":", let (token, end) = emojiName(scalars, from: i) {
+                writer.token(token)
+                i = end
+            } else if isDigit(scalar) {
+                var end = i + 1
+                while end < scalars.count,
+                    isDigit(scalars[end])
+                        || ((scalars[end] == "." || scalars[end] == "," || scalars[end] == "'")
+                            && end + 1 < scalars.count && isDigit(scalars[end + 1]))
+                {
+                    end += 1
+                }
+                writer.token(number)
+                i = end
+            } else {
+                writer.scalar(scalar)
+                i += 1
+            }
+        }
+        return writer.string
+    }
+
+    /// UTF-8 output of ``foldTokens(_:)``: spacing between tokens and words, elongation folding.
+    struct TokenWriter {
+        var bytes: [UInt8] = []
         var pendingSpace = false
         // Elongation: the last scalar or token written and how often it repeated in a row.
         var last: Unicode.Scalar = " "
@@ -122,10 +186,14 @@ public enum TextNormalizer {
         var lastToken: String?
         var tokenRepeats = 0
 
-        // A token stands apart from words and other tokens; punctuation may touch it.
-        func emit(_ scalar: Unicode.Scalar) {
-            if !output.isEmpty, pendingSpace || (lastToken != nil && isWordScalar(scalar)) {
-                output.append(" ")
+        init(capacity: Int) { bytes.reserveCapacity(capacity + 16) }
+
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+
+        /// A token stands apart from words and other tokens; punctuation may touch it.
+        mutating func scalar(_ scalar: Unicode.Scalar) {
+            if !bytes.isEmpty, pendingSpace || (lastToken != nil && isWordScalar(scalar)) {
+                bytes.append(0x20)
                 last = " "
                 repeats = 0
             }
@@ -138,84 +206,50 @@ public enum TextNormalizer {
                 last = scalar
                 repeats = 0
             }
-            output.append(scalar)
+            if scalar.value < 0x80 {
+                bytes.append(UInt8(scalar.value))
+            } else {
+                UTF8.encode(scalar) { bytes.append($0) }
+            }
         }
-        func emitToken(_ token: String) {
+
+        mutating func token(_ token: String) {
             if token == lastToken, !pendingSpace || token.hasPrefix(":") {
                 tokenRepeats += 1
                 if tokenRepeats >= 2 { return }
             } else {
                 tokenRepeats = 0
             }
-            if !output.isEmpty, pendingSpace || lastToken != nil || isWordScalar(last) { output.append(" ") }
-            output.append(contentsOf: token.unicodeScalars)
+            if !bytes.isEmpty, pendingSpace || lastToken != nil || isWordScalar(last) { bytes.append(0x20) }
+            bytes.append(contentsOf: token.utf8)
             pendingSpace = false
             lastToken = token
             last = " "
             repeats = 0
         }
+    }
 
-        var i = 0
-        while i < scalars.count {
-            let scalar = scalars[i]
-            let atWordStart =
-                i == 0 || scalars[i - 1].properties.isWhitespace
-                || "([\"'".unicodeScalars.contains(
-                    scalars[i - 1]
-                )
-            if scalar.properties.isWhitespace {
-                pendingSpace = true
-                i += 1
-            } else if atWordStart, let end = urlEnd(scalars, from: i) {
-                emitToken(url)
-                i = end
-            } else if atWordStart, let (token, end) = Emoticons.match(scalars, at: i) {
-                emitToken(token)
-                i = end
-            } else if scalar == "@", i + 1 < scalars.count, isWordScalar(scalars[i + 1]), atWordStart {
-                var end = i + 1
-                while end < scalars.count, isWordScalar(scalars[end]) || scalars[end] == "." { end += 1 }
-                emitToken(mention)
-                i = end
-            } else if isEmojiStart(scalars, at: i) {
-                let end = emojiEnd(scalars, from: i)
-                let glyph = String(String.UnicodeScalarView(scalars[i..<end]))
-                if let token = EmojiNames.canonical(glyph: glyph)
-                    ?? EmojiNames.canonical(glyph: String(Character(scalar)))
-                {
-                    emitToken(token)
-                } else {
-                    for part in scalars[i..<end] where !EmojiNames.isIgnorable(part) { emit(part) }
-                }
-                i = end
-            } else if scalar == ":", let (token, end) = emojiName(scalars, from: i) {
-                emitToken(token)
-                i = end
-            } else if isDigit(scalar) {
-                var end = i + 1
-                while end < scalars.count,
-                    isDigit(scalars[end])
-                        || ((scalars[end] == "." || scalars[end] == "," || scalars[end] == "'")
-                            && end + 1 < scalars.count && isDigit(scalars[end + 1]))
-                {
-                    end += 1
-                }
-                emitToken(number)
-                i = end
-            } else {
-                emit(scalar)
-                i += 1
-            }
-        }
-        return String(output)
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
+    }
+
+    /// Characters after which a new word may start without a space: `(`, `[`, `"`, `'`.
+    static func isOpening(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "(" || scalar == "[" || scalar == "\"" || scalar == "'"
     }
 
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.numericType == .decimal
+        if scalar.value < 0x80 { return (0x30...0x39).contains(scalar.value) }
+        return scalar.properties.numericType == .decimal
     }
 
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isAlphabetic || isDigit(scalar)
+        if scalar.value < 0x80 {
+            let v = scalar.value
+            return v == 0x5F || (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v)
+        }
+        return scalar.properties.isAlphabetic || isDigit(scalar)
     }
 
     /// Where a URL starting at `start` ends (`http://`, `https://` or `www.`), or `nil`.
@@ -230,7 +264,10 @@ public enum TextNormalizer {
             }
             return index < scalars.count && !scalars[index].properties.isWhitespace
         }
-        guard matches("http://") || matches("https://") || matches("www.") else { return nil }
+        let first = lowerASCII(scalars[start])
+        guard first == 0x68 || first == 0x77, matches("http://") || matches("https://") || matches("www.") else {
+            return nil
+        }
         var end = start
         while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
         // Trailing punctuation belongs to the sentence, not the link.
@@ -263,8 +300,10 @@ public enum TextNormalizer {
         if scalar.isASCII {
             return index + 2 < scalars.count && scalars[index + 1].value == 0xFE0F && scalars[index + 2].value == 0x20E3
         }
+        // Below U+203C (‼) no scalar is drawn as an emoji without a keycap.
+        guard scalar.value >= 0x203C else { return false }
         let properties = scalar.properties
-        return properties.isEmojiPresentation || (properties.isEmoji && scalar.value >= 0x203C)
+        return properties.isEmojiPresentation || properties.isEmoji
     }
 
     /// The end of the emoji sequence starting at `start`: modifiers, variation selectors,

@@ -42,6 +42,10 @@ struct DetectSpeed: ParsableCommand {
             )
         }
         best("normalize") { texts.reduce(0) { $0 + TextNormalizer.normalize($1).utf8.count } }
+        best("  of which NFKC") { texts.reduce(0) { $0 + TextNormalizer.compatibilityFold($1).utf8.count } }
+        best("  of which quoted text") { texts.reduce(0) { $0 + TextNormalizer.stripQuoted($1).utf8.count } }
+        best("  of which PII") { texts.reduce(0) { $0 + PIIRedactor.redact($1).utf8.count } }
+        best("  of which tokens") { texts.reduce(0) { $0 + TextNormalizer.foldTokens($1).utf8.count } }
         let normalized = texts.map(TextNormalizer.normalize)
         best("features (from normalized text)") { normalized.reduce(0) { $0 + TextFeatures($1).grams.count } }
         let features = normalized.map(TextFeatures.init)

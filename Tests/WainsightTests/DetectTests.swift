@@ -51,7 +51,7 @@ import WainsightTesting
         let model = LinearModel(
             labels: ["negative", "neutral", "positive"],
             buckets: 64,
-            weights: weights,
+            weights: QuantizedTensor(values: weights, columns: 3),
             bias: [0.1, 0, -0.1],
             temperature: 1.5,
             minimumConfidence: 0.4,
@@ -64,10 +64,13 @@ import WainsightTesting
         #expect(loaded.fallbackLabel == "neutral")
         #expect(loaded.minimumConfidence == 0.4)
         #expect(try loaded.file.encoded() == bytes)
-        // 8 bits per weight: within half a step of the original.
-        let step = (weights.max()! - weights.min()!) / 255
         let features = TextFeatures("some words here")
-        for (a, b) in zip(loaded.logits(features), model.logits(features)) { #expect(abs(a - b) < step * 10) }
+        #expect(loaded.logits(features) == model.logits(features))
+        // 8 bits per weight: each value within half a step of the original.
+        let tensor = QuantizedTensor(values: weights, columns: 3)
+        for (index, value) in tensor.floats.enumerated() {
+            #expect(abs(value - weights[index]) <= tensor.step[index % 3] / 2 + 1e-6)
+        }
 
         #expect(throws: DetectError(.invalidModel, "")) { try ModelFile(data: Data("not a model".utf8)) }
         #expect(throws: DetectError(.invalidModel, "")) { try ModelFile(data: bytes.dropLast(10)) }
