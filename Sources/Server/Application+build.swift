@@ -42,11 +42,10 @@ public func buildApplication(
     )
     let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
     let http = HTTPClientService(maxConnectionsPerHost: max(8, configuration.outbound.concurrency))
-    let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
-    let detector = try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger)
-    let stages =
-        stages + (detector.map { [DetectStage(detector: $0)] } ?? [])
-        + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+    let configured = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger)
+    let embedder = configured.embedder
+    let detector = configured.detector
+    let stages = stages + configured.stages
     let outbound = OutboundParts(
         configuration: configuration,
         client: client,

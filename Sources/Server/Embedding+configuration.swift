@@ -75,3 +75,29 @@ public enum ConfiguredDetector {
         return try Detector(directory: url)
     }
 }
+
+/// The pipeline stages the configuration asks for, in order: detect (when its models are
+/// there), then embed (when an embedder is configured). The server, `wainsight ingest`,
+/// `reprocess` and `backfill` all run these, so a message gets the same insights whichever
+/// way it came in.
+public struct ConfiguredStages: Sendable {
+    public var detector: Detector?
+    public var embedder: ConfiguredEmbedder?
+
+    public var stages: [any PipelineStage] {
+        (detector.map { [DetectStage(detector: $0)] } ?? [])
+            + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+    }
+
+    /// - Throws: ``DetectError`` or ``EmbedError`` when a configured model cannot be loaded.
+    public static func make(
+        _ configuration: WainsightConfiguration,
+        httpClient: HTTPClient,
+        logger: Logger
+    ) throws -> ConfiguredStages {
+        ConfiguredStages(
+            detector: try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger),
+            embedder: try ConfiguredEmbedder.make(configuration.embedding, httpClient: httpClient, logger: logger)
+        )
+    }
+}

@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import Ingest
 import Logging
+import Outbound
+import PostgresNIO
 import Server
 import Store
 
@@ -152,14 +154,7 @@ struct Ingest: AsyncParsableCommand {
         let (stored, processed) = try await options.withDatabase { client, configuration, logger in
             let stored = try await WebhookEventStore(client: client, logger: logger).insert(events)
             guard !noProcess else { return (stored, 0) }
-            let worker = IngestWorker.make(
-                client: client,
-                secretBox: box,
-                stages: [],
-                options: configuration.worker,
-                logger: logger
-            )
-            return (stored, try await worker.drain())
+            return (stored, try await drainWithConfiguredStages(client, box, configuration, logger))
         }
         print("stored \(stored) new of \(events.count) webhook(s); ran \(processed) job(s)")
     }
@@ -199,15 +194,35 @@ struct Reprocess: AsyncParsableCommand {
         let box = try SecretBox(configuredKey: try options.configuration().masterKey)
         let (queued, ran) = try await options.withDatabase { client, configuration, logger in
             let queued = try await WebhookEventStore(client: client, logger: logger).requeueAll()
-            let worker = IngestWorker.make(
-                client: client,
-                secretBox: box,
-                stages: [],
-                options: configuration.worker,
-                logger: logger
-            )
-            return (queued, try await worker.drain())
+            return (queued, try await drainWithConfiguredStages(client, box, configuration, logger))
         }
         print("queued \(queued) webhook(s) again; ran \(ran) job(s)")
+    }
+}
+
+/// Runs every queued job to the end with the stages the configuration asks for (as the server
+/// would), so messages stored from the command line get their insights too.
+func drainWithConfiguredStages(
+    _ client: PostgresClient,
+    _ box: SecretBox,
+    _ configuration: WainsightConfiguration,
+    _ logger: Logger
+) async throws -> Int {
+    let http = HTTPClientService(maxConnectionsPerHost: 2)
+    do {
+        let stages = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger).stages
+        let worker = IngestWorker.make(
+            client: client,
+            secretBox: box,
+            stages: stages,
+            options: configuration.worker,
+            logger: logger
+        )
+        let ran = try await worker.drain()
+        try await http.shutdown()
+        return ran
+    } catch {
+        try? await http.shutdown()
+        throw error
     }
 }

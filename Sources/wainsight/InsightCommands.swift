@@ -150,12 +150,8 @@ struct Backfill: AsyncParsableCommand {
         organization: OrganizationID?,
         logger: Logger
     ) async throws {
-        let detector = try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger)
-        let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
         // The same stages, in the same order, as the live pipeline.
-        let stages: [any PipelineStage] =
-            (detector.map { [DetectStage(detector: $0)] } ?? [])
-            + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+        let stages = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger).stages
         guard !stages.isEmpty else {
             throw ValidationError("no stage is configured (no detect models and embeddings are off)")
         }
