@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// Softmax regression over hashed features (character n-grams, words and word pairs, each
@@ -13,6 +14,10 @@ public struct LinearModel: Sendable {
     /// Inverse document frequency per bucket (TF-IDF weighting), or `nil` for plain presence.
     let idf: QuantizedTensor?
     let idfValues: [Float]?
+    /// Optional dense input beside the hashed features (a sentence embedding):
+    /// `dimensions × labels.count`, 8 bits each; `nil` for n-grams only.
+    let dense: QuantizedTensor?
+    let denseValues: [Float]?
     public var temperature: Float
     public var minimumConfidence: Float
     public var fallbackLabel: String?
@@ -23,6 +28,7 @@ public struct LinearModel: Sendable {
         weights: QuantizedTensor,
         bias: [Float],
         idf: QuantizedTensor? = nil,
+        dense: QuantizedTensor? = nil,
         temperature: Float = 1,
         minimumConfidence: Float = 0,
         fallbackLabel: String? = nil
@@ -33,6 +39,8 @@ public struct LinearModel: Sendable {
         self.bias = bias
         self.idf = idf
         self.idfValues = idf?.floats
+        self.dense = dense
+        self.denseValues = dense?.floats
         self.temperature = temperature
         self.minimumConfidence = minimumConfidence
         self.fallbackLabel = fallbackLabel
@@ -55,9 +63,36 @@ public struct LinearModel: Sendable {
         return (rows, values)
     }
 
-    public func logits(_ features: TextFeatures) -> [Float] {
+    /// How long an embedding the dense input takes; `nil` when the model has none.
+    public var embeddingDimensions: Int? { dense?.rows }
+
+    /// - Parameter embedding: the text's sentence embedding, used when the model has a dense
+    ///   input of that size; without it the hashed features decide alone.
+    public func logits(_ features: TextFeatures, embedding: [Float]? = nil) -> [Float] {
         let (rows, values) = Self.rows(features, buckets: buckets, idf: idfValues)
-        return logits(rows: rows, values: values)
+        var logits = logits(rows: rows, values: values)
+        addDense(embedding, to: &logits)
+        return logits
+    }
+
+    /// logits += embeddingᵀ · dense, one BLAS matrix-vector product.
+    func addDense(_ embedding: [Float]?, to logits: inout [Float]) {
+        guard let denseValues, let embedding, embedding.count == dense?.rows else { return }
+        let classes = Int32(labels.count)
+        cblas_sgemv(
+            CblasRowMajor,
+            CblasTrans,
+            Int32(embedding.count),
+            classes,
+            1,
+            denseValues,
+            classes,
+            embedding,
+            1,
+            1,
+            &logits,
+            1
+        )
     }
 
     /// On the 8-bit codes: Σ v (low + code × step) = low × Σ v + step × Σ v × code; with
@@ -94,8 +129,8 @@ public struct LinearModel: Sendable {
         return logits
     }
 
-    public func probabilities(_ features: TextFeatures) -> [Float] {
-        Softmax.probabilities(logits(features).map { $0 / temperature })
+    public func probabilities(_ features: TextFeatures, embedding: [Float]? = nil) -> [Float] {
+        Softmax.probabilities(logits(features, embedding: embedding).map { $0 / temperature })
     }
 
     func probabilities(rows: [Int], values: [Float]) -> [Float] {
@@ -104,12 +139,12 @@ public struct LinearModel: Sendable {
 
     /// Whether `other` reads the same rows with the same values (one feature pass for both).
     func sharesRows(with other: LinearModel) -> Bool {
-        buckets == other.buckets && idf == nil && other.idf == nil
+        buckets == other.buckets && idf == nil && other.idf == nil && dense == nil && other.dense == nil
     }
 
     /// The best label (or the fallback when unsure) and its probability.
-    public func classify(_ features: TextFeatures) -> (label: String, confidence: Double) {
-        classify(probabilities: probabilities(features))
+    public func classify(_ features: TextFeatures, embedding: [Float]? = nil) -> (label: String, confidence: Double) {
+        classify(probabilities: probabilities(features, embedding: embedding))
     }
 
     func classify(probabilities: [Float]) -> (label: String, confidence: Double) {
@@ -138,10 +173,11 @@ extension LinearModel {
                     ModelFile.TensorInfo(name: "weights", rows: buckets, columns: labels.count),
                     ModelFile.TensorInfo(name: "bias", rows: 1, columns: labels.count),
                 ] + (idf == nil ? [] : [ModelFile.TensorInfo(name: "idf", rows: buckets, columns: 1)])
+                    + (dense.map { [ModelFile.TensorInfo(name: "dense", rows: $0.rows, columns: labels.count)] } ?? [])
             ),
-            tensors: ["weights": weights, "bias": QuantizedTensor(values: bias, columns: labels.count)].merging(
-                idf.map { ["idf": $0] } ?? [:]
-            ) { a, _ in a }
+            tensors: ["weights": weights, "bias": QuantizedTensor(values: bias, columns: labels.count)]
+                .merging(idf.map { ["idf": $0] } ?? [:]) { a, _ in a }
+                .merging(dense.map { ["dense": $0] } ?? [:]) { a, _ in a }
         )
     }
 
@@ -162,6 +198,7 @@ extension LinearModel {
             weights: try file.tensor("weights"),
             bias: try file.tensor("bias").floats,
             idf: file.tensors["idf"],
+            dense: file.tensors["dense"],
             temperature: Float(try file.parameter("temperature")),
             minimumConfidence: Float(try file.parameter("minimum_confidence")),
             fallbackLabel: fallback.map { file.header.labels[$0] }
@@ -194,8 +231,22 @@ public struct LinearTrainer: Sendable {
         ]
     }
 
-    public func train(labels: [String], examples: [(TextFeatures, Int)]) -> LinearModel {
+    /// Every this-many-th example visit trains without its embedding, so that the hashed
+    /// features also stand alone (a message with no embedding still gets a good answer).
+    public var embeddingDropoutEvery = 4
+
+    /// - Parameter embeddings: one sentence embedding per example (all the same size) for a
+    ///   dense input beside the hashed features; `nil` for n-grams only.
+    public func train(
+        labels: [String],
+        examples: [(TextFeatures, Int)],
+        embeddings: [[Float]]? = nil
+    ) -> LinearModel {
         let classes = labels.count
+        let dimensions = embeddings?.first?.count ?? 0
+        var dense = [Float](repeating: 0, count: dimensions * classes)
+        var denseSquares = [Float](repeating: 0, count: dimensions * classes)
+        var visits = 0
         let idf = inverseDocumentFrequency ? Self.inverseDocumentFrequencies(examples.map(\.0), buckets: buckets) : nil
         // The IDF as the saved model will have it, so training sees what inference will.
         let savedIDF = idf.map { QuantizedTensor(values: $0, columns: 1) }
@@ -227,6 +278,14 @@ public struct LinearTrainer: Sendable {
                         for c in 0..<classes { logits[c] += value * w[base + c] }
                     }
                 }
+                visits += 1
+                let embedding: [Float]? =
+                    dimensions > 0 && visits % embeddingDropoutEvery != 0 ? embeddings?[index] : nil
+                if let embedding {
+                    for d in 0..<dimensions where embedding[d] != 0 {
+                        for c in 0..<classes { logits[c] += embedding[d] * dense[d * classes + c] }
+                    }
+                }
                 let probabilities = Softmax.probabilities(logits)
                 for c in 0..<classes {
                     gradient[c] = (probabilities[c] - (c == label ? 1 : 0)) * classWeight[label]
@@ -243,6 +302,16 @@ public struct LinearTrainer: Sendable {
                         }
                     }
                 }
+                if let embedding {
+                    for d in 0..<dimensions where embedding[d] != 0 {
+                        for c in 0..<classes {
+                            let cell = d * classes + c
+                            let step = gradient[c] * embedding[d] + l2 * dense[cell]
+                            denseSquares[cell] += step * step
+                            dense[cell] -= learningRate * step / (denseSquares[cell].squareRoot() + 1e-8)
+                        }
+                    }
+                }
                 for c in 0..<classes {
                     biasSquares[c] += gradient[c] * gradient[c]
                     bias[c] -= learningRate * gradient[c] / (biasSquares[c].squareRoot() + 1e-8)
@@ -254,7 +323,8 @@ public struct LinearTrainer: Sendable {
             buckets: buckets,
             weights: QuantizedTensor(values: weights, columns: classes),
             bias: bias,
-            idf: savedIDF
+            idf: savedIDF,
+            dense: dimensions > 0 ? QuantizedTensor(values: dense, columns: classes) : nil
         )
     }
 

@@ -77,6 +77,41 @@ import WainsightTesting
         #expect(throws: DetectError(.invalidModel, "")) { try LanguageModel(file: try ModelFile(data: bytes)) }
     }
 
+    /// A dense input (a sentence embedding) beside the hashed features: learned where the words
+    /// say nothing, kept through the file, and optional at prediction time.
+    @Test func aDenseInputIsLearnedAndSaved() throws {
+        var random = SplitMix64(seed: 5)
+        var examples: [(TextFeatures, Int)] = []
+        var embeddings: [[Float]] = []
+        for index in 0..<400 {
+            let label = index % 2
+            // The same words for both classes: only the embedding tells them apart.
+            examples.append((TextFeatures("same words every time"), label))
+            var vector = (0..<8).map { _ in Float(random.next() % 1000) / 5000 - 0.1 }
+            vector[label] += 1
+            embeddings.append(vector)
+        }
+        var trainer = LinearTrainer()
+        trainer.buckets = 1 << 10
+        trainer.epochs = 3
+        let model = trainer.train(labels: ["a", "b"], examples: examples, embeddings: embeddings)
+        #expect(model.embeddingDimensions == 8)
+        let features = TextFeatures("same words every time")
+        let right = (0..<40).filter { index in
+            model.classify(features, embedding: embeddings[index]).label == ["a", "b"][index % 2]
+        }.count
+        #expect(right == 40)
+        // Without an embedding the words alone decide; here they cannot, so it is less sure than
+        // with any embedding.
+        let surest = (0..<40).map { model.classify(features, embedding: embeddings[$0]).confidence }.min() ?? 0
+        #expect(model.classify(features).confidence < surest)
+
+        let loaded = try LinearModel(file: try ModelFile(data: try model.file.encoded()))
+        #expect(loaded.embeddingDimensions == 8)
+        #expect(loaded.logits(features, embedding: embeddings[0]) == model.logits(features, embedding: embeddings[0]))
+        #expect(try loaded.file.encoded() == (try model.file.encoded()))
+    }
+
     @Test func reportsCountPerClass() {
         let report = ClassificationReport(
             labels: ["a", "b"],
