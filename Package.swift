@@ -144,7 +144,7 @@ let package = Package(
             name: "wainsight",
             dependencies: [
                 "Core", "Server", "Store", "Ingest", "WhatsAppCloud", "Outbound", "Embed", "Normalize", "RemoteModels",
-                "VectorIndex", "Detect", "ModelTraining",
+                "VectorIndex", "Detect", "ModelTraining", "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

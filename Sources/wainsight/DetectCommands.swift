@@ -1,6 +1,8 @@
 import ArgumentParser
+import CBLAS
 import Core
 import Detect
+import Embed
 import Foundation
 import ModelTraining
 
@@ -63,6 +65,8 @@ struct EvalCommand: ParsableCommand {
     )
     @Argument(help: "language, intent or sentiment.") var name: ModelName
     @OptionGroup var data: DataOptions
+    @Flag(help: "intent: also measure Banking77 with MiniLM sentence embeddings beside the n-grams.")
+    var embeddings = false
 
     func run() throws {
         let url = Detector.modelURL(name.rawValue, in: try data.modelsDirectory)
@@ -72,7 +76,18 @@ struct EvalCommand: ParsableCommand {
         let file = try ModelFile(data: bytes)
         switch name {
         case .language: print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora))
-        case .intent: print(try Evaluation.intentReport(try LinearModel(file: file), corpora: data.corpora))
+        case .intent:
+            var embed: (@Sendable ([String]) -> [[Float]])?
+            if embeddings {
+                let directory = URL(
+                    fileURLWithPath: try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
+                        .embedding.miniLMDirectory
+                )
+                openblas_set_num_threads(1)
+                let embedder = try MiniLMEmbedder(directory: directory, batchSize: 64, workers: 2)
+                embed = { embedder.embedSync($0) }
+            }
+            print(try Evaluation.intentReport(try LinearModel(file: file), corpora: data.corpora, embed: embed))
         case .sentiment: print(try Evaluation.sentimentReport(try LinearModel(file: file), corpora: data.corpora))
         }
     }
