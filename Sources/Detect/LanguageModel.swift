@@ -5,8 +5,9 @@ import Foundation
 /// Short texts keep most of their signal in the n-grams, which is why single words work.
 ///
 /// Confidence is a softmax over the per-feature mean log-likelihoods times ``sharpness``
-/// (fitted on held-out training lines so that it is calibrated). A text with no letters, or
-/// whose best language is below ``minimumConfidence``, is `unknown`.
+/// (fitted on held-out training lines so that it is calibrated). A text with no letters, mostly
+/// in a script none of the languages uses, or whose best language is below
+/// ``minimumConfidence``, is `unknown`.
 public struct LanguageModel: Sendable {
     public static let unknown = "unknown"
 
@@ -78,7 +79,9 @@ public struct LanguageModel: Sendable {
 
     /// The language (or `unknown`) and its probability.
     public func identify(_ features: TextFeatures) -> (label: String, confidence: Double) {
-        guard features.letterWords > 0 else { return (Self.unknown, 0) }
+        guard features.letterWords > 0, features.lettersInKnownScripts * 2 >= features.letters else {
+            return (Self.unknown, 0)
+        }
         let probabilities = probabilities(features)
         let best = Softmax.argmax(probabilities)
         let confidence = Double(probabilities[best])
@@ -109,13 +112,10 @@ extension LanguageModel {
         guard file.header.kind == Self.kind else {
             throw DetectError(.invalidModel, "a language model is naive_bayes, this file is \(file.header.kind)")
         }
-        guard file.header.buckets > 0, file.header.buckets & (file.header.buckets - 1) == 0 else {
-            throw DetectError(.invalidModel, "buckets must be a power of two, not \(file.header.buckets)")
-        }
         self.init(
             labels: file.header.labels,
             buckets: file.header.buckets,
-            table: try file.tensor("log_probabilities"),
+            table: try file.tensor("log_probabilities", rows: file.header.buckets, columns: file.header.labels.count),
             wordWeight: Float(try file.parameter("word_weight")),
             sharpness: Float(try file.parameter("sharpness")),
             minimumConfidence: Float(try file.parameter("minimum_confidence"))

@@ -185,20 +185,20 @@ extension LinearModel {
         guard file.header.kind == Self.kind else {
             throw DetectError(.invalidModel, "expected a linear model, this file is \(file.header.kind)")
         }
-        guard file.header.buckets > 0, file.header.buckets & (file.header.buckets - 1) == 0 else {
-            throw DetectError(.invalidModel, "buckets must be a power of two, not \(file.header.buckets)")
-        }
-        let fallback = file.header.parameters["fallback_label"].map { Int($0) }
-        if let fallback, !file.header.labels.indices.contains(fallback) {
-            throw DetectError(.invalidModel, "fallback label \(fallback) is not one of the labels")
+        let classes = file.header.labels.count
+        let fallback = try file.header.parameters["fallback_label"].map { value -> Int in
+            guard let index = Int(exactly: value), file.header.labels.indices.contains(index) else {
+                throw DetectError(.invalidModel, "fallback label \(value) is not one of the labels")
+            }
+            return index
         }
         self.init(
             labels: file.header.labels,
             buckets: file.header.buckets,
-            weights: try file.tensor("weights"),
-            bias: try file.tensor("bias").floats,
-            idf: file.tensors["idf"],
-            dense: file.tensors["dense"],
+            weights: try file.tensor("weights", rows: file.header.buckets, columns: classes),
+            bias: try file.tensor("bias", rows: 1, columns: classes).floats,
+            idf: try file.tensors["idf"].map { _ in try file.tensor("idf", rows: file.header.buckets, columns: 1) },
+            dense: try file.tensors["dense"].map { _ in try file.tensor("dense", rows: nil, columns: classes) },
             temperature: Float(try file.parameter("temperature")),
             minimumConfidence: Float(try file.parameter("minimum_confidence")),
             fallbackLabel: fallback.map { file.header.labels[$0] }

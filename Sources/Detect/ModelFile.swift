@@ -82,8 +82,14 @@ public struct ModelFile: Sendable, Equatable {
         }
         var offset = newline + 1
         tensors = [:]
+        guard !header.labels.isEmpty else { throw DetectError(.invalidModel, "the model has no labels") }
+        guard header.buckets > 0, header.buckets <= 1 << 26, header.buckets & (header.buckets - 1) == 0 else {
+            throw DetectError(.invalidModel, "buckets must be a power of two up to 2^26, not \(header.buckets)")
+        }
         for info in header.tensors {
-            guard info.rows > 0, info.columns > 0, offset + info.columns * 8 + info.rows * info.columns <= bytes.count
+            let (cells, overflow) = info.rows.multipliedReportingOverflow(by: info.columns)
+            guard info.rows > 0, info.columns > 0, !overflow, cells <= bytes.count,
+                offset + info.columns * 8 + cells <= bytes.count
             else { throw DetectError(.invalidModel, "the file ends inside tensor \(info.name)") }
             var low: [Float] = []
             var step: [Float] = []
@@ -118,6 +124,18 @@ public struct ModelFile: Sendable, Equatable {
         return tensor
     }
 
+    /// The tensor, required to have this shape (`nil` accepts any count on that side).
+    public func tensor(_ name: String, rows: Int?, columns: Int) throws -> QuantizedTensor {
+        let tensor = try tensor(name)
+        guard tensor.columns == columns, rows.map({ tensor.rows == $0 }) ?? true else {
+            throw DetectError(
+                .invalidModel,
+                "tensor \(name) is \(tensor.rows)×\(tensor.columns), expected \(rows.map(String.init) ?? "n")×\(columns)"
+            )
+        }
+        return tensor
+    }
+
     public func parameter(_ name: String) throws -> Double {
         guard let value = header.parameters[name] else {
             throw DetectError(.invalidModel, "the model has no parameter \(name)")
@@ -144,7 +162,7 @@ public struct QuantizedTensor: Sendable, Equatable {
     }
 
     /// Quantizes `values` (row-major, `columns` wide), each column to 256 even steps between
-    /// its minimum and maximum.
+    /// its minimum and maximum; a column that spans zero keeps zero exact.
     public init(values: [Float], columns: Int) {
         var low = [Float](repeating: 0, count: columns)
         var step = [Float](repeating: 1, count: columns)
@@ -158,8 +176,16 @@ public struct QuantizedTensor: Sendable, Equatable {
                 index += columns
             }
             if minimum > maximum { (minimum, maximum) = (0, 0) }
-            low[column] = minimum
-            step[column] = maximum > minimum ? (maximum - minimum) / 255 : 1
+            if minimum < 0, maximum > 0 {
+                // Zero stays exactly zero: weights of buckets no example touched must add
+                // nothing, not a small per-class offset for every unseen feature.
+                let width = (maximum - minimum) / 254
+                step[column] = width
+                low[column] = -(-minimum / width).rounded() * width
+            } else {
+                low[column] = minimum
+                step[column] = maximum > minimum ? (maximum - minimum) / 255 : 1
+            }
         }
         var codes = [UInt8](repeating: 0, count: values.count)
         for index in values.indices {

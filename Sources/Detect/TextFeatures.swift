@@ -17,6 +17,10 @@ public struct TextFeatures: Sendable {
     public var pairs: [UInt32] = []
     /// How many tokens were letter words (0: nothing to tell a language by).
     public var letterWords = 0
+    /// Letters, and those in a script of the languages the model knows (Latin, Cyrillic,
+    /// Arabic, Devanagari): Chinese or Greek text is `unknown`, not a guess.
+    public var letters = 0
+    public var lettersInKnownScripts = 0
 
     static let gramSeed: UInt32 = 0x811C_9DC5
     static let wordSeed: UInt32 = 0x2F69_3A41
@@ -67,6 +71,8 @@ public struct TextFeatures: Sendable {
             let scalar = scalars[i]
             if Self.isLetter(scalar) {
                 word.append(scalar.value)
+                letters += 1
+                if Self.isKnownScript(scalar.value) { lettersInKnownScripts += 1 }
                 i += 1
                 continue
             }
@@ -100,6 +106,16 @@ public struct TextFeatures: Sendable {
                 if end == start, word[start] == Self.wordStart || word[start] == Self.wordEnd { continue }
                 grams.append(hash)
             }
+        }
+    }
+
+    static func isKnownScript(_ value: UInt32) -> Bool {
+        switch value {
+        case 0..<0x250, 0x300..<0x370, 0x1E00..<0x1F00: return true  // Latin, diacritics, Vietnamese
+        case 0x400..<0x530: return true  // Cyrillic
+        case 0x600..<0x700, 0x750..<0x780, 0x8A0..<0x900, 0xFB50..<0xFE00, 0xFE70..<0xFF00: return true  // Arabic
+        case 0x900..<0x980, 0xA8E0..<0xA900: return true  // Devanagari
+        default: return false
         }
     }
 

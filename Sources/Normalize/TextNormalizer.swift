@@ -53,7 +53,8 @@ public enum TextNormalizer {
         guard text.utf8.contains(where: { $0 == 0x3E || $0 == 0x3A || $0 == 0x2D }) else { return text }
         var kept: [Substring] = []
         var removed = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Character-wise, so "\r\n" (one Character) ends a line as "\n" does.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             guard let first = trimmed.utf8.first else {
                 kept.append(line)

@@ -6,7 +6,8 @@ import NIOCore
 
 /// `POST /api/insights/detect` — language, intent and sentiment of arbitrary text for the CRM
 /// (a note, an e-mail, a message from another channel), from the same local models the
-/// pipeline uses. Body `{"text": "..."}` or `{"texts": ["...", ...]}` (at most 1,000).
+/// pipeline uses. Body `{"text": "..."}` or `{"texts": ["...", ...]}` (at most 1,000, none blank;
+/// each read up to 4,096 characters).
 public struct InsightsController: Sendable {
     public let detector: Detector?
     public let logger: Logger
@@ -15,6 +16,9 @@ public struct InsightsController: Sendable {
         self.detector = detector
         self.logger = logger
     }
+
+    /// Characters of each text that are read (WhatsApp's own limit for a text message).
+    static let maximumCharacters = 4_096
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/insights/detect", use: detect)
@@ -48,10 +52,20 @@ public struct InsightsController: Sendable {
         guard !texts.isEmpty, texts.count <= 1_000 else {
             throw APIError(.badRequest, code: "invalid_body", message: "give 1 to 1,000 texts as text or texts")
         }
+        if let blank = texts.firstIndex(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+            throw APIError(
+                .badRequest,
+                code: "empty_text",
+                message: "text \(blank + 1) is empty: there is nothing to detect"
+            )
+        }
+        // A WhatsApp text is at most 4,096 characters; longer input is read up to that, which
+        // also bounds the work one request can ask for.
+        let bounded = texts.map { $0.count > Self.maximumCharacters ? String($0.prefix(Self.maximumCharacters)) : $0 }
         // Detection's own keys (language_confidence, ...) are already snake case.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let results = texts.map(detector.detect)
+        let results = bounded.map { detector.detect($0) }
         let data: Data
         if body.texts == nil, let first = results.first {
             data = try encoder.encode(first)

@@ -385,7 +385,7 @@ public enum Migrations {
     /// ef_search 200 (with Postgres's shared_buffers holding it). The column keeps full
     /// precision: scores and the final ranking are computed from it.
     static let v4 = """
-        DROP INDEX message_embeddings_hnsw;
+        DROP INDEX IF EXISTS message_embeddings_hnsw;
         CREATE INDEX message_embeddings_hnsw ON message_embeddings
             USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 24, ef_construction = 100);
         """

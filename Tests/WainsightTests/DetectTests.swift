@@ -66,11 +66,14 @@ import WainsightTesting
         #expect(try loaded.file.encoded() == bytes)
         let features = TextFeatures("some words here")
         #expect(loaded.logits(features) == model.logits(features))
-        // 8 bits per weight: each value within half a step of the original.
+        // 8 bits per weight: each value within half a step of the original, and zero exact.
         let tensor = QuantizedTensor(values: weights, columns: 3)
         for (index, value) in tensor.floats.enumerated() {
             #expect(abs(value - weights[index]) <= tensor.step[index % 3] / 2 + 1e-6)
         }
+        #expect(
+            QuantizedTensor(values: [-0.37, 0, 0.91, 0, 0.2, -1.3], columns: 2).floats.filter { $0 == 0 }.count == 2
+        )
 
         #expect(throws: DetectError(.invalidModel, "")) { try ModelFile(data: Data("not a model".utf8)) }
         #expect(throws: DetectError(.invalidModel, "")) { try ModelFile(data: bytes.dropLast(10)) }
@@ -175,6 +178,9 @@ import WainsightTesting
                 > detector.detect("ok see you tomorrow").sentimentScore
         )
         #expect(detector.detect("👍 😂 ?").language == "unknown")
+        // Scripts none of the 16 languages is written in are unknown, not a confident guess.
+        #expect(detector.detect("这个多少钱？").language == "unknown")
+        #expect(detector.detect("Καλημέρα, πόσο κοστίζει;").language == "unknown")
     }
 }
 
@@ -273,6 +279,14 @@ import WainsightTesting
                     body: ByteBuffer(string: #"{"texts": []}"#)
                 )
                 #expect(bad.status == .badRequest)
+                let blank = try await http.execute(
+                    uri: "/api/insights/detect",
+                    method: .post,
+                    headers: auth,
+                    body: ByteBuffer(string: #"{"texts": ["ok", "  "]}"#)
+                )
+                #expect(blank.status == .badRequest)
+                #expect(try JSONValue.parse(Data(buffer: blank.body))["error"]?["code"]?.stringValue == "empty_text")
                 let anonymous = try await http.execute(
                     uri: "/api/insights/detect",
                     method: .post,

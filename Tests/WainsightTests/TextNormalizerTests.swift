@@ -25,6 +25,7 @@ import Testing
         ("FYI\n---------- Forwarded message ---------\nFrom: vendor\nbig sale", "FYI"),
         ("look at this\n[03/12/24, 10:15:02] Carla: o preço é 300\n[03/12/24, 10:16] Carla: ok?", "look at this"),
         ("isso aqui 👇\n03/12/2024 10:15 - Carla: preço 300", "isso aqui 👇"),
+        ("Thanks\r\n\r\nOn Tue, 3 Dec 2024, Ana wrote:\r\n> price list", "Thanks"),  // CRLF, as e-mails have
         ("> only a quote", "> only a quote"),  // nothing else: kept whole
         ("price: 300 - 20% off? yes: 240", "price: 300 - 20% off? yes: 240"),  // colons and dashes alone
     ]
