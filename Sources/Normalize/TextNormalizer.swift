@@ -70,7 +70,7 @@ public enum TextNormalizer {
                     break
                 }
             }
-            if first == 0x3E || ((first == 0x5B || (0x30...0x39).contains(first)) && isChatExportLine(trimmed)) {
+            if isQuoteLine(trimmed) || ((first == 0x5B || (0x30...0x39).contains(first)) && isChatExportLine(trimmed)) {
                 removed = true
                 continue
             }
@@ -90,7 +90,26 @@ public enum TextNormalizer {
         let lead = lower.dropLast(ending.count)
         return ["on ", "em ", "el ", "le ", "am ", "il ", "op ", "pada ", "w dniu ", "tarihinde "].contains {
             lead.hasPrefix($0)
-        } || lead.contains(where: \.isNumber)
+        } || containsClockTime(lead)
+    }
+
+    /// `> quoted` or `>>nested` (or a bare `>`), not `>100 units` or `>:(`.
+    static func isQuoteLine(_ line: Substring) -> Bool {
+        guard line.utf8.first == 0x3E else { return false }
+        let next = line.utf8.dropFirst().first
+        return next == nil || next == 0x20 || next == 0x3E || next == 0x09
+    }
+
+    /// A clock time (`9:00`, `10:15`) somewhere in the text: reply leads carry the time the
+    /// quoted message was sent.
+    static func containsClockTime(_ text: Substring) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4 else { return false }
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+        for index in 1..<(bytes.count - 2) where bytes[index] == 0x3A {
+            if isDigit(bytes[index - 1]), isDigit(bytes[index + 1]), isDigit(bytes[index + 2]) { return true }
+        }
+        return false
     }
 
     /// `[03/12/24, 10:15] Ana: …`, `[10:15, 03/12/2024] Ana: …` or `03/12/2024, 10:15 - Ana: …`.

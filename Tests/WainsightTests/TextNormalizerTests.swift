@@ -27,6 +27,12 @@ import Testing
         ("isso aqui 👇\n03/12/2024 10:15 - Carla: preço 300", "isso aqui 👇"),
         ("Thanks\r\n\r\nOn Tue, 3 Dec 2024, Ana wrote:\r\n> price list", "Thanks"),  // CRLF, as e-mails have
         ("> only a quote", "> only a quote"),  // nothing else: kept whole
+        (
+            "Oi!\nSobre o pedido 4512, o João escreveu:\nprecisamos de 5 caixas",
+            "Oi!\nSobre o pedido 4512, o João escreveu:\nprecisamos de 5 caixas"
+        ),  // a number but no date or time: not a reply lead
+        ("we need\n>100 units by Friday", "we need\n>100 units by Friday"),  // not a quote marker
+        ("see below\n3/12/2024 10:15, Ana wrote:\n> old text", "see below"),
         ("price: 300 - 20% off? yes: 240", "price: 300 - 20% off? yes: 240"),  // colons and dashes alone
     ]
 
