@@ -54,9 +54,6 @@ public struct ClassificationReport: Sendable {
     public var macroRecall: Double { mean(classes.map(\.recall)) }
     public var macroF1: Double { mean(classes.map(\.f1)) }
 
-    /// Recall of one class (`oos` recall on CLINC150, say).
-    public func recall(of label: String) -> Double? { classes.first { $0.label == label }?.recall }
-
     /// The largest off-diagonal cells: (gold, predicted, count).
     public func mostConfused(_ count: Int) -> [(gold: String, predicted: String, count: Int)] {
         var cells: [(String, String, Int)] = []

@@ -1,4 +1,5 @@
 import CBLAS
+import Core
 import Foundation
 
 /// Softmax regression over hashed features (character n-grams, words and word pairs, each
@@ -263,7 +264,7 @@ public struct LinearTrainer: Sendable {
                 classWeight[c] = Float(examples.count) / Float(classes * counts[c])
             }
         }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var order = Array(prepared.indices)
         var gradient = [Float](repeating: 0, count: classes)
         for _ in 0..<epochs {
@@ -340,30 +341,5 @@ public struct LinearTrainer: Sendable {
         }
         let n = Float(features.count)
         return documentFrequency.map { logf((n + 1) / (Float($0) + 1)) + 1 }
-    }
-}
-
-/// SplitMix64: a small, fixed generator, so shuffles are the same on every machine and run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Fisher–Yates with this generator (the standard library's shuffle may change between
-    /// releases).
-    mutating func shuffle<T>(_ values: inout [T]) {
-        guard values.count > 1 else { return }
-        for index in stride(from: values.count - 1, to: 0, by: -1) {
-            let other = Int(next() % UInt64(index + 1))
-            values.swapAt(index, other)
-        }
     }
 }

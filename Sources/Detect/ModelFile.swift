@@ -119,14 +119,9 @@ public struct ModelFile: Sendable, Equatable {
         return Float(bitPattern: bits)
     }
 
-    public func tensor(_ name: String) throws -> QuantizedTensor {
-        guard let tensor = tensors[name] else { throw DetectError(.invalidModel, "the model has no tensor \(name)") }
-        return tensor
-    }
-
     /// The tensor, required to have this shape (`nil` accepts any count on that side).
     public func tensor(_ name: String, rows: Int?, columns: Int) throws -> QuantizedTensor {
-        let tensor = try tensor(name)
+        guard let tensor = tensors[name] else { throw DetectError(.invalidModel, "the model has no tensor \(name)") }
         guard tensor.columns == columns, rows.map({ tensor.rows == $0 }) ?? true else {
             throw DetectError(
                 .invalidModel,

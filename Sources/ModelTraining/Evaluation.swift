@@ -207,30 +207,14 @@ public enum Evaluation {
         return sections.joined(separator: "\n\n")
     }
 
-    /// The fallback threshold (0 to 0.9 by 0.05) with the best balanced accuracy on `texts`:
-    /// the mean of in-scope accuracy and fallback recall, so that the few out-of-scope
-    /// examples count as much as the many in scope.
+    /// The fallback threshold with the best balanced accuracy on `texts` (see
+    /// ``Training/bestThreshold(_:fallback:balanced:)``).
     static func tuneThreshold(_ model: LinearModel, fallback: String, on texts: [LabelledText]) -> Float {
         let features = Training.features(texts.map(\.text))
-        let scored = features.map { model.probabilities($0) }
-        let outside = texts.filter { $0.label == fallback }.count
-        let inside = texts.count - outside
-        var best: (score: Double, threshold: Float) = (-1, 0)
-        for step in 0...18 {
-            let threshold = Float(step) * 0.05
-            var correctInside = 0
-            var correctOutside = 0
-            for (probabilities, text) in zip(scored, texts) {
-                let top = Softmax.argmax(probabilities)
-                let label = probabilities[top] < threshold ? fallback : model.labels[top]
-                guard label == text.label else { continue }
-                if text.label == fallback { correctOutside += 1 } else { correctInside += 1 }
-            }
-            let score =
-                (Double(correctInside) / Double(max(1, inside)) + Double(correctOutside) / Double(max(1, outside))) / 2
-            if score > best.score { best = (score, threshold) }
+        let scored = zip(features, texts).map { feature, text in
+            (model.probabilities(feature), model.labels.firstIndex(of: text.label) ?? -1)
         }
-        return best.threshold
+        return Training.bestThreshold(scored, fallback: model.labels.firstIndex(of: fallback) ?? -1, balanced: true)
     }
 
     /// TweetEval's test split with its official metric (macro-averaged recall).

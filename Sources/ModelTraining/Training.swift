@@ -160,20 +160,39 @@ public struct Training: Sendable {
         calibrated.temperature = temperature
         let fallbackIndex = labels.firstIndex(of: fallback) ?? 0
         let scored = heldOut.map { (calibrated.probabilities($0.0), $0.1) }
-        var best: (correct: Int, threshold: Float) = (-1, 0)
-        for step in 0...18 {
-            let threshold = Float(step) * 0.05
-            let correct = scored.filter { probabilities, label in
-                let top = Softmax.argmax(probabilities)
-                return (probabilities[top] < threshold ? fallbackIndex : top) == label
-            }.count
-            if correct > best.correct { best = (correct, threshold) }
-        }
+        let threshold = Self.bestThreshold(scored, fallback: fallbackIndex, balanced: false)
         var model = trainer.train(labels: labels, examples: examples)
         model.temperature = temperature
-        model.minimumConfidence = best.threshold
+        model.minimumConfidence = threshold
         model.fallbackLabel = fallback
         return model
+    }
+
+    /// The confidence (0 to 0.9 by 0.05) under which answering `fallback` does best on
+    /// `scored` (probabilities and gold label index): by accuracy, or with `balanced` by the
+    /// mean of the accuracy on the other examples and the recall of the fallback, so that a few
+    /// fallback examples count as much as the many others. Ties keep the lower threshold.
+    static func bestThreshold(_ scored: [([Float], Int)], fallback: Int, balanced: Bool) -> Float {
+        let outside = scored.filter { $0.1 == fallback }.count
+        let inside = scored.count - outside
+        var best: (score: Double, threshold: Float) = (-1, 0)
+        for step in 0...18 {
+            let threshold = Float(step) * 0.05
+            var correctInside = 0
+            var correctOutside = 0
+            for (probabilities, label) in scored {
+                let top = Softmax.argmax(probabilities)
+                guard (probabilities[top] < threshold ? fallback : top) == label else { continue }
+                if label == fallback { correctOutside += 1 } else { correctInside += 1 }
+            }
+            let score =
+                balanced
+                ? (Double(correctInside) / Double(max(1, inside)) + Double(correctOutside) / Double(max(1, outside)))
+                    / 2
+                : Double(correctInside + correctOutside)
+            if score > best.score { best = (score, threshold) }
+        }
+        return best.threshold
     }
 
     /// The softmax temperature (0.2 to 4 by 0.1) with the lowest log-loss on `examples`, so

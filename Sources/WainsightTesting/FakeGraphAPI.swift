@@ -582,23 +582,3 @@ public final class FakeGraphAPI: Sendable {
         return parts.isEmpty ? nil : parts
     }
 }
-
-/// A small seeded generator (SplitMix64), so chaos runs and generated benchmark sets repeat.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    /// Standard normal (Box–Muller).
-    public mutating func gaussian() -> Double {
-        let u = max(nextDouble(), 1e-12)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * nextDouble())
-    }
-}
