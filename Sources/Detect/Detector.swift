@@ -71,16 +71,8 @@ public struct Detector: Sendable {
 
     public func detect(features: TextFeatures) -> Detection {
         let (languageLabel, languageConfidence) = language.identify(features)
-        let intentProbabilities: [Float]
-        let probabilities: [Float]
-        if intent.sharesRows(with: sentiment) {
-            let (rows, values) = LinearModel.rows(features, buckets: intent.buckets, idf: nil)
-            intentProbabilities = intent.probabilities(rows: rows, values: values)
-            probabilities = sentiment.probabilities(rows: rows, values: values)
-        } else {
-            intentProbabilities = intent.probabilities(features)
-            probabilities = sentiment.probabilities(features)
-        }
+        let intentProbabilities = intent.probabilities(features)
+        let probabilities = sentiment.probabilities(features)
         let (intentLabel, intentConfidence) = intent.classify(probabilities: intentProbabilities)
         let best = Softmax.argmax(probabilities)
         let score: Float

@@ -15,6 +15,7 @@ public struct LanguageModel: Sendable {
     public let buckets: Int
     /// `buckets × labels.count` log-probabilities, 8 bits each.
     let table: QuantizedTensor
+    let paddedTable: PaddedCodes
     /// Weight of a whole word against one of its n-grams.
     public let wordWeight: Float
     public let sharpness: Float
@@ -31,6 +32,7 @@ public struct LanguageModel: Sendable {
         self.labels = labels
         self.buckets = buckets
         self.table = table
+        self.paddedTable = PaddedCodes(table)
         self.wordWeight = wordWeight
         self.sharpness = sharpness
         self.minimumConfidence = minimumConfidence
@@ -41,25 +43,11 @@ public struct LanguageModel: Sendable {
     /// Σ (low + code × step) = n × low + step × Σ code.
     public func scores(_ features: TextFeatures) -> (scores: [Float], count: Int) {
         let classes = labels.count
-        let mask = UInt32(buckets - 1)
         var gramSums = [UInt32](repeating: 0, count: classes)
         var wordSums = [UInt32](repeating: 0, count: classes)
         let countWords = features.letterWords > 0
-        table.codes.withUnsafeBufferPointer { codes in
-            gramSums.withUnsafeMutableBufferPointer { sums in
-                for hash in features.grams {
-                    let row = Int(hash & mask) * classes
-                    for c in 0..<classes { sums[c] &+= UInt32(codes[row + c]) }
-                }
-            }
-            guard countWords else { return }
-            wordSums.withUnsafeMutableBufferPointer { sums in
-                for hash in features.words {
-                    let row = Int(hash & mask) * classes
-                    for c in 0..<classes { sums[c] &+= UInt32(codes[row + c]) }
-                }
-            }
-        }
+        paddedTable.add(rowsOf: features.grams, to: &gramSums)
+        if countWords { paddedTable.add(rowsOf: features.words, to: &wordSums) }
         let grams = Float(features.grams.count)
         let words = countWords ? Float(features.words.count) : 0
         var scores = [Float](repeating: 0, count: classes)

@@ -11,6 +11,7 @@ public struct LinearModel: Sendable {
     public let buckets: Int
     /// `buckets × labels.count`, row per hash bucket, 8 bits each.
     let weights: QuantizedTensor
+    let paddedWeights: PaddedCodes
     let bias: [Float]
     /// Inverse document frequency per bucket (TF-IDF weighting), or `nil` for plain presence.
     let idf: QuantizedTensor?
@@ -37,6 +38,7 @@ public struct LinearModel: Sendable {
         self.labels = labels
         self.buckets = buckets
         self.weights = weights
+        self.paddedWeights = PaddedCodes(weights)
         self.bias = bias
         self.idf = idf
         self.idfValues = idf?.floats
@@ -47,6 +49,9 @@ public struct LinearModel: Sendable {
         self.fallbackLabel = fallbackLabel
     }
 
+    /// Words share the table with grams and pairs under a different salt.
+    static let wordSalt: UInt32 = 0x5bd1_e995
+
     /// The rows a text touches and the value of each: its IDF (or 1), the whole vector scaled
     /// to unit length, so long and short texts weigh alike.
     static func rows(_ features: TextFeatures, buckets: Int, idf: [Float]?) -> (rows: [Int], values: [Float]) {
@@ -54,7 +59,7 @@ public struct LinearModel: Sendable {
         var rows: [Int] = []
         rows.reserveCapacity(features.grams.count + features.words.count + features.pairs.count)
         for hash in features.grams { rows.append(Int(hash & mask)) }
-        for hash in features.words { rows.append(Int((hash ^ 0x5bd1_e995) & mask)) }
+        for hash in features.words { rows.append(Int((hash ^ wordSalt) & mask)) }
         for hash in features.pairs { rows.append(Int(hash & mask)) }
         guard !rows.isEmpty else { return (rows, []) }
         guard let idf else { return (rows, [Float](repeating: 1 / Float(rows.count).squareRoot(), count: rows.count)) }
@@ -70,8 +75,13 @@ public struct LinearModel: Sendable {
     /// - Parameter embedding: the text's sentence embedding, used when the model has a dense
     ///   input of that size; without it the hashed features decide alone.
     public func logits(_ features: TextFeatures, embedding: [Float]? = nil) -> [Float] {
-        let (rows, values) = Self.rows(features, buckets: buckets, idf: idfValues)
-        var logits = logits(rows: rows, values: values)
+        var logits: [Float]
+        if idfValues == nil {
+            logits = presenceLogits(features)
+        } else {
+            let (rows, values) = Self.rows(features, buckets: buckets, idf: idfValues)
+            logits = weightedLogits(rows: rows, values: values)
+        }
         addDense(embedding, to: &logits)
         return logits
     }
@@ -96,34 +106,35 @@ public struct LinearModel: Sendable {
         )
     }
 
-    /// On the 8-bit codes: Σ v (low + code × step) = low × Σ v + step × Σ v × code; with
-    /// presence weights (all v equal) the codes are summed as integers.
-    func logits(rows: [Int], values: [Float]) -> [Float] {
+    /// With presence weights every feature has the same value v = 1/√n, so on the 8-bit codes
+    /// Σ v (low + code × step) = v n low + v step Σ code, the codes summed as integers.
+    func presenceLogits(_ features: TextFeatures) -> [Float] {
+        var logits = bias
+        let count = features.grams.count + features.words.count + features.pairs.count
+        guard count > 0 else { return logits }
+        var sums = [UInt32](repeating: 0, count: labels.count)
+        paddedWeights.add(rowsOf: features.grams, to: &sums)
+        paddedWeights.add(rowsOf: features.words, salt: Self.wordSalt, to: &sums)
+        paddedWeights.add(rowsOf: features.pairs, to: &sums)
+        let value = 1 / Float(count).squareRoot()
+        for c in logits.indices {
+            logits[c] += weights.low[c] * value * Float(count) + weights.step[c] * value * Float(sums[c])
+        }
+        return logits
+    }
+
+    /// With TF-IDF values: Σ v (low + code × step) = low Σ v + step Σ v × code.
+    func weightedLogits(rows: [Int], values: [Float]) -> [Float] {
         let classes = labels.count
         var logits = bias
         guard !rows.isEmpty else { return logits }
         var weighted = [Float](repeating: 0, count: classes)
         var valueSum: Float = 0
         weights.codes.withUnsafeBufferPointer { codes in
-            if idfValues == nil {
-                var sums = [UInt32](repeating: 0, count: classes)
-                sums.withUnsafeMutableBufferPointer { sums in
-                    for row in rows {
-                        let base = row * classes
-                        for c in 0..<classes { sums[c] &+= UInt32(codes[base + c]) }
-                    }
-                }
-                let value = values[0]
-                valueSum = value * Float(rows.count)
-                for c in 0..<classes { weighted[c] = value * Float(sums[c]) }
-            } else {
-                weighted.withUnsafeMutableBufferPointer { weighted in
-                    for (row, value) in zip(rows, values) {
-                        let base = row * classes
-                        valueSum += value
-                        for c in 0..<classes { weighted[c] += value * Float(codes[base + c]) }
-                    }
-                }
+            for (row, value) in zip(rows, values) {
+                let base = row * classes
+                valueSum += value
+                for c in 0..<classes { weighted[c] += value * Float(codes[base + c]) }
             }
         }
         for c in 0..<classes { logits[c] += weights.low[c] * valueSum + weights.step[c] * weighted[c] }
@@ -132,15 +143,6 @@ public struct LinearModel: Sendable {
 
     public func probabilities(_ features: TextFeatures, embedding: [Float]? = nil) -> [Float] {
         Softmax.probabilities(logits(features, embedding: embedding).map { $0 / temperature })
-    }
-
-    func probabilities(rows: [Int], values: [Float]) -> [Float] {
-        Softmax.probabilities(logits(rows: rows, values: values).map { $0 / temperature })
-    }
-
-    /// Whether `other` reads the same rows with the same values (one feature pass for both).
-    func sharesRows(with other: LinearModel) -> Bool {
-        buckets == other.buckets && idf == nil && other.idf == nil && dense == nil && other.dense == nil
     }
 
     /// The best label (or the fallback when unsure) and its probability.

@@ -120,18 +120,7 @@ public struct TextFeatures: Sendable {
     }
 
     /// Letters and the marks that are part of them (Devanagari vowel signs, Arabic harakat).
-    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 {
-            let v = scalar.value | 0x20
-            return v >= 0x61 && v <= 0x7A
-        }
-        let properties = scalar.properties
-        if properties.isAlphabetic { return true }
-        switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return false
-        }
-    }
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool { ScalarClass.isLetterOrMark(scalar) }
 
     /// The end of a `[placeholder]` or `:emoji_token:` starting at `start`, if one does.
     static func tokenEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
@@ -140,7 +129,7 @@ public struct TextFeatures: Sendable {
         while end < scalars.count, end - start < 64 {
             let scalar = scalars[end]
             if scalar == close { return end > start + 1 ? end + 1 : nil }
-            guard scalar.isASCII, scalar.properties.isAlphabetic || "_-+&'.0123456789".unicodeScalars.contains(scalar)
+            guard scalar.isASCII, ScalarClass.isAlphabetic(scalar) || "_-+&'.0123456789".unicodeScalars.contains(scalar)
             else { return nil }
             end += 1
         }

@@ -31,7 +31,7 @@ public enum Emoticons {
             guard end <= scalars.count, Array(scalars[start..<end]) == emoticon else { continue }
             // ":)))" is one, louder, smile.
             while end < scalars.count, scalars[end] == emoticon[emoticon.count - 1] { end += 1 }
-            if end == scalars.count || scalars[end].properties.isWhitespace
+            if end == scalars.count || ScalarClass.isWhitespace(scalars[end])
                 || ".,!?".unicodeScalars.contains(scalars[end])
             {
                 return (token, end)

@@ -34,32 +34,68 @@ public enum PIIRedactor {
 
     /// The text with every identifier replaced by its placeholder.
     public static func redact(_ text: String) -> String {
-        // Every identifier has an @ or at least 7 digits (a phone number's least): most messages
-        // have neither and skip the expressions.
-        var digits = 0
-        var at = false
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x80 {
-                if (0x30...0x39).contains(scalar.value) { digits += 1 } else if scalar == "@" { at = true }
-            } else if scalar.properties.numericType == .decimal {
-                digits += 1
-            }
-        }
-        guard at || digits >= 7 else { return text }
-        // Each expression only where its identifier could be: cards have 13 digits or more,
-        // the national ids 9 or more.
+        let clues = Clues(text)
+        // Most messages have no clue at all and skip the expressions.
+        guard clues.at || clues.longestDigitRun >= 7 || clues.ibanStart else { return text }
         var result = text
-        if at { result = replace(email, in: result, with: .email) { _ in true } }
-        guard digits >= 7 else { return result }
-        result = replace(iban, in: result, with: .iban) { isValidIBAN($0) }
-        if digits >= 13 { result = replace(card, in: result, with: .card) { passesLuhn($0) } }
-        if digits >= 9 { result = replace(nationalID, in: result, with: .nationalID) { _ in true } }
+        if clues.at { result = replace(email, in: result, with: .email) { _ in true } }
+        if clues.ibanStart { result = replace(iban, in: result, with: .iban) { isValidIBAN($0) } }
+        if clues.longestDigitRun >= 13 { result = replace(card, in: result, with: .card) { passesLuhn($0) } }
+        if clues.longestDigitRun >= 9 { result = replace(nationalID, in: result, with: .nationalID) { _ in true } }
+        guard clues.longestDigitRun >= 7 else { return result }
         result = replace(phone, in: result, with: .phone) { match in
             let digits = match.filter(\.isNumber).count
             return (7...15).contains(digits)
                 && (match.hasPrefix("+") || digits >= 8 || match.contains(where: { " -.()".contains($0) }))
         }
         return result
+    }
+
+    /// What one pass over a text says about which expressions could match in it: an `@` right
+    /// after a character an address may have (an e-mail address, not a `@mention`); the longest
+    /// run of ASCII digits with at most three of ` .-()/+` between two of them (a phone number
+    /// has 7 or more, a national id 9, a card 13); two capitals followed by two digits (an
+    /// IBAN's country and check digits).
+    struct Clues {
+        var at = false
+        var longestDigitRun = 0
+        var ibanStart = false
+
+        init(_ text: String) {
+            var run = 0
+            var gap = 0
+            var capitals = 0
+            var digitsAfterCapitals = 0
+            var previous: Unicode.Scalar = " "
+            for scalar in text.unicodeScalars {
+                defer { previous = scalar }
+                let value = scalar.value
+                if (0x30...0x39).contains(value) {
+                    run = run > 0 && gap <= 3 ? run + 1 : 1
+                    gap = 0
+                    longestDigitRun = max(longestDigitRun, run)
+                    digitsAfterCapitals = capitals >= 2 || digitsAfterCapitals > 0 ? digitsAfterCapitals + 1 : 0
+                    if digitsAfterCapitals >= 2 { ibanStart = true }
+                    capitals = 0
+                    continue
+                }
+                digitsAfterCapitals = 0
+                capitals = (0x41...0x5A).contains(value) ? capitals + 1 : 0
+                if value == 0x40 {
+                    at = at || Self.isAddressCharacter(previous)
+                } else if run > 0, " .-()/+".unicodeScalars.contains(scalar) {
+                    gap += 1
+                    continue
+                }
+                run = 0
+                gap = 0
+            }
+        }
+
+        /// `[A-Za-z0-9._%+-]`, what the e-mail expression allows before the `@`.
+        static func isAddressCharacter(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (ScalarClass.isAlphabetic(scalar) || "0123456789._%+-".unicodeScalars.contains(scalar))
+        }
     }
 
     private static func replace(

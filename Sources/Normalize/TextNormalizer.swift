@@ -250,8 +250,7 @@ public enum TextNormalizer {
     }
 
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 { return scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) }
-        return scalar.properties.isWhitespace
+        ScalarClass.isWhitespace(scalar)
     }
 
     /// Characters after which a new word may start without a space: `(`, `[`, `"`, `'`.
@@ -260,8 +259,7 @@ public enum TextNormalizer {
     }
 
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 { return (0x30...0x39).contains(scalar.value) }
-        return scalar.properties.numericType == .decimal
+        ScalarClass.isDecimalDigit(scalar)
     }
 
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -269,7 +267,7 @@ public enum TextNormalizer {
             let v = scalar.value
             return v == 0x5F || (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) || (0x61...0x7A).contains(v)
         }
-        return scalar.properties.isAlphabetic || isDigit(scalar)
+        return ScalarClass.isAlphabetic(scalar) || isDigit(scalar)
     }
 
     /// Where a URL starting at `start` ends (`http://`, `https://` or `www.`), or `nil`.
@@ -282,14 +280,14 @@ public enum TextNormalizer {
                 else { return false }
                 index += 1
             }
-            return index < scalars.count && !scalars[index].properties.isWhitespace
+            return index < scalars.count && !ScalarClass.isWhitespace(scalars[index])
         }
         let first = lowerASCII(scalars[start])
         guard first == 0x68 || first == 0x77, matches("http://") || matches("https://") || matches("www.") else {
             return nil
         }
         var end = start
-        while end < scalars.count, !scalars[end].properties.isWhitespace { end += 1 }
+        while end < scalars.count, !ScalarClass.isWhitespace(scalars[end]) { end += 1 }
         // Trailing punctuation belongs to the sentence, not the link.
         while end > start, ".,;:!?)]\"'".unicodeScalars.contains(scalars[end - 1]) { end -= 1 }
         return end

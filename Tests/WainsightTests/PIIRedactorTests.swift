@@ -24,6 +24,10 @@ import Testing
         ("annual plan for 2026, 12 seats", "annual plan for 2026, 12 seats"),
         ("नमस्ते, मेरा नंबर +91 98765 43210 है", "नमस्ते, मेरा नंबर [PHONE] है"),
         ("no numbers here 😍", "no numbers here 😍"),
+        ("GB29 NWBK 6016 1331 9268 19 is our account", "[IBAN] is our account"),
+        ("US office +1 (415) 555-2671, ext 12", "US office [PHONE], ext 12"),
+        ("@ana can you send it to ana@empresa.com?", "@ana can you send it to [EMAIL]?"),
+        ("3 boxes, 12 pallets and 40 crates by 2026", "3 boxes, 12 pallets and 40 crates by 2026"),
     ]
 
     @Test(arguments: cases) func redacts(_ input: String, _ expected: String) {
