@@ -134,6 +134,8 @@ public struct LanguageModelTrainer: Sendable {
 
     /// - Parameter examples: feature sets with their label's index in `labels`.
     public func train(labels: [String], examples: [(TextFeatures, Int)]) -> LanguageModel {
+        precondition(buckets > 0 && buckets & (buckets - 1) == 0, "hash buckets are a power of two")
+        precondition(examples.allSatisfy { labels.indices.contains($0.1) }, "every label index is one of labels")
         let heldOut = examples.indices.filter { $0 % heldOutEvery == heldOutEvery - 1 }.map { examples[$0] }
         let counted = examples.indices.filter { $0 % heldOutEvery != heldOutEvery - 1 }.map { examples[$0] }
         let draft = model(labels: labels, counting: counted, sharpness: 1)

@@ -247,6 +247,12 @@ public struct LinearTrainer: Sendable {
     ) -> LinearModel {
         let classes = labels.count
         let dimensions = embeddings?.first?.count ?? 0
+        precondition(buckets > 0 && buckets & (buckets - 1) == 0, "hash buckets are a power of two")
+        precondition(examples.allSatisfy { labels.indices.contains($0.1) }, "every label index is one of labels")
+        precondition(
+            embeddings.map { $0.count == examples.count && $0.allSatisfy { $0.count == dimensions } } ?? true,
+            "one embedding per example, all the same size"
+        )
         var dense = [Float](repeating: 0, count: dimensions * classes)
         var denseSquares = [Float](repeating: 0, count: dimensions * classes)
         var visits = 0

@@ -300,9 +300,9 @@ public enum TextNormalizer {
     /// `:name:` with a known emoji name starting at `start`: its canonical token and the end.
     static func emojiName(_ scalars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
         var end = start + 1
+        // CLDR names have letters outside ASCII too (`:curaçao:`, `:côte_d’ivoire:`).
         while end < scalars.count, end - start <= 60,
-            scalars[end].isASCII,
-            isWordScalar(scalars[end]) || "-+&'.".unicodeScalars.contains(scalars[end])
+            isWordScalar(scalars[end]) || "-+&'.’".unicodeScalars.contains(scalars[end])
         {
             end += 1
         }
