@@ -25,23 +25,36 @@ public struct Detection: Sendable, Equatable, Codable {
 }
 
 /// Language, intent and sentiment of a text from the three local models: the text is
-/// normalized once and hashed once, and each model reads the same features.
+/// normalized once and hashed once, and each model reads the same features. When
+/// `sentiment-minilm.bin` is installed, a message that comes with its MiniLM embedding gets its
+/// sentiment from that model (n-grams and the embedding together) instead.
 public struct Detector: Sendable {
     public let language: LanguageModel
     public let intent: LinearModel
     public let sentiment: LinearModel
+    /// Sentiment from the n-grams and a sentence embedding; `nil` when not installed.
+    public let sentimentWithEmbedding: LinearModel?
 
-    /// The model files' names in a models folder.
+    /// The model files' names in a models folder: these three are required.
     public static let modelNames = ["language", "intent", "sentiment"]
+    /// The optional model that takes an embedding beside the n-grams.
+    public static let sentimentWithEmbeddingName = "sentiment-minilm"
 
-    public init(language: LanguageModel, intent: LinearModel, sentiment: LinearModel) {
+    public init(
+        language: LanguageModel,
+        intent: LinearModel,
+        sentiment: LinearModel,
+        sentimentWithEmbedding: LinearModel? = nil
+    ) {
         self.language = language
         self.intent = intent
         self.sentiment = sentiment
+        self.sentimentWithEmbedding = sentimentWithEmbedding
     }
 
-    /// Loads `language.bin`, `intent.bin` and `sentiment.bin` from `directory`.
-    /// - Throws: ``DetectError`` when a file is missing or unreadable.
+    /// Loads `language.bin`, `intent.bin` and `sentiment.bin` from `directory`, and
+    /// `sentiment-minilm.bin` when it is there.
+    /// - Throws: ``DetectError`` when a required file is missing or any file is unreadable.
     public init(directory: URL) throws {
         func load(_ name: String) throws -> ModelFile {
             let url = Self.modelURL(name, in: directory)
@@ -54,10 +67,18 @@ public struct Detector: Sendable {
                 throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
             }
         }
+        let optional = Self.modelURL(Self.sentimentWithEmbeddingName, in: directory)
+        let sentimentWithEmbedding =
+            FileManager.default.fileExists(atPath: optional.path)
+            ? try LinearModel(file: try load(Self.sentimentWithEmbeddingName)) : nil
+        if let sentimentWithEmbedding, sentimentWithEmbedding.embeddingModel == nil {
+            throw DetectError(.invalidModel, "\(optional.path) has no embedding input")
+        }
         self.init(
             language: try LanguageModel(file: try load("language")),
             intent: try LinearModel(file: try load("intent")),
-            sentiment: try LinearModel(file: try load("sentiment"))
+            sentiment: try LinearModel(file: try load("sentiment")),
+            sentimentWithEmbedding: sentimentWithEmbedding
         )
     }
 
@@ -65,20 +86,38 @@ public struct Detector: Sendable {
         directory.appendingPathComponent("\(name).bin")
     }
 
-    public func detect(_ text: String) -> Detection {
-        detect(features: TextFeatures(TextNormalizer.normalize(text)))
+    /// The embedder whose vectors make a better answer (`all-MiniLM-L6-v2`), if any model
+    /// takes one.
+    public var embeddingModel: String? { sentimentWithEmbedding?.embeddingModel }
+
+    /// - Parameters:
+    ///   - embedding: the text's sentence embedding (of the PII-redacted text, as the embed
+    ///     stage makes it), used when `embeddingModel` is the one a model takes.
+    public func detect(_ text: String, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
+        detect(
+            features: TextFeatures(TextNormalizer.normalize(text)),
+            embedding: embedding,
+            embeddingModel: embeddingModel
+        )
     }
 
-    public func detect(features: TextFeatures) -> Detection {
+    public func detect(features: TextFeatures, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
         let (languageLabel, languageConfidence) = language.identify(features)
-        let intentProbabilities = intent.probabilities(features)
-        let probabilities = sentiment.probabilities(features)
-        let (intentLabel, intentConfidence) = intent.classify(probabilities: intentProbabilities)
+        let (intentLabel, intentConfidence) = intent.classify(features)
+        let probabilities: [Float]
+        let labels: [String]
+        if let joined = sentimentWithEmbedding, let embedding, embeddingModel == joined.embeddingModel,
+            embedding.count == joined.embeddingDimensions
+        {
+            probabilities = joined.probabilities(features, embedding: embedding)
+            labels = joined.labels
+        } else {
+            probabilities = sentiment.probabilities(features)
+            labels = sentiment.labels
+        }
         let best = Softmax.argmax(probabilities)
         let score: Float
-        if let negative = sentiment.labels.firstIndex(of: "negative"),
-            let positive = sentiment.labels.firstIndex(of: "positive")
-        {
+        if let negative = labels.firstIndex(of: "negative"), let positive = labels.firstIndex(of: "positive") {
             score = probabilities[positive] - probabilities[negative]
         } else {
             score = 0
@@ -88,7 +127,7 @@ public struct Detector: Sendable {
             languageConfidence: languageConfidence,
             intent: intentLabel,
             intentConfidence: intentConfidence,
-            sentiment: sentiment.labels[best],
+            sentiment: labels[best],
             sentimentScore: Double(score)
         )
     }

@@ -20,6 +20,9 @@ public struct LinearModel: Sendable {
     /// `dimensions × labels.count`, 8 bits each; `nil` for n-grams only.
     let dense: QuantizedTensor?
     let denseValues: [Float]?
+    /// The embedder whose vectors ``dense`` takes (`all-MiniLM-L6-v2`); a vector of another
+    /// model is never fed to it.
+    public var embeddingModel: String?
     public var temperature: Float
     public var minimumConfidence: Float
     public var fallbackLabel: String?
@@ -31,6 +34,7 @@ public struct LinearModel: Sendable {
         bias: [Float],
         idf: QuantizedTensor? = nil,
         dense: QuantizedTensor? = nil,
+        embeddingModel: String? = nil,
         temperature: Float = 1,
         minimumConfidence: Float = 0,
         fallbackLabel: String? = nil
@@ -44,6 +48,7 @@ public struct LinearModel: Sendable {
         self.idfValues = idf?.floats
         self.dense = dense
         self.denseValues = dense?.floats
+        self.embeddingModel = embeddingModel
         self.temperature = temperature
         self.minimumConfidence = minimumConfidence
         self.fallbackLabel = fallbackLabel
@@ -176,7 +181,8 @@ extension LinearModel {
                     ModelFile.TensorInfo(name: "weights", rows: buckets, columns: labels.count),
                     ModelFile.TensorInfo(name: "bias", rows: 1, columns: labels.count),
                 ] + (idf == nil ? [] : [ModelFile.TensorInfo(name: "idf", rows: buckets, columns: 1)])
-                    + (dense.map { [ModelFile.TensorInfo(name: "dense", rows: $0.rows, columns: labels.count)] } ?? [])
+                    + (dense.map { [ModelFile.TensorInfo(name: "dense", rows: $0.rows, columns: labels.count)] } ?? []),
+                embeddingModel: dense == nil ? nil : embeddingModel
             ),
             tensors: ["weights": weights, "bias": QuantizedTensor(values: bias, columns: labels.count)]
                 .merging(idf.map { ["idf": $0] } ?? [:]) { a, _ in a }
@@ -195,6 +201,9 @@ extension LinearModel {
             }
             return index
         }
+        guard (file.tensors["dense"] == nil) == (file.header.embeddingModel == nil) else {
+            throw DetectError(.invalidModel, "a dense input and the name of the embedding model it takes come together")
+        }
         self.init(
             labels: file.header.labels,
             buckets: file.header.buckets,
@@ -202,6 +211,7 @@ extension LinearModel {
             bias: try file.tensor("bias", rows: 1, columns: classes).floats,
             idf: try file.tensors["idf"].map { _ in try file.tensor("idf", rows: file.header.buckets, columns: 1) },
             dense: try file.tensors["dense"].map { _ in try file.tensor("dense", rows: nil, columns: classes) },
+            embeddingModel: file.header.embeddingModel,
             temperature: Float(try file.parameter("temperature")),
             minimumConfidence: Float(try file.parameter("minimum_confidence")),
             fallbackLabel: fallback.map { file.header.labels[$0] }

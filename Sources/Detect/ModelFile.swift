@@ -18,13 +18,29 @@ public struct ModelFile: Sendable, Equatable {
         /// Model parameters needed to run it (calibration, thresholds, weights of families).
         public var parameters: [String: Double]
         public var tensors: [TensorInfo]
+        /// The sentence embedder whose vectors the model's dense input takes
+        /// (`all-MiniLM-L6-v2`); absent for a model of hashed features only.
+        public var embeddingModel: String?
 
-        public init(kind: String, labels: [String], buckets: Int, parameters: [String: Double], tensors: [TensorInfo]) {
+        public init(
+            kind: String,
+            labels: [String],
+            buckets: Int,
+            parameters: [String: Double],
+            tensors: [TensorInfo],
+            embeddingModel: String? = nil
+        ) {
             self.kind = kind
             self.labels = labels
             self.buckets = buckets
             self.parameters = parameters
             self.tensors = tensors
+            self.embeddingModel = embeddingModel
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, labels, buckets, parameters, tensors
+            case embeddingModel = "embedding_model"
         }
     }
 

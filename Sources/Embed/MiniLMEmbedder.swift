@@ -3,6 +3,9 @@ import Foundation
 /// all-MiniLM-L6-v2 on this machine: the WordPiece tokenizer and the BLAS encoder, from the
 /// files `scripts/setup` puts in models/minilm/.
 public struct MiniLMEmbedder: SentenceEmbedder {
+    /// The name recorded beside its vectors (and in models that take them).
+    public static let modelName = "all-MiniLM-L6-v2"
+
     public let tokenizer: WordPieceTokenizer
     public let encoder: MiniLMEncoder
     /// Texts encoded per BLAS batch.

@@ -52,6 +52,24 @@ public struct TrainedModel: Sendable {
     }
 }
 
+/// A sentence embedder for a model's dense input: the name its vectors are recorded under
+/// and a function that embeds texts given as the pipeline's embed stage gives them
+/// (``Normalize/PIIRedactor/embeddingInput(_:)``).
+public struct TextEmbedder: Sendable {
+    public var model: String
+    public var embedRedacted: @Sendable ([String]) -> [[Float]]
+
+    public init(model: String, embedRedacted: @escaping @Sendable ([String]) -> [[Float]]) {
+        self.model = model
+        self.embedRedacted = embedRedacted
+    }
+
+    /// Embeds each text as the pipeline does: trimmed, its personal identifiers redacted.
+    public func embed(_ texts: [String]) -> [[Float]] {
+        embedRedacted(texts.map(PIIRedactor.embeddingInput))
+    }
+}
+
 /// Trains the three models from the committed data, the same way every time.
 public struct Training: Sendable {
     public var corpora: Corpora
@@ -197,8 +215,12 @@ public struct Training: Sendable {
 
     /// The softmax temperature (0.2 to 4 by 0.1) with the lowest log-loss on `examples`, so
     /// that a confidence of 0.8 is right about 80% of the time.
-    static func fitTemperature(_ model: LinearModel, on examples: [(TextFeatures, Int)]) -> Float {
-        let logits = examples.map { (model.logits($0.0), $0.1) }
+    static func fitTemperature(
+        _ model: LinearModel,
+        on examples: [(TextFeatures, Int)],
+        embeddings: [[Float]]? = nil
+    ) -> Float {
+        let logits = examples.indices.map { (model.logits(examples[$0].0, embedding: embeddings?[$0]), examples[$0].1) }
         var best: (loss: Double, temperature: Float) = (.infinity, 1)
         for step in 2...40 {
             let temperature = Float(step) * 0.1
@@ -233,14 +255,33 @@ public struct Training: Sendable {
         return grid
     }()
 
-    public func sentiment(grid: [LinearTrainer] = Training.sentimentGrid) throws -> TrainedModel {
+    /// - Parameter embedder: when given, every split is embedded and the model
+    ///   (`sentiment-minilm`) takes the embedding as a dense input beside the hashed features.
+    public func sentiment(
+        grid: [LinearTrainer] = Training.sentimentGrid,
+        embedder: TextEmbedder? = nil
+    ) throws -> TrainedModel {
         let labels = Corpora.sentiments
-        let train = try Self.examples(corpora.tweetEval("train"), labels: labels)
+        let trainTexts = try corpora.tweetEval("train")
+        let train = try Self.examples(trainTexts, labels: labels)
         let validation = try corpora.tweetEval("val")
+        let testTexts = try corpora.tweetEval("test")
+        func vectors(_ texts: [LabelledText], _ split: String) -> [[Float]]? {
+            guard let embedder else { return nil }
+            let started = ContinuousClock.now
+            let vectors = embedder.embed(texts.map(\.text))
+            let seconds = (ContinuousClock.now - started).components.seconds
+            progress("sentiment: embedded the \(split) split (\(texts.count) tweets) in \(seconds) s")
+            return vectors
+        }
+        let trainVectors = vectors(trainTexts, "train")
+        let validationVectors = vectors(validation, "val")
+        let testVectors = vectors(testTexts, "test")
         var best: (recall: Double, trainer: LinearTrainer, model: LinearModel)?
         for trainer in grid {
-            let model = trainer.train(labels: labels, examples: train)
-            let recall = Evaluation.classify(model, on: validation).macroRecall
+            var model = trainer.train(labels: labels, examples: train, embeddings: trainVectors)
+            model.embeddingModel = embedder?.model
+            let recall = Evaluation.classify(model, on: validation, embeddings: validationVectors).macroRecall
             progress(
                 "sentiment: epochs \(trainer.epochs), learning rate \(trainer.learningRate), "
                     + "idf \(trainer.inverseDocumentFrequency ? "on" : "off") → validation macro recall "
@@ -249,21 +290,34 @@ public struct Training: Sendable {
             if best == nil || recall > best!.recall { best = (recall, trainer, model) }
         }
         guard var best else { throw DetectError(.invalidData, "the sentiment grid is empty") }
-        best.model.temperature = Self.fitTemperature(best.model, on: try Self.examples(validation, labels: labels))
-        let test = Evaluation.classify(best.model, on: try corpora.tweetEval("test"))
+        best.model.temperature = Self.fitTemperature(
+            best.model,
+            on: try Self.examples(validation, labels: labels),
+            embeddings: validationVectors
+        )
+        let test = Evaluation.classify(best.model, on: testTexts, embeddings: testVectors)
+        var metrics = [
+            "val_macro_recall": Evaluation.rounded(best.recall),
+            "test_macro_recall": Evaluation.rounded(test.macroRecall),
+            "test_accuracy": Evaluation.rounded(test.accuracy),
+        ]
+        if testVectors != nil {
+            // What a message scores when the pipeline has no embedding for it.
+            let alone = Evaluation.classify(best.model, on: testTexts)
+            metrics["test_macro_recall_without_embedding"] = Evaluation.rounded(alone.macroRecall)
+        }
+        var parameters = best.trainer.hyperParameters
+        parameters["temperature"] = Double(best.model.temperature)
+        if let dimensions = best.model.embeddingDimensions {
+            parameters["embedding_dimensions"] = Double(dimensions)
+            parameters["embedding_dropout_every"] = Double(best.trainer.embeddingDropoutEvery)
+        }
         return try package(
-            name: "sentiment",
+            name: embedder == nil ? "sentiment" : Detector.sentimentWithEmbeddingName,
             file: best.model.file,
-            hyperParameters: best.trainer.hyperParameters.merging(["temperature": Double(best.model.temperature)]) {
-                a,
-                _ in a
-            },
+            hyperParameters: parameters,
             data: corpora.tweetEvalFiles("train") + corpora.tweetEvalFiles("val"),
-            metrics: [
-                "val_macro_recall": Evaluation.rounded(best.recall),
-                "test_macro_recall": Evaluation.rounded(test.macroRecall),
-                "test_accuracy": Evaluation.rounded(test.accuracy),
-            ]
+            metrics: metrics
         )
     }
 

@@ -32,6 +32,13 @@ public enum PIIRedactor {
         pattern: #"(?<![\w+])(?:\+[ ]?)?(?:\(?[0-9]{1,4}\)?[ .\-]?){1,5}[0-9]{2,}(?![\w])"#
     )
 
+    /// What an embedder is given for a message: the text trimmed, its identifiers replaced. The
+    /// embed stage, the detect command and API, and training all embed through this, so a
+    /// model that takes an embedding sees the vectors it was trained on.
+    public static func embeddingInput(_ text: String) -> String {
+        redact(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// The text with every identifier replaced by its placeholder.
     public static func redact(_ text: String) -> String {
         let clues = Clues(text)

@@ -121,7 +121,7 @@ public func buildRouter(
         .addRoutes(to: api, public: router)
     SearchController(search: SearchRepository(client: client, logger: logger), embedder: embedder, logger: logger)
         .addRoutes(to: api)
-    InsightsController(detector: detector, logger: logger).addRoutes(to: api)
+    InsightsController(detector: detector, embedder: embedder, logger: logger).addRoutes(to: api)
     return router
 }
 

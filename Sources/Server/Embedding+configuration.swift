@@ -37,21 +37,32 @@ public struct ConfiguredEmbedder: Sendable {
                 model: options.remoteModel
             )
         default:
-            let directory = URL(fileURLWithPath: options.miniLMDirectory)
-            let present = FileManager.default.fileExists(
-                atPath: directory.appendingPathComponent("model.safetensors").path
-            )
-            if options.mode == .automatic, !present {
-                logger.notice(
-                    "no MiniLM model; embeddings are off and search uses words only (run scripts/setup)",
-                    metadata: ["embed.directory": "\(directory.path)"]
-                )
-                return nil
-            }
-            // The server's loops embed side by side: one BLAS thread each, no oversubscription.
-            openblas_set_num_threads(1)
-            return ConfiguredEmbedder(embedder: try MiniLMEmbedder(directory: directory), model: "all-MiniLM-L6-v2")
+            return try local(options, logger: logger)
         }
+    }
+
+    /// The local MiniLM when the configuration picks it (`minilm`, or `auto` with its files
+    /// there); `nil` for `none`, `remote`, or `auto` without the files (with a notice).
+    /// - Throws: ``EmbedError`` when MiniLM is asked for and cannot be loaded.
+    public static func local(
+        _ options: WainsightConfiguration.EmbeddingOptions,
+        logger: Logger
+    ) throws -> ConfiguredEmbedder? {
+        guard options.mode == .minilm || options.mode == .automatic else { return nil }
+        let directory = URL(fileURLWithPath: options.miniLMDirectory)
+        let present = FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent("model.safetensors").path
+        )
+        if options.mode == .automatic, !present {
+            logger.notice(
+                "no MiniLM model; embeddings are off and search uses words only (run scripts/setup)",
+                metadata: ["embed.directory": "\(directory.path)"]
+            )
+            return nil
+        }
+        // The server's loops embed side by side: one BLAS thread each, no oversubscription.
+        openblas_set_num_threads(1)
+        return ConfiguredEmbedder(embedder: try MiniLMEmbedder(directory: directory), model: MiniLMEmbedder.modelName)
     }
 }
 
@@ -76,17 +87,17 @@ public enum ConfiguredDetector {
     }
 }
 
-/// The pipeline stages the configuration asks for, in order: detect (when its models are
-/// there), then embed (when an embedder is configured). The server, `wainsight ingest`,
-/// `reprocess` and `backfill` all run these, so a message gets the same insights whichever
-/// way it came in.
+/// The pipeline stages the configuration asks for, in order: embed (when an embedder is
+/// configured), then detect (when its models are there), which reads the embedding when a model
+/// takes it. The server, `wainsight ingest`, `reprocess` and `backfill` all run these, so a
+/// message gets the same insights whichever way it came in.
 public struct ConfiguredStages: Sendable {
     public var detector: Detector?
     public var embedder: ConfiguredEmbedder?
 
     public var stages: [any PipelineStage] {
-        (detector.map { [DetectStage(detector: $0)] } ?? [])
-            + (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+        (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
+            + (detector.map { [DetectStage(detector: $0)] } ?? [])
     }
 
     /// - Throws: ``DetectError`` or ``EmbedError`` when a configured model cannot be loaded.

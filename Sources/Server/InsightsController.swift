@@ -1,19 +1,24 @@
 import Detect
+import Embed
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Normalize
 
 /// `POST /api/insights/detect` — language, intent and sentiment of arbitrary text for the CRM
 /// (a note, an e-mail, a message from another channel), from the same local models the
-/// pipeline uses. Body `{"text": "..."}` or `{"texts": ["...", ...]}` (at most 1,000, none blank;
-/// each read up to 4,096 characters).
+/// pipeline uses, with the same embedding when a model takes one. Body `{"text": "..."}` or
+/// `{"texts": ["...", ...]}` (at most 1,000, none blank; each read up to 4,096 characters).
 public struct InsightsController: Sendable {
     public let detector: Detector?
+    /// The pipeline's embedder; its vectors are used when a model takes that embedder's.
+    public let embedder: ConfiguredEmbedder?
     public let logger: Logger
 
-    public init(detector: Detector?, logger: Logger) {
+    public init(detector: Detector?, embedder: ConfiguredEmbedder? = nil, logger: Logger) {
         self.detector = detector
+        self.embedder = embedder
         self.logger = logger
     }
 
@@ -65,7 +70,13 @@ public struct InsightsController: Sendable {
         // Detection's own keys (language_confidence, ...) are already snake case.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let results = bounded.map { detector.detect($0) }
+        var embeddings: [[Float]]?
+        if let embedder, embedder.model == detector.embeddingModel {
+            embeddings = try await embedder.embedder.embed(bounded.map(PIIRedactor.embeddingInput))
+        }
+        let results = bounded.indices.map { index in
+            detector.detect(bounded[index], embedding: embeddings?[index], embeddingModel: embedder?.model)
+        }
         let data: Data
         if body.texts == nil, let first = results.first {
             data = try encoder.encode(first)

@@ -94,7 +94,7 @@ public struct SearchController: Sendable {
         repository: SearchRepository,
         embedder: ConfiguredEmbedder?
     ) async throws -> [SearchHit] {
-        let vector = try await embedder?.embedder.embed([PIIRedactor.redact(text)]).first
+        let vector = try await embedder?.embedder.embed([PIIRedactor.embeddingInput(text)]).first
         return try await repository.search(
             organization: organization,
             text: text,

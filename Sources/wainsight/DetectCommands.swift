@@ -4,7 +4,10 @@ import Core
 import Detect
 import Embed
 import Foundation
+import Logging
 import ModelTraining
+import Normalize
+import Server
 
 /// Which local model a command is about.
 enum ModelName: String, ExpressibleByArgument, CaseIterable {
@@ -37,6 +40,10 @@ struct TrainCommand: ParsableCommand {
     )
     @Argument(help: "language, intent or sentiment.") var name: ModelName
     @OptionGroup var data: DataOptions
+    @Flag(
+        help: "sentiment: train sentiment-minilm, which takes the MiniLM sentence embedding beside the n-grams."
+    )
+    var embeddings = false
 
     func run() throws {
         let started = ContinuousClock.now
@@ -47,12 +54,12 @@ struct TrainCommand: ParsableCommand {
         switch name {
         case .language: trained = try training.language()
         case .intent: trained = try training.intent()
-        case .sentiment: trained = try training.sentiment()
+        case .sentiment: trained = try training.sentiment(embedder: embeddings ? try EvalCommand.miniLM() : nil)
         }
         let directory = try data.modelsDirectory
         try trained.write(to: directory)
         let seconds = Double((ContinuousClock.now - started).components.seconds)
-        print("wrote \(Detector.modelURL(name.rawValue, in: directory).path) in \(Int(seconds)) s")
+        print("wrote \(Detector.modelURL(trained.name, in: directory).path) in \(Int(seconds)) s")
         print(String(decoding: try trained.manifest.encoded(), as: UTF8.self), terminator: "")
     }
 }
@@ -65,36 +72,57 @@ struct EvalCommand: ParsableCommand {
     )
     @Argument(help: "language, intent or sentiment.") var name: ModelName
     @OptionGroup var data: DataOptions
-    @Flag(help: "intent: also measure Banking77 with MiniLM sentence embeddings beside the n-grams.")
+    @Flag(
+        help: """
+            intent: also measure Banking77 with MiniLM sentence embeddings beside the n-grams; \
+            sentiment: also report sentiment-minilm.
+            """
+    )
     var embeddings = false
 
     func run() throws {
-        let url = Detector.modelURL(name.rawValue, in: try data.modelsDirectory)
-        guard let bytes = FileManager.default.contents(atPath: url.path) else {
-            throw DetectError(.modelMissing, "\(url.path) is missing: run `wainsight train \(name.rawValue)`")
+        let directory = try data.modelsDirectory
+        func load(_ name: String) throws -> ModelFile {
+            let url = Detector.modelURL(name, in: directory)
+            guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                throw DetectError(.modelMissing, "\(url.path) is missing: run `wainsight train \(name)`")
+            }
+            return try ModelFile(data: bytes)
         }
-        let file = try ModelFile(data: bytes)
+        let file = try load(name.rawValue)
         switch name {
         case .language: print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora))
         case .intent:
-            var embed: (@Sendable ([String]) -> [[Float]])?
-            if embeddings {
-                let directory = URL(
-                    fileURLWithPath: try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
-                        .embedding.miniLMDirectory
+            print(
+                try Evaluation.intentReport(
+                    try LinearModel(file: file),
+                    corpora: data.corpora,
+                    embedder: embeddings ? try Self.miniLM() : nil
                 )
-                openblas_set_num_threads(1)
-                let embedder = try MiniLMEmbedder(directory: directory, batchSize: 64, workers: 2)
-                embed = { embedder.embedSync($0) }
+            )
+        case .sentiment:
+            var joined: (model: LinearModel, embedder: TextEmbedder)?
+            if embeddings {
+                joined = (try LinearModel(file: try load(Detector.sentimentWithEmbeddingName)), try Self.miniLM())
             }
-            print(try Evaluation.intentReport(try LinearModel(file: file), corpora: data.corpora, embed: embed))
-        case .sentiment: print(try Evaluation.sentimentReport(try LinearModel(file: file), corpora: data.corpora))
+            print(try Evaluation.sentimentReport(try LinearModel(file: file), corpora: data.corpora, joined: joined))
         }
+    }
+
+    /// The configured MiniLM (`WAINSIGHT_MINILM_DIR`), batched on both cores.
+    static func miniLM() throws -> TextEmbedder {
+        let directory = URL(
+            fileURLWithPath: try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
+                .embedding.miniLMDirectory
+        )
+        openblas_set_num_threads(1)
+        let embedder = try MiniLMEmbedder(directory: directory, batchSize: 64, workers: 2)
+        return TextEmbedder(model: MiniLMEmbedder.modelName) { embedder.embedSync($0) }
     }
 }
 
 /// `wainsight detect`: text lines on standard input, one JSON object per line out.
-struct DetectCommand: ParsableCommand {
+struct DetectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
         abstract: "Language, intent and sentiment of each text line on standard input, as JSON lines.",
@@ -103,12 +131,23 @@ struct DetectCommand: ParsableCommand {
     )
     @Option(help: "Where the models are (default: WAINSIGHT_MODELS_DIR or models).") var models: String?
 
-    func run() throws {
+    func run() async throws {
         let detector = try Detector(directory: try Self.modelsDirectory(models))
+        // As in the pipeline: the local MiniLM embeds the text when the configuration runs it
+        // and a model takes its vectors.
+        let configuration = try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
+        let embedder =
+            detector.embeddingModel == nil
+            ? nil : try ConfiguredEmbedder.local(configuration.embedding, logger: Logger(label: "wainsight.detect"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while let line = readLine(strippingNewline: true) {
-            print(String(decoding: try encoder.encode(detector.detect(line)), as: UTF8.self))
+            var embedding: [Float]?
+            if let embedder, !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                embedding = try await embedder.embedder.embed([PIIRedactor.embeddingInput(line)]).first
+            }
+            let detection = detector.detect(line, embedding: embedding, embeddingModel: embedder?.model)
+            print(String(decoding: try encoder.encode(detection), as: UTF8.self))
         }
     }
 

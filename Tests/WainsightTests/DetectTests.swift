@@ -1,5 +1,6 @@
 import Core
 import Detect
+import Embed
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +8,7 @@ import HummingbirdTesting
 import ModelTraining
 import NIOCore
 import NIOFoundationCompat
+import Normalize
 import Server
 import Testing
 import WainsightTesting
@@ -97,7 +99,7 @@ import WainsightTesting
         var trainer = LinearTrainer()
         trainer.buckets = 1 << 10
         trainer.epochs = 3
-        let model = trainer.train(labels: ["a", "b"], examples: examples, embeddings: embeddings)
+        var model = trainer.train(labels: ["a", "b"], examples: examples, embeddings: embeddings)
         #expect(model.embeddingDimensions == 8)
         let features = TextFeatures("same words every time")
         let right = (0..<40).filter { index in
@@ -109,8 +111,14 @@ import WainsightTesting
         let surest = (0..<40).map { model.classify(features, embedding: embeddings[$0]).confidence }.min() ?? 0
         #expect(model.classify(features).confidence < surest)
 
+        // A dense input is saved with the name of the embedder whose vectors it takes.
+        #expect(throws: DetectError(.invalidModel, "")) {
+            try LinearModel(file: try ModelFile(data: try model.file.encoded()))
+        }
+        model.embeddingModel = "test-embedder"
         let loaded = try LinearModel(file: try ModelFile(data: try model.file.encoded()))
         #expect(loaded.embeddingDimensions == 8)
+        #expect(loaded.embeddingModel == "test-embedder")
         #expect(loaded.logits(features, embedding: embeddings[0]) == model.logits(features, embedding: embeddings[0]))
         #expect(try loaded.file.encoded() == (try model.file.encoded()))
     }
@@ -188,6 +196,92 @@ import WainsightTesting
 /// POST /api/insights/detect, on the real database over HTTP.
 @Suite struct DetectPipelineTests {
     static let phone = "444"
+
+    /// With the committed sentiment-minilm, a message embedded by MiniLM (after the embed
+    /// stage, as the configured pipeline runs them) gets its sentiment from the n-grams and the
+    /// embedding; a vector of another model is never fed to it. The API answers the same.
+    @Test func sentimentTakesTheMessagesMiniLMEmbedding() async throws {
+        let detector = try Detector(directory: DetectTests.modelsDirectory)
+        let joined = try #require(detector.sentimentWithEmbedding)
+        #expect(detector.embeddingModel == MiniLMEmbedder.modelName)
+        let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let texts = [
+            "honestly the onboarding was a mess but your support team saved us",
+            "not sure this is worth the price, let me think about it",
+            "Obrigado! Chegou tudo certinho 🙏",
+        ]
+        let vectors = try await embedder.embed(texts.map(PIIRedactor.embeddingInput))
+        for (text, vector) in zip(texts, vectors) {
+            let features = TextFeatures(TextNormalizer.normalize(text))
+            let probabilities = joined.probabilities(features, embedding: vector)
+            let with = detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName)
+            #expect(with.sentiment == joined.labels[Softmax.argmax(probabilities)])
+            let positive = try #require(joined.labels.firstIndex(of: "positive"))
+            let negative = try #require(joined.labels.firstIndex(of: "negative"))
+            #expect(abs(with.sentimentScore - Double(probabilities[positive] - probabilities[negative])) < 1e-6)
+            // Another model's vector, or none: the n-gram model answers.
+            let otherModel = detector.detect(text, embedding: vector, embeddingModel: "text-embedding-3-small")
+            #expect(otherModel == detector.detect(text))
+        }
+
+        try await TestDatabase.with { url, client in
+            let harness = try IngestHarness(
+                client: client,
+                stages: [
+                    EmbedStage(embedder: embedder, model: MiniLMEmbedder.modelName), DetectStage(detector: detector),
+                ]
+            )
+            let (organization, apiKey) = try await harness.organization()
+            _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-detect-minilm")
+            let now = Int(Date().timeIntervalSince1970)
+            try await harness.store(
+                texts.enumerated().map { index, text in
+                    Payloads.text(
+                        to: Self.phone,
+                        from: "551190000020\(index)",
+                        id: "wamid.M\(index)",
+                        at: now - 60 + index,
+                        body: text
+                    )
+                }
+            )
+            _ = try await harness.drain()
+            let expected = zip(texts, vectors).map { text, vector in
+                detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName)
+            }
+            let order = "FROM whatsapp_messages ORDER BY provider_msg_id"
+            #expect(try await harness.rows("SELECT ai_sentiment \(order)") == expected.map(\.sentiment))
+            let scores = try await harness.rows("SELECT ai_sentiment_score \(order)").compactMap(Double.init)
+            #expect(scores.count == 3)
+            for (score, detection) in zip(scores, expected) { #expect(abs(score - detection.sentimentScore) < 1e-3) }
+
+            var configuration = WainsightConfiguration(
+                databaseURL: url,
+                databaseConnections: 4,
+                masterKey: IngestHarness.testMasterKey,
+                port: 0
+            )
+            configuration.embedding = .init(mode: .minilm, miniLMDirectory: SharedData.miniLMDirectory.path)
+            configuration.modelsDirectory = DetectTests.modelsDirectory.path
+            configuration.worker.concurrency = 0
+            configuration.outbound.concurrency = 0
+            let app = try await buildApplication(configuration: configuration, runWorker: false, logger: harness.logger)
+            try await app.test(.live) { http in
+                let response = try await http.execute(
+                    uri: "/api/insights/detect",
+                    method: .post,
+                    headers: [.authorization: "Bearer \(apiKey)", .contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"texts": ["\#(texts[0])", "\#(texts[1])"]}"#)
+                )
+                #expect(response.status == .ok)
+                let results = try JSONValue.parse(Data(buffer: response.body))["results"]?.arrayValue ?? []
+                #expect(results.map { $0["sentiment"]?.stringValue } == expected.prefix(2).map(\.sentiment))
+                for (result, detection) in zip(results, expected) {
+                    #expect(abs((result["sentiment_score"]?.doubleValue ?? 9) - detection.sentimentScore) < 1e-3)
+                }
+            }
+        }
+    }
 
     @Test func inboundTextsGetTheirInsightsAndTheAPIShowsThem() async throws {
         let detector = try Detector(directory: DetectTests.modelsDirectory)
