@@ -26,34 +26,39 @@ public struct Detection: Sendable, Equatable, Codable {
 
 /// Language, intent and sentiment of a text from the three local models: the text is
 /// normalized once and hashed once, and each model reads the same features. When
-/// `sentiment-minilm.bin` is installed, a message that comes with its MiniLM embedding gets its
-/// sentiment from that model (n-grams and the embedding together) instead.
+/// `intent-minilm.bin` or `sentiment-minilm.bin` is installed, a message that comes with its
+/// MiniLM embedding gets its intent or sentiment from that model (n-grams and the embedding
+/// together) instead.
 public struct Detector: Sendable {
     public let language: LanguageModel
     public let intent: LinearModel
     public let sentiment: LinearModel
-    /// Sentiment from the n-grams and a sentence embedding; `nil` when not installed.
+    /// Intent and sentiment from the n-grams and a sentence embedding; `nil` when not installed.
+    public let intentWithEmbedding: LinearModel?
     public let sentimentWithEmbedding: LinearModel?
 
     /// The model files' names in a models folder: these three are required.
     public static let modelNames = ["language", "intent", "sentiment"]
-    /// The optional model that takes an embedding beside the n-grams.
+    /// The optional models that take an embedding beside the n-grams.
+    public static let intentWithEmbeddingName = "intent-minilm"
     public static let sentimentWithEmbeddingName = "sentiment-minilm"
 
     public init(
         language: LanguageModel,
         intent: LinearModel,
         sentiment: LinearModel,
+        intentWithEmbedding: LinearModel? = nil,
         sentimentWithEmbedding: LinearModel? = nil
     ) {
         self.language = language
         self.intent = intent
         self.sentiment = sentiment
+        self.intentWithEmbedding = intentWithEmbedding
         self.sentimentWithEmbedding = sentimentWithEmbedding
     }
 
     /// Loads `language.bin`, `intent.bin` and `sentiment.bin` from `directory`, and
-    /// `sentiment-minilm.bin` when it is there.
+    /// `intent-minilm.bin` and `sentiment-minilm.bin` when they are there.
     /// - Throws: ``DetectError`` when a required file is missing or any file is unreadable.
     public init(directory: URL) throws {
         func load(_ name: String) throws -> ModelFile {
@@ -67,19 +72,30 @@ public struct Detector: Sendable {
                 throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
             }
         }
-        let optional = Self.modelURL(Self.sentimentWithEmbeddingName, in: directory)
-        let sentimentWithEmbedding =
-            FileManager.default.fileExists(atPath: optional.path)
-            ? try LinearModel(file: try load(Self.sentimentWithEmbeddingName)) : nil
-        if let sentimentWithEmbedding, sentimentWithEmbedding.embeddingModel == nil {
-            throw DetectError(.invalidModel, "\(optional.path) has no embedding input")
+        func loadOptional(_ name: String) throws -> LinearModel? {
+            let url = Self.modelURL(name, in: directory)
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            let model = try LinearModel(file: try load(name))
+            guard model.embeddingModel != nil else {
+                throw DetectError(.invalidModel, "\(url.path) has no embedding input")
+            }
+            return model
         }
         self.init(
             language: try LanguageModel(file: try load("language")),
             intent: try LinearModel(file: try load("intent")),
             sentiment: try LinearModel(file: try load("sentiment")),
-            sentimentWithEmbedding: sentimentWithEmbedding
+            intentWithEmbedding: try loadOptional(Self.intentWithEmbeddingName),
+            sentimentWithEmbedding: try loadOptional(Self.sentimentWithEmbeddingName)
         )
+        if let intentModel = intentWithEmbedding?.embeddingModel,
+            let sentimentModel = sentimentWithEmbedding?.embeddingModel, intentModel != sentimentModel
+        {
+            throw DetectError(
+                .invalidModel,
+                "intent-minilm takes \(intentModel) vectors and sentiment-minilm \(sentimentModel): retrain one"
+            )
+        }
     }
 
     public static func modelURL(_ name: String, in directory: URL) -> URL {
@@ -88,7 +104,7 @@ public struct Detector: Sendable {
 
     /// The embedder whose vectors make a better answer (`all-MiniLM-L6-v2`), if any model
     /// takes one.
-    public var embeddingModel: String? { sentimentWithEmbedding?.embeddingModel }
+    public var embeddingModel: String? { intentWithEmbedding?.embeddingModel ?? sentimentWithEmbedding?.embeddingModel }
 
     /// - Parameters:
     ///   - embedding: the text's sentence embedding (of the PII-redacted text, as the embed
@@ -103,18 +119,17 @@ public struct Detector: Sendable {
 
     public func detect(features: TextFeatures, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
         let (languageLabel, languageConfidence) = language.identify(features)
-        let (intentLabel, intentConfidence) = intent.classify(features)
-        let probabilities: [Float]
-        let labels: [String]
-        if let joined = sentimentWithEmbedding, let embedding, embeddingModel == joined.embeddingModel,
-            embedding.count == joined.embeddingDimensions
-        {
-            probabilities = joined.probabilities(features, embedding: embedding)
-            labels = joined.labels
-        } else {
-            probabilities = sentiment.probabilities(features)
-            labels = sentiment.labels
+        var intentModel = intent
+        if let joined = intentWithEmbedding, joined.takes(embedding, from: embeddingModel) {
+            intentModel = joined
         }
+        let (intentLabel, intentConfidence) = intentModel.classify(features, embedding: embedding)
+        var sentimentModel = sentiment
+        if let joined = sentimentWithEmbedding, joined.takes(embedding, from: embeddingModel) {
+            sentimentModel = joined
+        }
+        let probabilities = sentimentModel.probabilities(features, embedding: embedding)
+        let labels = sentimentModel.labels
         let best = Softmax.argmax(probabilities)
         let score: Float
         if let negative = labels.firstIndex(of: "negative"), let positive = labels.firstIndex(of: "positive") {

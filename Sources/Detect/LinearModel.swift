@@ -77,6 +77,13 @@ public struct LinearModel: Sendable {
     /// How long an embedding the dense input takes; `nil` when the model has none.
     public var embeddingDimensions: Int? { dense?.rows }
 
+    /// Whether the dense input takes `embedding`, a vector `embeddingModel` made: the embedder
+    /// the model was trained with, and its size.
+    public func takes(_ embedding: [Float]?, from embeddingModel: String?) -> Bool {
+        guard let embedding, let embeddingModel, let own = self.embeddingModel else { return false }
+        return own == embeddingModel && embedding.count == embeddingDimensions
+    }
+
     /// - Parameter embedding: the text's sentence embedding, used when the model has a dense
     ///   input of that size; without it the hashed features decide alone.
     public func logits(_ features: TextFeatures, embedding: [Float]? = nil) -> [Float] {

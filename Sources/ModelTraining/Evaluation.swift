@@ -32,13 +32,17 @@ public enum Evaluation {
 
     /// Expected calibration error (10 equal-width confidence bins): how far the confidence of
     /// the predicted label is from how often it is right, weighted by the bins' sizes.
-    public static func calibrationError(_ model: LinearModel, on texts: [LabelledText]) -> Double {
+    public static func calibrationError(
+        _ model: LinearModel,
+        on texts: [LabelledText],
+        embeddings: [[Float]]? = nil
+    ) -> Double {
         let features = Training.features(texts.map(\.text))
         var count = [Int](repeating: 0, count: 10)
         var confidence = [Double](repeating: 0, count: 10)
         var correct = [Int](repeating: 0, count: 10)
-        for (feature, text) in zip(features, texts) {
-            let probabilities = model.probabilities(feature)
+        for (index, (feature, text)) in zip(features, texts).enumerated() {
+            let probabilities = model.probabilities(feature, embedding: embeddings?[index])
             let top = Softmax.argmax(probabilities)
             let bin = min(9, Int(probabilities[top] * 10))
             count[bin] += 1
@@ -106,26 +110,37 @@ public enum Evaluation {
 
     /// Our sales test split, then the classifier itself retrained (same settings) on Banking77
     /// and CLINC150.
-    /// - Parameter embedder: when given (MiniLM), Banking77 is also measured with the sentence
-    ///   embedding of each (PII-redacted) text as a dense input beside the n-grams.
+    /// - Parameter joined: `intent-minilm` and its embedder: reported on our test split beside
+    ///   the n-grams, and Banking77 is also measured with the sentence embedding of each
+    ///   (PII-redacted) text as a dense input beside the n-grams.
     public static func intentReport(
         _ model: LinearModel,
         corpora: Corpora,
-        embedder: TextEmbedder? = nil
+        joined: (model: LinearModel, embedder: TextEmbedder)? = nil
     ) throws -> String {
         var sections: [String] = []
         let test = try corpora.intents("test")
-        let own = classify(model, on: test)
-        sections.append(
-            "== intent: data/intent/test (en, es, pt)\n" + own.rendered()
+        func ownSection(_ title: String, _ model: LinearModel, _ embeddings: [[Float]]?) -> String {
+            "== intent (\(title)): data/intent/test (en, es, pt)\n"
+                + classify(model, on: test, embeddings: embeddings).rendered()
                 + String(
                     format: "\nconfidence: expected calibration error %.1f%% (10 bins, temperature %.1f); "
                         + "below %.2f the answer is other",
-                    calibrationError(model, on: test) * 100,
+                    calibrationError(model, on: test, embeddings: embeddings) * 100,
                     model.temperature,
                     model.minimumConfidence
                 )
-        )
+        }
+        sections.append(ownSection("n-grams", model, nil))
+        let embedder = joined?.embedder
+        if let joined {
+            let vectors = joined.embedder.embed(test.map(\.text))
+            let alone = classify(joined.model, on: test)
+            sections.append(
+                ownSection("n-grams + MiniLM", joined.model, vectors)
+                    + "\nthe same model without an embedding: accuracy \(percent(alone.accuracy))%"
+            )
+        }
 
         let trainer = Training.intentTrainer
         let bankingTrain = try corpora.banking77("train")

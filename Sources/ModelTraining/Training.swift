@@ -131,26 +131,50 @@ public struct Training: Sendable {
 
     /// The softmax temperature and the fallback threshold are chosen on every 10th training
     /// message (a draft model trained on the others); the final model learns from all of them.
-    public func intent(trainer: LinearTrainer = Training.intentTrainer) throws -> TrainedModel {
+    /// - Parameter embedder: when given, the model (`intent-minilm`) takes each message's
+    ///   embedding as a dense input beside the hashed features.
+    public func intent(trainer: LinearTrainer = Training.intentTrainer, embedder: TextEmbedder? = nil) throws
+        -> TrainedModel
+    {
         let labels = Corpora.intents
-        let examples = try Self.examples(corpora.intents("train"), labels: labels)
-        let model = Self.trainWithFallback(trainer: trainer, labels: labels, examples: examples, fallback: "other")
-        let report = Evaluation.classify(model, on: try corpora.intents("test"))
+        let trainTexts = try corpora.intents("train")
+        let testTexts = try corpora.intents("test")
+        let examples = try Self.examples(trainTexts, labels: labels)
+        let trainVectors = embedder?.embed(trainTexts.map(\.text))
+        let testVectors = embedder?.embed(testTexts.map(\.text))
+        var model = Self.trainWithFallback(
+            trainer: trainer,
+            labels: labels,
+            examples: examples,
+            embeddings: trainVectors,
+            fallback: "other"
+        )
+        model.embeddingModel = embedder?.model
+        let report = Evaluation.classify(model, on: testTexts, embeddings: testVectors)
         var parameters = trainer.hyperParameters
         parameters["minimum_confidence"] = Double(model.minimumConfidence)
         parameters["temperature"] = Double(model.temperature)
+        var metrics = [
+            "test_accuracy": Evaluation.rounded(report.accuracy),
+            "test_macro_f1": Evaluation.rounded(report.macroF1),
+            "test_calibration_error": Evaluation.rounded(
+                Evaluation.calibrationError(model, on: testTexts, embeddings: testVectors)
+            ),
+        ]
+        if let dimensions = model.embeddingDimensions {
+            parameters["embedding_dimensions"] = Double(dimensions)
+            parameters["embedding_dropout_every"] = Double(trainer.embeddingDropoutEvery)
+            // What a message scores when the pipeline has no embedding for it.
+            metrics["test_accuracy_without_embedding"] = Evaluation.rounded(
+                Evaluation.classify(model, on: testTexts).accuracy
+            )
+        }
         return try package(
-            name: "intent",
+            name: embedder == nil ? "intent" : Detector.intentWithEmbeddingName,
             file: model.file,
             hyperParameters: parameters,
             data: corpora.intentFiles("train"),
-            metrics: [
-                "test_accuracy": Evaluation.rounded(report.accuracy),
-                "test_macro_f1": Evaluation.rounded(report.macroF1),
-                "test_calibration_error": Evaluation.rounded(
-                    Evaluation.calibrationError(model, on: try corpora.intents("test"))
-                ),
-            ]
+            metrics: metrics
         )
     }
 
@@ -166,20 +190,26 @@ public struct Training: Sendable {
         trainer: LinearTrainer,
         labels: [String],
         examples: [(TextFeatures, Int)],
+        embeddings: [[Float]]? = nil,
         fallback: String
     ) -> LinearModel {
-        let heldOut = examples.indices.filter { $0 % 10 == 9 }.map { examples[$0] }
+        let heldOut = examples.indices.filter { $0 % 10 == 9 }
+        let counted = examples.indices.filter { $0 % 10 != 9 }
         let draft = trainer.train(
             labels: labels,
-            examples: examples.indices.filter { $0 % 10 != 9 }.map { examples[$0] }
+            examples: counted.map { examples[$0] },
+            embeddings: embeddings.map { vectors in counted.map { vectors[$0] } }
         )
-        let temperature = Self.fitTemperature(draft, on: heldOut)
+        let heldOutVectors = embeddings.map { vectors in heldOut.map { vectors[$0] } }
+        let temperature = Self.fitTemperature(draft, on: heldOut.map { examples[$0] }, embeddings: heldOutVectors)
         var calibrated = draft
         calibrated.temperature = temperature
         let fallbackIndex = labels.firstIndex(of: fallback) ?? 0
-        let scored = heldOut.map { (calibrated.probabilities($0.0), $0.1) }
+        let scored = heldOut.enumerated().map { position, index in
+            (calibrated.probabilities(examples[index].0, embedding: heldOutVectors?[position]), examples[index].1)
+        }
         let threshold = Self.bestThreshold(scored, fallback: fallbackIndex, balanced: false)
-        var model = trainer.train(labels: labels, examples: examples)
+        var model = trainer.train(labels: labels, examples: examples, embeddings: embeddings)
         model.temperature = temperature
         model.minimumConfidence = threshold
         model.fallbackLabel = fallback

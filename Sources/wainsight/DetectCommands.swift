@@ -41,7 +41,10 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "language, intent or sentiment.") var name: ModelName
     @OptionGroup var data: DataOptions
     @Flag(
-        help: "sentiment: train sentiment-minilm, which takes the MiniLM sentence embedding beside the n-grams."
+        help: """
+            intent, sentiment: train intent-minilm or sentiment-minilm, which take the MiniLM \
+            sentence embedding beside the n-grams.
+            """
     )
     var embeddings = false
 
@@ -53,7 +56,7 @@ struct TrainCommand: ParsableCommand {
         let trained: TrainedModel
         switch name {
         case .language: trained = try training.language()
-        case .intent: trained = try training.intent()
+        case .intent: trained = try training.intent(embedder: embeddings ? try EvalCommand.miniLM() : nil)
         case .sentiment: trained = try training.sentiment(embedder: embeddings ? try EvalCommand.miniLM() : nil)
         }
         let directory = try data.modelsDirectory
@@ -74,8 +77,8 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Flag(
         help: """
-            intent: also measure Banking77 with MiniLM sentence embeddings beside the n-grams; \
-            sentiment: also report sentiment-minilm.
+            intent: also report intent-minilm, and Banking77 with MiniLM sentence embeddings \
+            beside the n-grams; sentiment: also report sentiment-minilm.
             """
     )
     var embeddings = false
@@ -93,13 +96,11 @@ struct EvalCommand: ParsableCommand {
         switch name {
         case .language: print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora))
         case .intent:
-            print(
-                try Evaluation.intentReport(
-                    try LinearModel(file: file),
-                    corpora: data.corpora,
-                    embedder: embeddings ? try Self.miniLM() : nil
-                )
-            )
+            var joined: (model: LinearModel, embedder: TextEmbedder)?
+            if embeddings {
+                joined = (try LinearModel(file: try load(Detector.intentWithEmbeddingName)), try Self.miniLM())
+            }
+            print(try Evaluation.intentReport(try LinearModel(file: file), corpora: data.corpora, joined: joined))
         case .sentiment:
             var joined: (model: LinearModel, embedder: TextEmbedder)?
             if embeddings {

@@ -197,12 +197,14 @@ import WainsightTesting
 @Suite struct DetectPipelineTests {
     static let phone = "444"
 
-    /// With the committed sentiment-minilm, a message embedded by MiniLM (after the embed
-    /// stage, as the configured pipeline runs them) gets its sentiment from the n-grams and the
-    /// embedding; a vector of another model is never fed to it. The API answers the same.
-    @Test func sentimentTakesTheMessagesMiniLMEmbedding() async throws {
+    /// With the committed intent-minilm and sentiment-minilm, a message embedded by MiniLM
+    /// (the embed stage runs first in the configured pipeline) gets its intent and sentiment
+    /// from the n-grams and the embedding; a vector of another model is never fed to them. The
+    /// API answers the same.
+    @Test func intentAndSentimentTakeTheMessagesMiniLMEmbedding() async throws {
         let detector = try Detector(directory: DetectTests.modelsDirectory)
         let joined = try #require(detector.sentimentWithEmbedding)
+        let joinedIntent = try #require(detector.intentWithEmbedding)
         #expect(detector.embeddingModel == MiniLMEmbedder.modelName)
         let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
         let texts = [
@@ -219,6 +221,8 @@ import WainsightTesting
             let positive = try #require(joined.labels.firstIndex(of: "positive"))
             let negative = try #require(joined.labels.firstIndex(of: "negative"))
             #expect(abs(with.sentimentScore - Double(probabilities[positive] - probabilities[negative])) < 1e-6)
+            let intent = joinedIntent.classify(features, embedding: vector)
+            #expect(with.intent == intent.label && with.intentConfidence == intent.confidence)
             // Another model's vector, or none: the n-gram model answers.
             let otherModel = detector.detect(text, embedding: vector, embeddingModel: "text-embedding-3-small")
             #expect(otherModel == detector.detect(text))
@@ -251,6 +255,7 @@ import WainsightTesting
             }
             let order = "FROM whatsapp_messages ORDER BY provider_msg_id"
             #expect(try await harness.rows("SELECT ai_sentiment \(order)") == expected.map(\.sentiment))
+            #expect(try await harness.rows("SELECT ai_intent \(order)") == expected.map(\.intent))
             let scores = try await harness.rows("SELECT ai_sentiment_score \(order)").compactMap(Double.init)
             #expect(scores.count == 3)
             for (score, detection) in zip(scores, expected) { #expect(abs(score - detection.sentimentScore) < 1e-3) }
@@ -276,6 +281,7 @@ import WainsightTesting
                 #expect(response.status == .ok)
                 let results = try JSONValue.parse(Data(buffer: response.body))["results"]?.arrayValue ?? []
                 #expect(results.map { $0["sentiment"]?.stringValue } == expected.prefix(2).map(\.sentiment))
+                #expect(results.map { $0["intent"]?.stringValue } == expected.prefix(2).map(\.intent))
                 for (result, detection) in zip(results, expected) {
                     #expect(abs((result["sentiment_score"]?.doubleValue ?? 9) - detection.sentimentScore) < 1e-3)
                 }
