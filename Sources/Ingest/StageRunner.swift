@@ -32,6 +32,7 @@ public struct StageRunner: Sendable {
         for try await stage in runs.decode(String.self) { done.insert(stage) }
 
         var insights = stored
+        var savedEmbedding = stored.embedding
         for stage in stages where !done.contains(stage.name) {
             do {
                 try await stage.process(message, insights: &insights)
@@ -45,7 +46,9 @@ public struct StageRunner: Sendable {
                 )
                 return .retry(reason: "stage \(stage.name): \(error)")
             }
-            try await save(insights, of: message, on: connection)
+            let changed = insights.embedding != savedEmbedding
+            try await save(insights, of: message, writingEmbedding: changed, on: connection)
+            savedEmbedding = insights.embedding
             try await record(stage.name, of: message, failure: nil, on: connection)
         }
         return .done
@@ -56,7 +59,8 @@ public struct StageRunner: Sendable {
     /// - Returns: How many messages had a stage to run.
     @discardableResult
     public func runBatch(messageIDs: [UUID], on connection: PostgresConnection) async throws -> Int {
-        var loaded: [(StageMessage, MessageInsights, Set<String>)] = []
+        // Each message, its insights, the stages done, and the embedding as stored.
+        var loaded: [(StageMessage, MessageInsights, Set<String>, [Float]?)] = []
         for id in messageIDs {
             guard let (message, insights) = try await load(id, on: connection) else { continue }
             var done = Set<String>()
@@ -64,7 +68,7 @@ public struct StageRunner: Sendable {
                 "SELECT stage FROM message_stage_runs WHERE message_id = \(id) AND state = 'done'",
                 logger: logger
             ).decode(String.self) { done.insert(stage) }
-            loaded.append((message, insights, done))
+            loaded.append((message, insights, done, insights.embedding))
         }
         var touched = Set<UUID>()
         for stage in stages {
@@ -75,7 +79,13 @@ public struct StageRunner: Sendable {
             try await stage.process(messages, insights: &insights)
             for (position, index) in pending.enumerated() {
                 loaded[index].1 = insights[position]
-                try await save(insights[position], of: messages[position], on: connection)
+                try await save(
+                    insights[position],
+                    of: messages[position],
+                    writingEmbedding: insights[position].embedding != loaded[index].3,
+                    on: connection
+                )
+                loaded[index].3 = insights[position].embedding
                 try await record(stage.name, of: messages[position], failure: nil, on: connection)
                 touched.insert(messages[position].messageID)
             }
@@ -86,10 +96,12 @@ public struct StageRunner: Sendable {
     private func load(_ id: UUID, on connection: PostgresConnection) async throws -> (StageMessage, MessageInsights)? {
         let rows = try await connection.query(
             """
-            SELECT organization_id, thread_id, provider_msg_id, direction, type, text, sent_at,
-                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
-                ai_entities_json::text, ai_extra::text
-            FROM whatsapp_messages WHERE id = \(id)
+            SELECT m.organization_id, m.thread_id, m.provider_msg_id, m.direction, m.type, m.text, m.sent_at,
+                m.ai_language, m.ai_language_confidence, m.ai_intent, m.ai_intent_confidence, m.ai_sentiment,
+                m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text, e.model, e.embedding::real[]
+            FROM whatsapp_messages m
+            LEFT JOIN message_embeddings e ON e.message_id = m.id AND e.organization_id = m.organization_id
+            WHERE m.id = \(id)
             """,
             logger: logger
         )
@@ -114,16 +126,24 @@ public struct StageRunner: Sendable {
                 sentiment: try columns[11].decode(String?.self),
                 sentimentScore: try columns[12].decode(Float?.self).map(Double.init),
                 entities: try columns[13].decode(String?.self).flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                extra: extra ?? [:]
+                extra: extra ?? [:],
+                // A stage that runs after the embed stage (a retry, a backfill) sees the vector.
+                embedding: try columns[16].decode([Float]?.self),
+                embeddingModel: try columns[15].decode(String?.self)
             )
             return (message, insights)
         }
         return nil
     }
 
-    private func save(_ insights: MessageInsights, of message: StageMessage, on connection: PostgresConnection)
-        async throws
-    {
+    /// - Parameter writingEmbedding: whether the embedding changed since it was last stored
+    ///   (each write updates the search index, so an unchanged vector is not written again).
+    private func save(
+        _ insights: MessageInsights,
+        of message: StageMessage,
+        writingEmbedding: Bool,
+        on connection: PostgresConnection
+    ) async throws {
         let entities = insights.entities.map { String(decoding: $0.canonicalData(), as: UTF8.self) }
         let extra =
             insights.extra.isEmpty
@@ -139,7 +159,7 @@ public struct StageRunner: Sendable {
             """,
             logger: logger
         )
-        if let embedding = insights.embedding {
+        if writingEmbedding, let embedding = insights.embedding {
             let literal = "[" + embedding.map { "\($0)" }.joined(separator: ",") + "]"
             try await connection.query(
                 """

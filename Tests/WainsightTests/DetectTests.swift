@@ -5,10 +5,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Ingest
 import ModelTraining
 import NIOCore
 import NIOFoundationCompat
 import Normalize
+import PostgresNIO
 import Server
 import Testing
 import WainsightTesting
@@ -286,6 +288,52 @@ import WainsightTesting
                     #expect(abs((result["sentiment_score"]?.doubleValue ?? 9) - detection.sentimentScore) < 1e-3)
                 }
             }
+        }
+    }
+
+    /// A detect stage that runs after the embed stage was done in an earlier run (a retry, a
+    /// backfill with new models) reads the stored embedding, so it answers as the live pipeline
+    /// does; the unchanged vector is not written again.
+    @Test func aLaterDetectStageReadsTheStoredEmbedding() async throws {
+        let detector = try Detector(directory: DetectTests.modelsDirectory)
+        let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let embed = EmbedStage(embedder: embedder, model: MiniLMEmbedder.modelName)
+        try await TestDatabase.with { _, client in
+            let harness = try IngestHarness(client: client, stages: [embed])
+            let (organization, _) = try await harness.organization()
+            _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-detect-later")
+            let text = "the demo was great but the price is way too high for us"
+            try await harness.store([
+                Payloads.text(
+                    to: Self.phone,
+                    from: "5511900000300",
+                    id: "wamid.L0",
+                    at: Int(Date().timeIntervalSince1970),
+                    body: text
+                )
+            ])
+            _ = try await harness.drain()
+            let id = try #require(try await harness.rows("SELECT id FROM whatsapp_messages").first.flatMap(UUID.init))
+            let written = try await harness.rows("SELECT created_at FROM message_embeddings")
+            #expect(written.count == 1)
+
+            let runner = StageRunner(stages: [embed, DetectStage(detector: detector)], logger: harness.logger)
+            _ = try await client.withConnection { try await runner.run(messageID: id, on: $0) }
+            let vector = try #require(try await embedder.embed([PIIRedactor.embeddingInput(text)]).first)
+            let expected = detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName)
+            // The models with the embedding answer differently from the n-grams alone here.
+            let plain = detector.detect(text)
+            #expect(abs(expected.sentimentScore - plain.sentimentScore) > 1e-3)
+            #expect(abs(expected.intentConfidence - plain.intentConfidence) > 1e-3)
+            let stored =
+                try await harness.rows(
+                    "SELECT ai_intent_confidence || ' ' || ai_sentiment_score FROM whatsapp_messages"
+                )
+                .first?.split(separator: " ").compactMap { Double($0) } ?? []
+            #expect(stored.count == 2)
+            #expect(abs((stored.first ?? 9) - expected.intentConfidence) < 1e-4)
+            #expect(abs((stored.last ?? 9) - expected.sentimentScore) < 1e-4)
+            #expect(try await harness.rows("SELECT created_at FROM message_embeddings") == written)
         }
     }
 
