@@ -5,6 +5,7 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
             case conflict = "conflict"
             case eventMissing = "event_missing"
             case stageFailed = "stage_failed"
+            case unknownStage = "unknown_stage"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -15,6 +16,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         public static let eventMissing = Code(.eventMissing)
         /// A pipeline stage threw; it is retried with backoff.
         public static let stageFailed = Code(.stageFailed)
+        /// A stage was named that the configured pipeline does not run.
+        public static let unknownStage = Code(.unknownStage)
 
         public var description: String { base.rawValue }
     }

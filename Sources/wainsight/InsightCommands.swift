@@ -114,11 +114,14 @@ struct SearchCommand: AsyncParsableCommand {
 /// `wainsight backfill`: runs the pipeline stages over stored messages that have not had them.
 struct Backfill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the pipeline stages over stored messages that missed them (resumable: done stages are skipped)."
+        abstract: "Run the pipeline stages over stored messages that missed them (resumable: done stages are skipped).",
+        discussion: "--redo STAGE runs a stage again on every message in scope, e.g. after retraining its models."
     )
     @OptionGroup var options: GlobalOptions
     @Option(help: "Only this organization's messages.") var org: String?
     @Option(help: "Messages per batch (one transaction each).") var batch = 64
+    @Option(help: "A stage to run again on messages that already had it (detect, embed); repeatable.")
+    var redo: [String] = []
 
     func run() async throws {
         let organization = try org.map { value -> OrganizationID in
@@ -155,41 +158,19 @@ struct Backfill: AsyncParsableCommand {
         guard !stages.isEmpty else {
             throw ValidationError("no stage is configured (no detect models and embeddings are off)")
         }
-        let runner = StageRunner(stages: stages, logger: logger)
-        let names = stages.map(\.name)
-        let org = organization?.rawValue
-        let total = try await Self.count(
-            client,
-            """
-            SELECT count(*) FROM whatsapp_messages m WHERE m.text IS NOT NULL
-                AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
-                AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
-                     AND r.stage = ANY(\(names))) < \(names.count)
-            """,
+        let backfill = StageBackfill(
+            client: client,
+            runner: StageRunner(stages: stages, logger: logger),
             logger: logger
         )
-        print("backfill: \(total) message(s) to run \(names.joined(separator: ", ")) on")
-        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        var processed = 0
+        if !redo.isEmpty {
+            let cleared = try await backfill.forget(redo, organization: organization)
+            print("backfill: \(redo.joined(separator: ", ")) to run again (\(cleared) earlier run(s) cleared)")
+        }
+        let total = try await backfill.pending(organization: organization)
+        print("backfill: \(total) message(s) to run \(stages.map(\.name).joined(separator: ", ")) on")
         let start = ContinuousClock.now
-        while true {
-            var ids: [UUID] = []
-            for try await id in try await client.query(
-                """
-                SELECT m.id FROM whatsapp_messages m WHERE m.id > \(after) AND m.text IS NOT NULL
-                    AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
-                    AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
-                         AND r.stage = ANY(\(names))) < \(names.count)
-                ORDER BY m.id LIMIT \(batch)
-                """,
-                logger: logger
-            ).decode(UUID.self) { ids.append(id) }
-            guard let last = ids.last else { break }
-            try await client.withTransaction(logger: logger) { connection in
-                _ = try await runner.runBatch(messageIDs: ids, on: connection)
-            }
-            after = last
-            processed += ids.count
+        let processed = try await backfill.run(organization: organization, batch: batch) { processed in
             let elapsed = ContinuousClock.now - start
             let seconds = max(
                 0.001,
@@ -204,10 +185,5 @@ struct Backfill: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("\n".utf8))
         print("backfill: done, \(processed) message(s)")
-    }
-
-    static func count(_ client: PostgresClient, _ query: PostgresQuery, logger: Logger) async throws -> Int {
-        for try await value in try await client.query(query, logger: logger).decode(Int.self) { return value }
-        return 0
     }
 }

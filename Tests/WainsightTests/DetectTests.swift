@@ -337,6 +337,73 @@ import WainsightTesting
         }
     }
 
+    /// Backfill runs the stages a message missed; `redo` runs a stage again on messages that
+    /// had it (new models for the history), within one organization; an unknown stage is refused.
+    @Test func backfillRedoesDetectOverTheHistory() async throws {
+        let detector = try Detector(directory: DetectTests.modelsDirectory)
+        let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        try await TestDatabase.with { _, client in
+            // First without embeddings: the n-gram models answer.
+            let harness = try IngestHarness(client: client, stages: [DetectStage(detector: detector)])
+            let (organization, _) = try await harness.organization()
+            _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-backfill")
+            let texts = ["the demo was great but the price is way too high for us", "can you send me the invoice?"]
+            let now = Int(Date().timeIntervalSince1970)
+            try await harness.store(
+                texts.enumerated().map { index, text in
+                    Payloads.text(
+                        to: Self.phone,
+                        from: "551190000040\(index)",
+                        id: "wamid.B\(index)",
+                        at: now + index,
+                        body: text
+                    )
+                }
+            )
+            _ = try await harness.drain()
+            func scores() async throws -> [Double] {
+                try await harness.rows("SELECT ai_sentiment_score FROM whatsapp_messages ORDER BY provider_msg_id")
+                    .compactMap(Double.init)
+            }
+            func close(_ a: [Double], _ b: [Double]) -> Bool {
+                a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }
+            }
+            let plain = texts.map { detector.detect($0).sentimentScore }
+            #expect(close(try await scores(), plain))
+
+            let backfill = StageBackfill(
+                client: client,
+                runner: StageRunner(
+                    stages: [
+                        EmbedStage(embedder: embedder, model: MiniLMEmbedder.modelName),
+                        DetectStage(detector: detector),
+                    ],
+                    logger: harness.logger
+                ),
+                logger: harness.logger
+            )
+            // Embeddings are new: they run; detect was done and keeps its answers.
+            #expect(try await backfill.pending(organization: organization) == 2)
+            #expect(try await backfill.run(organization: organization, batch: 1) == 2)
+            #expect(try await backfill.pending(organization: organization) == 0)
+            #expect(close(try await scores(), plain))
+            #expect(try await harness.count("SELECT count(*) FROM message_embeddings") == 2)
+
+            // Another organization's scope clears nothing here; this one's runs detect again.
+            #expect(try await backfill.forget(["detect"], organization: OrganizationID(UUID())) == 0)
+            #expect(try await backfill.forget(["detect"], organization: organization) == 2)
+            #expect(try await backfill.run(organization: organization) == 2)
+            let vectors = try await embedder.embed(texts.map(PIIRedactor.embeddingInput))
+            let joined = zip(texts, vectors).map { text, vector in
+                detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName).sentimentScore
+            }
+            #expect(!close(joined, plain))
+            #expect(close(try await scores(), joined))
+
+            await #expect(throws: IngestError.self) { try await backfill.forget(["summarize"], organization: nil) }
+        }
+    }
+
     @Test func inboundTextsGetTheirInsightsAndTheAPIShowsThem() async throws {
         let detector = try Detector(directory: DetectTests.modelsDirectory)
         try await TestDatabase.with { url, client in
