@@ -119,16 +119,17 @@ public struct Detector: Sendable {
 
     public func detect(features: TextFeatures, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
         let (languageLabel, languageConfidence) = language.identify(features)
-        var intentModel = intent
+        // An embedding goes only to a model that takes that embedder's vectors.
+        var (intentModel, intentEmbedding) = (intent, [Float]?.none)
         if let joined = intentWithEmbedding, joined.takes(embedding, from: embeddingModel) {
-            intentModel = joined
+            (intentModel, intentEmbedding) = (joined, embedding)
         }
-        let (intentLabel, intentConfidence) = intentModel.classify(features, embedding: embedding)
-        var sentimentModel = sentiment
+        let (intentLabel, intentConfidence) = intentModel.classify(features, embedding: intentEmbedding)
+        var (sentimentModel, sentimentEmbedding) = (sentiment, [Float]?.none)
         if let joined = sentimentWithEmbedding, joined.takes(embedding, from: embeddingModel) {
-            sentimentModel = joined
+            (sentimentModel, sentimentEmbedding) = (joined, embedding)
         }
-        let probabilities = sentimentModel.probabilities(features, embedding: embedding)
+        let probabilities = sentimentModel.probabilities(features, embedding: sentimentEmbedding)
         let labels = sentimentModel.labels
         let best = Softmax.argmax(probabilities)
         let score: Float

@@ -129,8 +129,9 @@ public struct LinearModel: Sendable {
         paddedWeights.add(rowsOf: features.words, salt: Self.wordSalt, to: &sums)
         paddedWeights.add(rowsOf: features.pairs, to: &sums)
         let value = 1 / Float(count).squareRoot()
+        let valueSum = value * Float(count)
         for c in logits.indices {
-            logits[c] += weights.low[c] * value * Float(count) + weights.step[c] * value * Float(sums[c])
+            logits[c] += weights.low[c] * valueSum + weights.step[c] * (value * Float(sums[c]))
         }
         return logits
     }

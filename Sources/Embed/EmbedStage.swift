@@ -6,7 +6,7 @@ import Normalize
 /// reply), after redacting personal identifiers, so no vector is computed from raw PII.
 public struct EmbedStage: PipelineStage {
     public let embedder: any SentenceEmbedder
-    /// Recorded with each vector (`minilm-l6-v2`, or the remote model's name).
+    /// Recorded with each vector (`all-MiniLM-L6-v2`, or the remote model's name).
     public let model: String
     public var name: String { "embed" }
 

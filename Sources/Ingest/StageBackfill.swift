@@ -18,12 +18,15 @@ public struct StageBackfill: Sendable {
         self.logger = logger
     }
 
-    /// Marks `stages` as not done on the messages in scope (all organizations' when
-    /// `organization` is nil).
-    /// - Returns: How many stage runs were cleared.
+    /// Marks `stages`, and every stage after them in the runner's order (they read what the
+    /// earlier ones found: detect reads the embedding), as not done on the messages in scope
+    /// (all organizations' when `organization` is nil).
+    /// - Returns: The stages that will run again, and how many stage runs were cleared.
     /// - Throws: ``IngestError`` when a stage is not one the runner has.
     @discardableResult
-    public func forget(_ stages: [String], organization: OrganizationID?) async throws -> Int {
+    public func forget(_ stages: [String], organization: OrganizationID?) async throws -> (
+        stages: [String], cleared: Int
+    ) {
         let known = runner.stages.map(\.name)
         if let unknown = stages.first(where: { !known.contains($0) }) {
             throw IngestError(
@@ -31,7 +34,8 @@ public struct StageBackfill: Sendable {
                 "'\(unknown)' is not a configured stage; the pipeline runs \(known.joined(separator: ", "))"
             )
         }
-        guard !stages.isEmpty else { return 0 }
+        guard let first = known.firstIndex(where: stages.contains) else { return ([], 0) }
+        let stages = Array(known[first...])
         let org = organization?.rawValue
         return try await client.withConnection { connection in
             var cleared = 0
@@ -45,7 +49,7 @@ public struct StageBackfill: Sendable {
                 """,
                 logger: logger
             ).decode(Int.self) { cleared = count }
-            return cleared
+            return (stages, cleared)
         }
     }
 

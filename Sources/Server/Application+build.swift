@@ -16,8 +16,8 @@ import WhatsAppCloud
 ///
 /// - Parameters:
 ///   - configuration: All settings.
-///   - stages: Pipeline stages to run before the configured ones (detect, when its models are
-///     there, then embed).
+///   - stages: Pipeline stages to run before the configured ones (detect and embed; see
+///     ``ConfiguredStages``).
 ///   - runWorker: Whether this process also runs the background workers (ingest, outbox
 ///     senders, media fetcher). Default true.
 ///   - logger: The application logger.

@@ -12,6 +12,11 @@ public struct ConfiguredEmbedder: Sendable {
     public var embedder: any SentenceEmbedder
     public var model: String
 
+    public init(embedder: any SentenceEmbedder, model: String) {
+        self.embedder = embedder
+        self.model = model
+    }
+
     /// - Returns: `nil` when embeddings are off (mode `none`, or `auto` without the MiniLM files).
     /// - Throws: ``EmbedError`` when the chosen model cannot be loaded.
     public static func make(
@@ -44,7 +49,7 @@ public struct ConfiguredEmbedder: Sendable {
     /// The local MiniLM when the configuration picks it (`minilm`, or `auto` with its files
     /// there); `nil` for `none`, `remote`, or `auto` without the files (with a notice).
     /// - Throws: ``EmbedError`` when MiniLM is asked for and cannot be loaded.
-    public static func local(
+    static func local(
         _ options: WainsightConfiguration.EmbeddingOptions,
         logger: Logger
     ) throws -> ConfiguredEmbedder? {
@@ -87,17 +92,31 @@ public enum ConfiguredDetector {
     }
 }
 
-/// The pipeline stages the configuration asks for, in order: embed (when an embedder is
-/// configured), then detect (when its models are there), which reads the embedding when a model
-/// takes it. The server, `wainsight ingest`, `reprocess` and `backfill` all run these, so a
-/// message gets the same insights whichever way it came in.
+/// The pipeline stages the configuration asks for: detect (when its models are there) and embed
+/// (when an embedder is configured). Embed runs first when a detect model takes its vectors
+/// (MiniLM with the `-minilm` models), so detect can read them; otherwise detect runs first, so
+/// that an embedder outage never holds up language, intent and sentiment. The server,
+/// `wainsight ingest`, `reprocess` and `backfill` all run these, so a message gets the same
+/// insights whichever way it came in.
 public struct ConfiguredStages: Sendable {
     public var detector: Detector?
     public var embedder: ConfiguredEmbedder?
 
+    public init(detector: Detector?, embedder: ConfiguredEmbedder?) {
+        self.detector = detector
+        self.embedder = embedder
+    }
+
     public var stages: [any PipelineStage] {
-        (embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] } ?? [])
-            + (detector.map { [DetectStage(detector: $0)] } ?? [])
+        let embed = embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] as [any PipelineStage] } ?? []
+        let detect = detector.map { [DetectStage(detector: $0)] as [any PipelineStage] } ?? []
+        return detectReadsEmbeddings ? embed + detect : detect + embed
+    }
+
+    /// Whether a detect model takes the configured embedder's vectors.
+    public var detectReadsEmbeddings: Bool {
+        guard let model = detector?.embeddingModel else { return false }
+        return embedder?.model == model
     }
 
     /// - Throws: ``DetectError`` or ``EmbedError`` when a configured model cannot be loaded.
@@ -106,9 +125,18 @@ public struct ConfiguredStages: Sendable {
         httpClient: HTTPClient,
         logger: Logger
     ) throws -> ConfiguredStages {
-        ConfiguredStages(
+        let configured = ConfiguredStages(
             detector: try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger),
             embedder: try ConfiguredEmbedder.make(configuration.embedding, httpClient: httpClient, logger: logger)
         )
+        if let model = configured.detector?.embeddingModel, !configured.detectReadsEmbeddings {
+            logger.notice(
+                "the -minilm detect models are not used: the configured embedder does not make their vectors",
+                metadata: [
+                    "detect.embedding_model": "\(model)", "embed.model": "\(configured.embedder?.model ?? "none")",
+                ]
+            )
+        }
+        return configured
     }
 }

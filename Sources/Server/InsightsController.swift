@@ -72,7 +72,19 @@ public struct InsightsController: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         var embeddings: [[Float]]?
         if let embedder, embedder.model == detector.embeddingModel {
-            embeddings = try await embedder.embedder.embed(bounded.map(PIIRedactor.embeddingInput))
+            // Without vectors the n-gram models answer, as detect does for a message without one.
+            do {
+                let vectors = try await embedder.embedder.embed(bounded.map(PIIRedactor.embeddingInput))
+                if vectors.count == bounded.count {
+                    embeddings = vectors
+                } else {
+                    logger.warning(
+                        "the embedder returned \(vectors.count) vectors for \(bounded.count) texts; n-grams only"
+                    )
+                }
+            } catch {
+                logger.warning("embedding failed; n-grams only", metadata: ["error": "\(error)"])
+            }
         }
         let results = bounded.indices.map { index in
             detector.detect(bounded[index], embedding: embeddings?[index], embeddingModel: embedder?.model)

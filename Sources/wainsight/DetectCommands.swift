@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import ModelTraining
 import Normalize
+import Outbound
 import Server
 
 /// Which local model a command is about.
@@ -134,12 +135,29 @@ struct DetectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let detector = try Detector(directory: try Self.modelsDirectory(models))
-        // As in the pipeline: the local MiniLM embeds the text when the configuration runs it
-        // and a model takes its vectors.
+        let http = HTTPClientService(maxConnectionsPerHost: 2)
+        do {
+            try await detectLines(detector, http: http)
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// As in the pipeline: the configured embedder embeds each text when a model takes its
+    /// vectors.
+    private func detectLines(_ detector: Detector, http: HTTPClientService) async throws {
         let configuration = try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
-        let embedder =
-            detector.embeddingModel == nil
-            ? nil : try ConfiguredEmbedder.local(configuration.embedding, logger: Logger(label: "wainsight.detect"))
+        var embedder: ConfiguredEmbedder?
+        if let model = detector.embeddingModel {
+            embedder = try ConfiguredEmbedder.make(
+                configuration.embedding,
+                httpClient: http.client,
+                logger: Logger(label: "wainsight.detect")
+            )
+            if embedder?.model != model { embedder = nil }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while let line = readLine(strippingNewline: true) {

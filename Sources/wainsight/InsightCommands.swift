@@ -158,14 +158,22 @@ struct Backfill: AsyncParsableCommand {
         guard !stages.isEmpty else {
             throw ValidationError("no stage is configured (no detect models and embeddings are off)")
         }
+        if let organization {
+            var found = false
+            for try await _ in try await client.query(
+                "SELECT 1 FROM organizations WHERE id = \(organization.rawValue)",
+                logger: logger
+            ).decode(Int.self) { found = true }
+            guard found else { throw ValidationError("no organization \(organization.rawValue)") }
+        }
         let backfill = StageBackfill(
             client: client,
             runner: StageRunner(stages: stages, logger: logger),
             logger: logger
         )
         if !redo.isEmpty {
-            let cleared = try await backfill.forget(redo, organization: organization)
-            print("backfill: \(redo.joined(separator: ", ")) to run again (\(cleared) earlier run(s) cleared)")
+            let (again, cleared) = try await backfill.forget(redo, organization: organization)
+            print("backfill: \(again.joined(separator: ", ")) to run again (\(cleared) earlier run(s) cleared)")
         }
         let total = try await backfill.pending(organization: organization)
         print("backfill: \(total) message(s) to run \(stages.map(\.name).joined(separator: ", ")) on")

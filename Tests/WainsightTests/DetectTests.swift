@@ -291,6 +291,24 @@ import WainsightTesting
         }
     }
 
+    /// Embed runs before detect only when a detect model takes the embedder's vectors: an
+    /// outage of any other embedder never holds up language, intent and sentiment.
+    @Test func embedRunsFirstOnlyWhenDetectReadsItsVectors() throws {
+        let detector = try Detector(directory: DetectTests.modelsDirectory)
+        let miniLM = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let local = ConfiguredStages(
+            detector: detector,
+            embedder: ConfiguredEmbedder(embedder: miniLM, model: MiniLMEmbedder.modelName)
+        )
+        #expect(local.stages.map(\.name) == ["embed", "detect"])
+        let remote = ConfiguredStages(
+            detector: detector,
+            embedder: ConfiguredEmbedder(embedder: miniLM, model: "text-embedding-3-small")
+        )
+        #expect(remote.stages.map(\.name) == ["detect", "embed"])
+        #expect(ConfiguredStages(detector: detector, embedder: nil).stages.map(\.name) == ["detect"])
+    }
+
     /// A detect stage that runs after the embed stage was done in an earlier run (a retry, a
     /// backfill with new models) reads the stored embedding, so it answers as the live pipeline
     /// does; the unchanged vector is not written again.
@@ -390,14 +408,20 @@ import WainsightTesting
             #expect(try await harness.count("SELECT count(*) FROM message_embeddings") == 2)
 
             // Another organization's scope clears nothing here; this one's runs detect again.
-            #expect(try await backfill.forget(["detect"], organization: OrganizationID(UUID())) == 0)
-            #expect(try await backfill.forget(["detect"], organization: organization) == 2)
+            #expect(try await backfill.forget(["detect"], organization: OrganizationID(UUID())).cleared == 0)
+            let redone = try await backfill.forget(["detect"], organization: organization)
+            #expect(redone.stages == ["detect"] && redone.cleared == 2)
             #expect(try await backfill.run(organization: organization) == 2)
             let vectors = try await embedder.embed(texts.map(PIIRedactor.embeddingInput))
             let joined = zip(texts, vectors).map { text, vector in
                 detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName).sentimentScore
             }
             #expect(!close(joined, plain))
+            #expect(close(try await scores(), joined))
+            // The stages after a redone one run again too: detect reads the embedding.
+            let again = try await backfill.forget(["embed"], organization: organization)
+            #expect(again.stages == ["embed", "detect"] && again.cleared == 4)
+            #expect(try await backfill.run(organization: organization) == 2)
             #expect(close(try await scores(), joined))
 
             await #expect(throws: IngestError.self) { try await backfill.forget(["summarize"], organization: nil) }
