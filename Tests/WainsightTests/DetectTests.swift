@@ -1,5 +1,4 @@
 import Core
-import Detect
 import Embed
 import Foundation
 import HTTPTypes
@@ -15,6 +14,8 @@ import Server
 import Testing
 import WainsightTesting
 
+@testable import Detect
+
 /// The local classifiers: features, model files, reports, the committed models and the
 /// answers they give.
 @Suite struct DetectTests {
@@ -25,6 +26,35 @@ import WainsightTesting
             shared: SharedData.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/nlp"),
             data: SharedData.repositoryRoot.appendingPathComponent("data")
         )
+    }
+
+    /// The SIMD row sums equal plain sums of the codes for any number of columns (8-byte rows,
+    /// and 16-byte chunks with a partial last one) and past the 256 rows a 16-bit lane holds.
+    @Test func paddedRowSumsEqualPlainSums() {
+        var random = SplitMix64(seed: 11)
+        for columns in [1, 3, 8, 9, 16, 17, 31, 40] {
+            let rows = 1 << 6
+            let codes = (0..<(rows * columns)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            let tensor = QuantizedTensor(
+                rows: rows,
+                columns: columns,
+                codes: codes,
+                low: [Float](repeating: 0, count: columns),
+                step: [Float](repeating: 1, count: columns)
+            )
+            let padded = PaddedCodes(tensor)
+            let hashes = (0..<1_000).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+            for salt: UInt32 in [0, 0x5bd1_e995] {
+                var sums = [UInt32](repeating: 0, count: columns)
+                padded.add(rowsOf: hashes, salt: salt, to: &sums)
+                var expected = [UInt32](repeating: 0, count: columns)
+                for hash in hashes {
+                    let row = Int((hash ^ salt) & UInt32(rows - 1))
+                    for column in 0..<columns { expected[column] += UInt32(codes[row * columns + column]) }
+                }
+                #expect(sums == expected, "\(columns) columns")
+            }
+        }
     }
 
     @Test func aSingleWordHasItsCharacterGrams() {
