@@ -61,17 +61,7 @@ public struct Detector: Sendable {
     /// `intent-minilm.bin` and `sentiment-minilm.bin` when they are there.
     /// - Throws: ``DetectError`` when a required file is missing or any file is unreadable.
     public init(directory: URL) throws {
-        func load(_ name: String) throws -> ModelFile {
-            let url = Self.modelURL(name, in: directory)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw DetectError(.modelMissing, "\(url.path) is missing: run `wainsight train \(name)`")
-            }
-            do {
-                return try ModelFile(data: data)
-            } catch {
-                throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
-            }
-        }
+        func load(_ name: String) throws -> ModelFile { try Self.modelFile(name, in: directory) }
         func loadOptional(_ name: String) throws -> LinearModel? {
             let url = Self.modelURL(name, in: directory)
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
@@ -100,6 +90,24 @@ public struct Detector: Sendable {
 
     public static func modelURL(_ name: String, in directory: URL) -> URL {
         directory.appendingPathComponent("\(name).bin")
+    }
+
+    /// Reads `<name>.bin` from `directory`.
+    /// - Throws: ``DetectError``: `modelMissing` (naming the command that makes the file) or
+    ///   `invalidModel`.
+    public static func modelFile(_ name: String, in directory: URL) throws -> ModelFile {
+        let url = modelURL(name, in: directory)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            let command =
+                name.hasSuffix("-minilm")
+                ? "wainsight train \(name.dropLast("-minilm".count)) --embeddings" : "wainsight train \(name)"
+            throw DetectError(.modelMissing, "\(url.path) is missing: run `\(command)`")
+        }
+        do {
+            return try ModelFile(data: data)
+        } catch {
+            throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
+        }
     }
 
     /// The embedder whose vectors make a better answer (`all-MiniLM-L6-v2`), if any model

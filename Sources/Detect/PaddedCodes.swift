@@ -37,6 +37,8 @@ struct PaddedCodes: Sendable {
     }
 
     // 16-bit lanes hold 257 sums of bytes; they are widened into the 32-bit total every 256 rows.
+    // Two copies, 8 and 16 lanes: the widening conversions are vector instructions only on the
+    // concrete SIMD types (the standard library has no generic one).
 
     private static func sum8(_ table: UnsafeRawBufferPointer, _ hashes: [UInt32], salt: UInt32, mask: UInt32)
         -> SIMD8<UInt32>

@@ -22,10 +22,10 @@ public struct EmbedStage: PipelineStage {
     }
 
     public func process(_ messages: [StageMessage], insights: inout [MessageInsights]) async throws {
-        let texts = messages.map { $0.text ?? "" }
-        let wanted = texts.indices.filter { !texts[$0].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let inputs = messages.map { PIIRedactor.embeddingInput($0.text ?? "") }
+        let wanted = inputs.indices.filter { !inputs[$0].isEmpty }
         guard !wanted.isEmpty else { return }
-        let vectors = try await embedder.embed(wanted.map { PIIRedactor.embeddingInput(texts[$0]) })
+        let vectors = try await embedder.embed(wanted.map { inputs[$0] })
         guard vectors.count == wanted.count else {
             throw EmbedError(.remote, "the embedder returned \(vectors.count) vectors for \(wanted.count) texts")
         }

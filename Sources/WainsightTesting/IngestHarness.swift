@@ -29,6 +29,26 @@ public struct IngestHarness: Sendable {
         self.logger = logger
     }
 
+    /// Settings for an app over the test database that serves the API only (no ingest worker,
+    /// sender or media fetcher running), with the given embedder and models folder.
+    public static func apiConfiguration(
+        databaseURL: String,
+        embedding: WainsightConfiguration.EmbeddingOptions,
+        modelsDirectory: String = "models"
+    ) -> WainsightConfiguration {
+        var configuration = WainsightConfiguration(
+            databaseURL: databaseURL,
+            databaseConnections: 4,
+            masterKey: testMasterKey,
+            port: 0,
+            embedding: embedding,
+            modelsDirectory: modelsDirectory
+        )
+        configuration.worker.concurrency = 0
+        configuration.outbound.concurrency = 0
+        return configuration
+    }
+
     public var events: WebhookEventStore { WebhookEventStore(client: client, logger: logger) }
 
     public var worker: IngestWorker {

@@ -86,13 +86,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let directory = try data.modelsDirectory
-        func load(_ name: String) throws -> ModelFile {
-            let url = Detector.modelURL(name, in: directory)
-            guard let bytes = FileManager.default.contents(atPath: url.path) else {
-                throw DetectError(.modelMissing, "\(url.path) is missing: run `wainsight train \(name)`")
-            }
-            return try ModelFile(data: bytes)
-        }
+        func load(_ name: String) throws -> ModelFile { try Detector.modelFile(name, in: directory) }
         let file = try load(name.rawValue)
         switch name {
         case .language: print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora))
@@ -162,9 +156,8 @@ struct DetectCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while let line = readLine(strippingNewline: true) {
             var embedding: [Float]?
-            if let embedder, !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                embedding = try await embedder.embedder.embed([PIIRedactor.embeddingInput(line)]).first
-            }
+            let input = PIIRedactor.embeddingInput(line)
+            if let embedder, !input.isEmpty { embedding = try await embedder.embedder.embed([input]).first }
             let detection = detector.detect(line, embedding: embedding, embeddingModel: embedder?.model)
             print(String(decoding: try encoder.encode(detection), as: UTF8.self))
         }

@@ -229,6 +229,24 @@ import WainsightTesting
 @Suite struct DetectPipelineTests {
     static let phone = "444"
 
+    /// Stores each text as an inbound message to ``phone`` (ids `wamid.<idPrefix><index>`, a
+    /// second apart, in order) and runs the pipeline over them.
+    static func ingest(_ texts: [String], idPrefix: String, harness: IngestHarness) async throws {
+        let now = Int(Date().timeIntervalSince1970)
+        try await harness.store(
+            texts.enumerated().map { index, text in
+                Payloads.text(
+                    to: phone,
+                    from: "55119000001\(index)",
+                    id: "wamid.\(idPrefix)\(index)",
+                    at: now - 60 + index,
+                    body: text
+                )
+            }
+        )
+        _ = try await harness.drain()
+    }
+
     /// With the committed intent-minilm and sentiment-minilm, a message embedded by MiniLM
     /// (the embed stage runs first in the configured pipeline) gets its intent and sentiment
     /// from the n-grams and the embedding; a vector of another model is never fed to them. The
@@ -257,7 +275,11 @@ import WainsightTesting
             #expect(with.intent == intent.label && with.intentConfidence == intent.confidence)
             // Another model's vector, or none: the n-gram model answers.
             let otherModel = detector.detect(text, embedding: vector, embeddingModel: "text-embedding-3-small")
-            #expect(otherModel == detector.detect(text))
+            let plain = detector.detect(text)
+            #expect(otherModel == plain)
+            // The embedding moves the answers, so the pipeline and API checks below can tell.
+            #expect(abs(with.sentimentScore - plain.sentimentScore) > 1e-3, "\(text)")
+            #expect(abs(with.intentConfidence - plain.intentConfidence) > 1e-3, "\(text)")
         }
 
         try await TestDatabase.with { url, client in
@@ -269,19 +291,7 @@ import WainsightTesting
             )
             let (organization, apiKey) = try await harness.organization()
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-detect-minilm")
-            let now = Int(Date().timeIntervalSince1970)
-            try await harness.store(
-                texts.enumerated().map { index, text in
-                    Payloads.text(
-                        to: Self.phone,
-                        from: "551190000020\(index)",
-                        id: "wamid.M\(index)",
-                        at: now - 60 + index,
-                        body: text
-                    )
-                }
-            )
-            _ = try await harness.drain()
+            try await Self.ingest(texts, idPrefix: "M", harness: harness)
             let expected = zip(texts, vectors).map { text, vector in
                 detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName)
             }
@@ -292,16 +302,11 @@ import WainsightTesting
             #expect(scores.count == 3)
             for (score, detection) in zip(scores, expected) { #expect(abs(score - detection.sentimentScore) < 1e-3) }
 
-            var configuration = WainsightConfiguration(
+            let configuration = IngestHarness.apiConfiguration(
                 databaseURL: url,
-                databaseConnections: 4,
-                masterKey: IngestHarness.testMasterKey,
-                port: 0
+                embedding: .init(mode: .minilm, miniLMDirectory: SharedData.miniLMDirectory.path),
+                modelsDirectory: DetectTests.modelsDirectory.path
             )
-            configuration.embedding = .init(mode: .minilm, miniLMDirectory: SharedData.miniLMDirectory.path)
-            configuration.modelsDirectory = DetectTests.modelsDirectory.path
-            configuration.worker.concurrency = 0
-            configuration.outbound.concurrency = 0
             let app = try await buildApplication(configuration: configuration, runWorker: false, logger: harness.logger)
             try await app.test(.live) { http in
                 let response = try await http.execute(
@@ -351,16 +356,7 @@ import WainsightTesting
             let (organization, _) = try await harness.organization()
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-detect-later")
             let text = "the demo was great but the price is way too high for us"
-            try await harness.store([
-                Payloads.text(
-                    to: Self.phone,
-                    from: "5511900000300",
-                    id: "wamid.L0",
-                    at: Int(Date().timeIntervalSince1970),
-                    body: text
-                )
-            ])
-            _ = try await harness.drain()
+            try await Self.ingest([text], idPrefix: "L", harness: harness)
             let id = try #require(try await harness.rows("SELECT id FROM whatsapp_messages").first.flatMap(UUID.init))
             let written = try await harness.rows("SELECT created_at FROM message_embeddings")
             #expect(written.count == 1)
@@ -396,19 +392,7 @@ import WainsightTesting
             let (organization, _) = try await harness.organization()
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-backfill")
             let texts = ["the demo was great but the price is way too high for us", "can you send me the invoice?"]
-            let now = Int(Date().timeIntervalSince1970)
-            try await harness.store(
-                texts.enumerated().map { index, text in
-                    Payloads.text(
-                        to: Self.phone,
-                        from: "551190000040\(index)",
-                        id: "wamid.B\(index)",
-                        at: now + index,
-                        body: text
-                    )
-                }
-            )
-            _ = try await harness.drain()
+            try await Self.ingest(texts, idPrefix: "B", harness: harness)
             func scores() async throws -> [Double] {
                 try await harness.rows("SELECT ai_sentiment_score FROM whatsapp_messages ORDER BY provider_msg_id")
                     .compactMap(Double.init)
@@ -464,20 +448,8 @@ import WainsightTesting
             let harness = try IngestHarness(client: client, stages: [DetectStage(detector: detector)])
             let (organization, apiKey) = try await harness.organization()
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-detect")
-            let now = Int(Date().timeIntervalSince1970)
             let texts = ["Quanto custa o plano anual?", "STOP, remove me from your list", "¿Tienen demo gratis?"]
-            try await harness.store(
-                texts.enumerated().map { index, text in
-                    Payloads.text(
-                        to: Self.phone,
-                        from: "551190000010\(index)",
-                        id: "wamid.D\(index)",
-                        at: now - 60 + index,
-                        body: text
-                    )
-                }
-            )
-            _ = try await harness.drain()
+            try await Self.ingest(texts, idPrefix: "D", harness: harness)
             let stored = try await harness.rows(
                 "SELECT provider_msg_id || ' ' || ai_language || ' ' || ai_intent || ' ' || ai_sentiment FROM whatsapp_messages ORDER BY provider_msg_id"
             )
@@ -493,16 +465,11 @@ import WainsightTesting
                     == 3
             )
 
-            var configuration = WainsightConfiguration(
+            let configuration = IngestHarness.apiConfiguration(
                 databaseURL: url,
-                databaseConnections: 4,
-                masterKey: IngestHarness.testMasterKey,
-                port: 0
+                embedding: .init(mode: .none),
+                modelsDirectory: DetectTests.modelsDirectory.path
             )
-            configuration.embedding = .init(mode: .none)
-            configuration.modelsDirectory = DetectTests.modelsDirectory.path
-            configuration.worker.concurrency = 0
-            configuration.outbound.concurrency = 0
             let app = try await buildApplication(configuration: configuration, runWorker: false, logger: harness.logger)
             try await app.test(.live) { http in
                 let auth: HTTPFields = [.authorization: "Bearer \(apiKey)", .contentType: "application/json"]

@@ -85,15 +85,10 @@ import WainsightTesting
             let (other, otherKey) = try await harness.organization("Other org")
             _ = other
 
-            var configuration = WainsightConfiguration(
+            let configuration = IngestHarness.apiConfiguration(
                 databaseURL: url,
-                databaseConnections: 4,
-                masterKey: IngestHarness.testMasterKey,
-                port: 0
+                embedding: .init(mode: .minilm, miniLMDirectory: SharedData.miniLMDirectory.path)
             )
-            configuration.embedding = .init(mode: .minilm, miniLMDirectory: SharedData.miniLMDirectory.path)
-            configuration.worker.concurrency = 0
-            configuration.outbound.concurrency = 0
             let app = try await buildApplication(configuration: configuration, runWorker: false, logger: harness.logger)
             try await app.test(.live) { http in
                 func search(_ query: String, _ parameters: String = "", key: String? = nil) async throws
