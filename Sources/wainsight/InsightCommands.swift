@@ -16,7 +16,7 @@ struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "Embed text lines from standard input; print one JSON array of floats per line.",
-        discussion: "The vectors are those the pipeline stores: the text is PII-redacted first (--raw skips that)."
+        discussion: "The vectors are those the pipeline stores: the text is trimmed and PII-redacted first (--raw skips that)."
     )
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Embed the text as given, without redacting identifiers.") var raw = false
@@ -33,7 +33,7 @@ struct EmbedCommand: AsyncParsableCommand {
             else { throw ValidationError("embeddings are off (WAINSIGHT_EMBEDDER=none)") }
             var lines: [String] = []
             func flush() async throws {
-                let texts = raw ? lines : lines.map(PIIRedactor.redact)
+                let texts = raw ? lines : lines.map(PIIRedactor.embeddingInput)
                 for vector in try await embedder.embedder.embed(texts) {
                     print("[" + vector.map { "\($0)" }.joined(separator: ",") + "]")
                 }
