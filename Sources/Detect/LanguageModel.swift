@@ -4,10 +4,16 @@ import Foundation
 /// word boundaries) and whole words: the sum of each feature's log-probability per language.
 /// Short texts keep most of their signal in the n-grams, which is why single words work.
 ///
-/// Confidence is a softmax over the per-feature mean log-likelihoods times ``sharpness``
-/// (fitted on held-out training lines so that it is calibrated). A text with no letters, mostly
-/// in a script none of the languages uses, or whose best language is below
-/// ``minimumConfidence``, is `unknown`.
+/// Beside it, an optional ``wordClassifier``: softmax regression over the same features,
+/// trained on the distinct words of the training lines rather than on the lines. Naive Bayes
+/// counts what is frequent in running text; the classifier learns which spellings tell
+/// languages apart in words it has never seen, which is most of what a one- or two-word
+/// message is. Its logits, times ``classifierWeight``, are added to the naive Bayes scores.
+///
+/// Confidence is a softmax over the per-feature mean log-likelihoods (plus the classifier's
+/// share) times ``sharpness`` (fitted on held-out training lines so that it is calibrated). A
+/// text with no letters, mostly in a script none of the languages uses, or whose best language
+/// is below ``minimumConfidence``, is `unknown`.
 public struct LanguageModel: Sendable {
     public static let unknown = "unknown"
 
@@ -20,6 +26,10 @@ public struct LanguageModel: Sendable {
     public let wordWeight: Float
     public let sharpness: Float
     public let minimumConfidence: Float
+    /// Softmax regression trained on single words (same labels and buckets), or `nil`.
+    public let wordClassifier: LinearModel?
+    /// How much the classifier's logits count against the mean naive Bayes log-likelihood.
+    public let classifierWeight: Float
 
     public init(
         labels: [String],
@@ -27,8 +37,14 @@ public struct LanguageModel: Sendable {
         table: QuantizedTensor,
         wordWeight: Float,
         sharpness: Float,
-        minimumConfidence: Float
+        minimumConfidence: Float,
+        wordClassifier: LinearModel? = nil,
+        classifierWeight: Float = 0
     ) {
+        precondition(
+            wordClassifier.map { $0.labels == labels && $0.buckets == buckets } ?? true,
+            "the word classifier has the model's labels and buckets"
+        )
         self.labels = labels
         self.buckets = buckets
         self.table = table
@@ -36,6 +52,8 @@ public struct LanguageModel: Sendable {
         self.wordWeight = wordWeight
         self.sharpness = sharpness
         self.minimumConfidence = minimumConfidence
+        self.wordClassifier = wordClassifier
+        self.classifierWeight = wordClassifier == nil ? 0 : classifierWeight
     }
 
     /// Summed log-likelihoods per language and how many features were counted. The 8-bit
@@ -59,10 +77,24 @@ public struct LanguageModel: Sendable {
         return (scores, features.grams.count + (countWords ? features.words.count : 0))
     }
 
+    /// The uncalibrated score per language: the mean naive Bayes log-likelihood per feature,
+    /// plus the word classifier's logits times ``classifierWeight``.
+    public func combinedScores(_ features: TextFeatures) -> [Float] {
+        let (scores, count) = scores(features)
+        var combined = scores.map { $0 / Float(max(1, count)) }
+        if let wordClassifier, classifierWeight != 0 {
+            // The classifier learned from single words: word pairs are not its features.
+            var words = features
+            words.pairs = []
+            let logits = wordClassifier.logits(words)
+            for c in combined.indices { combined[c] += classifierWeight * logits[c] }
+        }
+        return combined
+    }
+
     /// Probabilities per language (calibrated softmax).
     public func probabilities(_ features: TextFeatures) -> [Float] {
-        let (scores, count) = scores(features)
-        return Softmax.probabilities(scores.map { $0 * sharpness / Float(max(1, count)) })
+        Softmax.probabilities(combinedScores(features).map { $0 * sharpness })
     }
 
     /// The language (or `unknown`) and its probability.
@@ -80,19 +112,45 @@ public struct LanguageModel: Sendable {
 extension LanguageModel {
     static let kind = "naive_bayes"
 
+    /// The same naive Bayes table with `wordClassifier` at `weight`.
+    func with(wordClassifier: LinearModel, weight: Float) -> LanguageModel {
+        LanguageModel(
+            labels: labels,
+            buckets: buckets,
+            table: table,
+            wordWeight: wordWeight,
+            sharpness: sharpness,
+            minimumConfidence: minimumConfidence,
+            wordClassifier: wordClassifier,
+            classifierWeight: weight
+        )
+    }
+
     public var file: ModelFile {
-        ModelFile(
+        var parameters = [
+            "word_weight": Double(wordWeight), "sharpness": Double(sharpness),
+            "minimum_confidence": Double(minimumConfidence),
+        ]
+        var tensors = [ModelFile.TensorInfo(name: "log_probabilities", rows: buckets, columns: labels.count)]
+        var values = ["log_probabilities": table]
+        if let wordClassifier {
+            parameters["classifier_weight"] = Double(classifierWeight)
+            tensors += [
+                ModelFile.TensorInfo(name: "classifier_weights", rows: buckets, columns: labels.count),
+                ModelFile.TensorInfo(name: "classifier_bias", rows: 1, columns: labels.count),
+            ]
+            values["classifier_weights"] = wordClassifier.weights
+            values["classifier_bias"] = QuantizedTensor(values: wordClassifier.bias, columns: labels.count)
+        }
+        return ModelFile(
             header: ModelFile.Header(
                 kind: Self.kind,
                 labels: labels,
                 buckets: buckets,
-                parameters: [
-                    "word_weight": Double(wordWeight), "sharpness": Double(sharpness),
-                    "minimum_confidence": Double(minimumConfidence),
-                ],
-                tensors: [ModelFile.TensorInfo(name: "log_probabilities", rows: buckets, columns: labels.count)]
+                parameters: parameters,
+                tensors: tensors
             ),
-            tensors: ["log_probabilities": table]
+            tensors: values
         )
     }
 
@@ -100,28 +158,52 @@ extension LanguageModel {
         guard file.header.kind == Self.kind else {
             throw DetectError(.invalidModel, "a language model is naive_bayes, this file is \(file.header.kind)")
         }
+        let labels = file.header.labels
+        let buckets = file.header.buckets
+        var classifier: LinearModel?
+        if file.tensors["classifier_weights"] != nil {
+            classifier = LinearModel(
+                labels: labels,
+                buckets: buckets,
+                weights: try file.tensor("classifier_weights", rows: buckets, columns: labels.count),
+                bias: try file.tensor("classifier_bias", rows: 1, columns: labels.count).floats
+            )
+        }
         self.init(
-            labels: file.header.labels,
-            buckets: file.header.buckets,
-            table: try file.tensor("log_probabilities", rows: file.header.buckets, columns: file.header.labels.count),
+            labels: labels,
+            buckets: buckets,
+            table: try file.tensor("log_probabilities", rows: buckets, columns: labels.count),
             wordWeight: Float(try file.parameter("word_weight")),
             sharpness: Float(try file.parameter("sharpness")),
-            minimumConfidence: Float(try file.parameter("minimum_confidence"))
+            minimumConfidence: Float(try file.parameter("minimum_confidence")),
+            wordClassifier: classifier,
+            classifierWeight: classifier == nil ? 0 : Float(try file.parameter("classifier_weight"))
         )
     }
 }
 
-/// Counts n-grams and words per language into a ``LanguageModel``. Deterministic: counting
-/// has no order, and calibration walks a fixed grid.
+/// Counts n-grams and words per language into a ``LanguageModel`` and trains its word
+/// classifier. Deterministic: counting has no order, the classifier's trainer has a fixed seed,
+/// and calibration walks fixed grids.
 public struct LanguageModelTrainer: Sendable {
-    /// Hash buckets (a power of two).
-    public var buckets = 1 << 18
+    /// Hash buckets (a power of two), shared by the naive Bayes table and the classifier.
+    public var buckets = 1 << 17
     /// Additive smoothing of the counts.
     public var smoothing: Float = 0.05
     public var wordWeight: Float = 1
     public var minimumConfidence: Float = 0.2
     /// Every `heldOutEvery`-th line calibrates the confidence instead of being counted first.
     public var heldOutEvery = 20
+    /// The word classifier's settings (its buckets are the model's).
+    public var classifier: LinearTrainer = {
+        var trainer = LinearTrainer()
+        trainer.epochs = 20
+        trainer.learningRate = 0.5
+        return trainer
+    }()
+    /// Classifier weights tried; the one that does best on the held-out lines and on their
+    /// words alone is kept (0 turns the classifier off).
+    public var classifierWeights: [Float] = [0, 0.2, 0.4, 0.8, 1.6, 3.2]
 
     public init() {}
 
@@ -129,37 +211,111 @@ public struct LanguageModelTrainer: Sendable {
         [
             "buckets": Double(buckets), "smoothing": Double(smoothing), "word_weight": Double(wordWeight),
             "minimum_confidence": Double(minimumConfidence), "held_out_every": Double(heldOutEvery),
+            "classifier_epochs": Double(classifier.epochs),
+            "classifier_learning_rate": Double(classifier.learningRate),
+            "classifier_l2": Double(classifier.l2), "classifier_seed": Double(classifier.seed),
         ]
     }
 
-    /// - Parameter examples: feature sets with their label's index in `labels`.
-    public func train(labels: [String], examples: [(TextFeatures, Int)]) -> LanguageModel {
+    /// - Parameters:
+    ///   - examples: feature sets of the training lines with their label's index in `labels`.
+    ///   - words: the letter words of each line (``TextFeatures/letterWords(_:)``), in the same
+    ///     order, for the word classifier; empty for naive Bayes alone.
+    ///   - progress: a line per classifier weight tried.
+    public func train(
+        labels: [String],
+        examples: [(TextFeatures, Int)],
+        words: [[String]] = [],
+        progress: (String) -> Void = { _ in }
+    ) -> LanguageModel {
         precondition(buckets > 0 && buckets & (buckets - 1) == 0, "hash buckets are a power of two")
         precondition(examples.allSatisfy { labels.indices.contains($0.1) }, "every label index is one of labels")
-        let heldOut = examples.indices.filter { $0 % heldOutEvery == heldOutEvery - 1 }.map { examples[$0] }
-        let counted = examples.indices.filter { $0 % heldOutEvery != heldOutEvery - 1 }.map { examples[$0] }
-        let draft = model(labels: labels, counting: counted, sharpness: 1)
+        precondition(words.isEmpty || words.count == examples.count, "the words of every line, or none")
+        let isHeldOut = { (index: Int) in index % heldOutEvery == heldOutEvery - 1 }
+        let heldOut = examples.indices.filter(isHeldOut).map { examples[$0] }
+        let counted = examples.indices.filter { !isHeldOut($0) }
+        var draft = model(labels: labels, counting: counted.map { examples[$0] }, sharpness: 1)
+        var weight: Float = 0
+        if !words.isEmpty {
+            let classifier = wordClassifier(labels: labels, lines: counted.map { (words[$0], examples[$0].1) })
+            // Held-out words of three letters or more, each once per language.
+            let heldOutWords = Self.wordTypes(examples.indices.filter(isHeldOut).map { (words[$0], examples[$0].1) })
+                .filter { $0.word.unicodeScalars.count >= 3 }
+                .map { (TextFeatures($0.word), $0.label) }
+            var best: (score: Double, weight: Float) = (-1, 0)
+            for candidate in classifierWeights {
+                draft = draft.with(wordClassifier: classifier, weight: candidate)
+                let lines = Self.macroRecall(draft, heldOut, classes: labels.count)
+                let single = Self.macroRecall(draft, heldOutWords, classes: labels.count)
+                progress(
+                    "language: classifier weight \(candidate) → held-out lines "
+                        + String(format: "%.2f%%, their words %.2f%%", lines * 100, single * 100)
+                )
+                if (lines + single) / 2 > best.score { best = ((lines + single) / 2, candidate) }
+            }
+            weight = best.weight
+            draft = draft.with(wordClassifier: classifier, weight: weight)
+        }
         // Calibrate on lines the draft did not count: the sharpness with the lowest log-loss.
+        let heldOutScores = heldOut.map { (draft.combinedScores($0.0), $0.1) }
         var best: (loss: Double, sharpness: Float) = (.infinity, 1)
-        for step in 1...60 {
-            let sharpness = Float(step) * 0.5
+        for step in 1...300 {
+            let sharpness = Float(step) * 0.1
             var loss = 0.0
-            for (features, label) in heldOut {
-                let (scores, count) = draft.scores(features)
-                let p = Softmax.probabilities(scores.map { $0 * sharpness / Float(max(1, count)) })
+            for (scores, label) in heldOutScores {
+                let p = Softmax.probabilities(scores.map { $0 * sharpness })
                 loss -= log(Double(max(p[label], 1e-9)))
             }
             if loss < best.loss { best = (loss, sharpness) }
         }
         let final = model(labels: labels, counting: examples, sharpness: best.sharpness)
-        return LanguageModel(
+        guard weight != 0 else { return final }
+        let classifier = wordClassifier(labels: labels, lines: zip(words, examples.map(\.1)).map { ($0, $1) })
+        return final.with(wordClassifier: classifier, weight: weight)
+    }
+
+    /// Each distinct word of `lines` per label, with how often it occurs there.
+    static func wordTypes(_ lines: [([String], Int)]) -> [(word: String, label: Int, count: Int)] {
+        var counts: [Int: [String: Int]] = [:]
+        for (words, label) in lines {
+            for word in words { counts[label, default: [:]][word, default: 0] += 1 }
+        }
+        // Sorted, so that the classifier sees the same examples in the same order every time.
+        return counts.keys.sorted().flatMap { label in
+            counts[label]!.sorted { $0.key < $1.key }.map { (word: $0.key, label: label, count: $0.value) }
+        }
+    }
+
+    /// Softmax regression on the distinct words of `lines`, each weighted 1 + ln(count): a
+    /// word's spelling matters, not how common it is in running text.
+    func wordClassifier(labels: [String], lines: [([String], Int)]) -> LinearModel {
+        let types = Self.wordTypes(lines)
+        var trainer = classifier
+        trainer.buckets = buckets
+        let trained = trainer.train(
+            labels: labels,
+            examples: types.map { (TextFeatures($0.word), $0.label) },
+            weights: types.map { 1 + logf(Float($0.count)) }
+        )
+        // The bias as the saved file has it, so what training measures is what loads.
+        return LinearModel(
             labels: labels,
             buckets: buckets,
-            table: final.table,
-            wordWeight: wordWeight,
-            sharpness: best.sharpness,
-            minimumConfidence: minimumConfidence
+            weights: trained.weights,
+            bias: QuantizedTensor(values: trained.bias, columns: labels.count).floats
         )
+    }
+
+    /// The mean recall over the languages of `examples` (argmax, no `unknown`).
+    static func macroRecall(_ model: LanguageModel, _ examples: [(TextFeatures, Int)], classes: Int) -> Double {
+        var right = [Int](repeating: 0, count: classes)
+        var total = [Int](repeating: 0, count: classes)
+        for (features, label) in examples {
+            total[label] += 1
+            if Softmax.argmax(model.combinedScores(features)) == label { right[label] += 1 }
+        }
+        let present = total.indices.filter { total[$0] > 0 }
+        return present.map { Double(right[$0]) / Double(total[$0]) }.reduce(0, +) / Double(max(1, present.count))
     }
 
     func model(labels: [String], counting examples: [(TextFeatures, Int)], sharpness: Float) -> LanguageModel {

@@ -256,12 +256,15 @@ public struct LinearTrainer: Sendable {
     /// features also stand alone (a message with no embedding still gets a good answer).
     public var embeddingDropoutEvery = 4
 
-    /// - Parameter embeddings: one sentence embedding per example (all the same size) for a
-    ///   dense input beside the hashed features; `nil` for n-grams only.
+    /// - Parameters:
+    ///   - embeddings: one sentence embedding per example (all the same size) for a dense input
+    ///     beside the hashed features; `nil` for n-grams only.
+    ///   - weights: how much each example counts (1 for all when `nil`).
     public func train(
         labels: [String],
         examples: [(TextFeatures, Int)],
-        embeddings: [[Float]]? = nil
+        embeddings: [[Float]]? = nil,
+        weights exampleWeights: [Float]? = nil
     ) -> LinearModel {
         let classes = labels.count
         let dimensions = embeddings?.first?.count ?? 0
@@ -271,6 +274,7 @@ public struct LinearTrainer: Sendable {
             embeddings.map { $0.count == examples.count && $0.allSatisfy { $0.count == dimensions } } ?? true,
             "one embedding per example, all the same size"
         )
+        precondition(exampleWeights.map { $0.count == examples.count } ?? true, "one weight per example")
         var dense = [Float](repeating: 0, count: dimensions * classes)
         var denseSquares = [Float](repeating: 0, count: dimensions * classes)
         var visits = 0
@@ -314,9 +318,8 @@ public struct LinearTrainer: Sendable {
                     }
                 }
                 let probabilities = Softmax.probabilities(logits)
-                for c in 0..<classes {
-                    gradient[c] = (probabilities[c] - (c == label ? 1 : 0)) * classWeight[label]
-                }
+                let weight = classWeight[label] * (exampleWeights?[index] ?? 1)
+                for c in 0..<classes { gradient[c] = (probabilities[c] - (c == label ? 1 : 0)) * weight }
                 weights.withUnsafeMutableBufferPointer { w in
                     squares.withUnsafeMutableBufferPointer { g in
                         for (row, value) in zip(rows, values) {

@@ -97,6 +97,28 @@ public struct TextFeatures: Sendable {
         finishLetterWord()
     }
 
+    /// The lower-cased letter words of a normalized text, as ``init(_:)`` reads them
+    /// (placeholders and emoji tokens are not words): what the language trainer counts.
+    public static func letterWords(_ text: String) -> [String] {
+        let scalars = Array(text.lowercased().unicodeScalars)
+        var words: [String] = []
+        var word = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            let scalar = scalars[i]
+            if isLetter(scalar) {
+                word.append(scalar)
+                i += 1
+                continue
+            }
+            if !word.isEmpty { words.append(String(word)) }
+            word = String.UnicodeScalarView()
+            i = (scalar == "[" || scalar == ":") ? tokenEnd(scalars, from: i) ?? i + 1 : i + 1
+        }
+        if !word.isEmpty { words.append(String(word)) }
+        return words
+    }
+
     /// n-grams of 1 to 5 scalars of a marked word, leaving out the marks alone.
     mutating func addGrams(_ word: [UInt32]) {
         for start in word.indices {

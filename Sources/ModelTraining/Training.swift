@@ -109,19 +109,25 @@ public struct Training: Sendable {
 
     public func language(trainer: LanguageModelTrainer = LanguageModelTrainer()) throws -> TrainedModel {
         let labels = Corpora.languages
+        let lines = try corpora.languageTraining()
         let model = trainer.train(
             labels: labels,
-            examples: try Self.examples(corpora.languageTraining(), labels: labels)
+            examples: try Self.examples(lines, labels: labels),
+            words: lines.map { TextFeatures.letterWords(TextNormalizer.normalize($0.text)) },
+            progress: progress
         )
         var metrics: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
             let report = try Evaluation.language(model, on: corpora.languageTest(kind))
             metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(report.macroRecall)
         }
+        var parameters = trainer.hyperParameters
+        parameters["classifier_weight"] = Double(model.classifierWeight)
+        parameters["sharpness"] = Double(model.sharpness)
         return try package(
             name: "language",
             file: model.file,
-            hyperParameters: trainer.hyperParameters,
+            hyperParameters: parameters,
             data: corpora.languageTrainingFiles(),
             metrics: metrics
         )

@@ -16,7 +16,8 @@ struct EmbedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "Embed text lines from standard input; print one JSON array of floats per line.",
-        discussion: "The vectors are those the pipeline stores: the text is trimmed and PII-redacted first (--raw skips that)."
+        discussion: "The vectors are those the pipeline stores: each line is trimmed and PII-redacted first "
+            + "(--raw skips that)."
     )
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Embed the text as given, without redacting identifiers.") var raw = false

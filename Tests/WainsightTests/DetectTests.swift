@@ -79,6 +79,72 @@ import WainsightTesting
         #expect(TextFeatures("شكرا جزيلا").letterWords == 2)
     }
 
+    /// The words the language trainer counts are the letter words ``TextFeatures`` reads:
+    /// placeholders and emoji tokens are not words, marks stay inside theirs.
+    @Test(arguments: [
+        ("Hola, ¿cómo estás? [number] :heart_eyes:", ["hola", "cómo", "estás"]),
+        ("ÁRVORE e casa-grande", ["árvore", "e", "casa", "grande"]),
+        ("नमस्ते दोस्त!", ["नमस्ते", "दोस्त"]),
+        ("[url] 12:30 :) ??", []),
+    ])
+    func letterWordsAreWhatTheFeaturesRead(text: String, words: [String]) {
+        #expect(TextFeatures.letterWords(text) == words)
+        #expect(TextFeatures(text).letterWords == words.count)
+    }
+
+    /// The language model's word classifier: trained on the distinct words of the lines,
+    /// weighed against naive Bayes on held-out lines, and saved with the model.
+    @Test func theLanguageWordClassifierIsTrainedWeighedAndSaved() throws {
+        // Two made-up languages told apart by their endings; every word is new in the test.
+        var random = SplitMix64(seed: 3)
+        let stems = ["bar", "tel", "mon", "kis", "dup", "ral", "vex", "sol", "pim", "gor"]
+        func word(_ language: Int) -> String {
+            let stem = stems[Int(random.next() % 10)] + stems[Int(random.next() % 10)]
+            return stem + (language == 0 ? ["ka", "ko"] : ["zu", "zi"])[Int(random.next() % 2)]
+        }
+        var lines: [String] = []
+        var labels: [Int] = []
+        for index in 0..<400 {
+            lines.append((0..<4).map { _ in word(index % 2) }.joined(separator: " "))
+            labels.append(index % 2)
+        }
+        let examples = zip(lines, labels).map { (TextFeatures($0), $1) }
+        var trainer = LanguageModelTrainer()
+        trainer.buckets = 1 << 12
+        trainer.classifierWeights = [0.5]
+        var progress: [String] = []
+        let model = trainer.train(
+            labels: ["a", "b"],
+            examples: examples,
+            words: lines.map(TextFeatures.letterWords),
+            progress: { progress.append($0) }
+        )
+        #expect(progress.count == 1)
+        #expect(model.classifierWeight == 0.5)
+        #expect(model.wordClassifier?.labels == ["a", "b"] && model.wordClassifier?.buckets == 1 << 12)
+        #expect(model.identify(TextFeatures("gormonko")).label == "a")
+        #expect(model.identify(TextFeatures("gormonzi")).label == "b")
+
+        let bytes = try model.file.encoded()
+        let loaded = try LanguageModel(file: try ModelFile(data: bytes))
+        #expect(loaded.classifierWeight == 0.5)
+        #expect(try loaded.file.encoded() == bytes)
+        let features = TextFeatures("telpimka solvexzu")
+        #expect(loaded.combinedScores(features) == model.combinedScores(features))
+
+        // Without words, or when a weight of 0 wins, the model is naive Bayes alone and its
+        // file has no classifier.
+        trainer.classifierWeights = [0]
+        for alone in [
+            trainer.train(labels: ["a", "b"], examples: examples),
+            trainer.train(labels: ["a", "b"], examples: examples, words: lines.map(TextFeatures.letterWords)),
+        ] {
+            #expect(alone.wordClassifier == nil && alone.classifierWeight == 0)
+            #expect(alone.file.tensors.keys.sorted() == ["log_probabilities"])
+            #expect(try LanguageModel(file: alone.file).wordClassifier == nil)
+        }
+    }
+
     @Test func modelFilesRoundTripByteForByte() throws {
         var random = SystemRandomNumberGenerator()
         let weights = (0..<(64 * 3)).map { _ in Float.random(in: -2...2, using: &random) }
