@@ -194,11 +194,13 @@ public struct LanguageModelTrainer: Sendable {
     public var minimumConfidence: Float = 0.2
     /// Every `heldOutEvery`-th line calibrates the confidence instead of being counted first.
     public var heldOutEvery = 20
-    /// The word classifier's settings (its buckets are the model's).
+    /// The word classifier's settings (its buckets are the model's). Languages count alike
+    /// however many distinct words their training text has (Malay's has twice the others').
     public var classifier: LinearTrainer = {
         var trainer = LinearTrainer()
         trainer.epochs = 20
         trainer.learningRate = 0.5
+        trainer.balanced = true
         return trainer
     }()
     /// Classifier weights tried; the one that does best on the held-out lines and on their
@@ -214,6 +216,7 @@ public struct LanguageModelTrainer: Sendable {
             "classifier_epochs": Double(classifier.epochs),
             "classifier_learning_rate": Double(classifier.learningRate),
             "classifier_l2": Double(classifier.l2), "classifier_seed": Double(classifier.seed),
+            "classifier_balanced": classifier.balanced ? 1 : 0,
         ]
     }
 
