@@ -236,7 +236,7 @@ public struct LinearTrainer: Sendable {
     public var learningRate: Float = 0.2
     /// L2 penalty, applied to the weights an example touches.
     public var l2: Float = 1e-6
-    /// Weigh each class inversely to its frequency (for macro-averaged metrics).
+    /// Weigh each class inversely to its number of examples (for macro-averaged metrics).
     public var balanced = false
     /// Weigh features by inverse document frequency (TF-IDF) instead of presence.
     public var inverseDocumentFrequency = false

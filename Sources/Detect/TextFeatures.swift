@@ -99,7 +99,7 @@ public struct TextFeatures: Sendable {
 
     /// The lower-cased letter words of a normalized text, as ``init(_:)`` reads them
     /// (placeholders and emoji tokens are not words): what the language trainer counts.
-    public static func letterWords(_ text: String) -> [String] {
+    public static func letterWordTexts(_ text: String) -> [String] {
         let scalars = Array(text.lowercased().unicodeScalars)
         var words: [String] = []
         var word = String.UnicodeScalarView()

@@ -113,7 +113,7 @@ public struct Training: Sendable {
         let model = trainer.train(
             labels: labels,
             examples: try Self.examples(lines, labels: labels),
-            words: lines.map { TextFeatures.letterWords(TextNormalizer.normalize($0.text)) },
+            words: lines.map { TextFeatures.letterWordTexts(TextNormalizer.normalize($0.text)) },
             progress: progress
         )
         var metrics: [String: Double] = [:]
