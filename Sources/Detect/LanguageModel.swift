@@ -93,8 +93,8 @@ public struct LanguageModel: Sendable {
         return combined
     }
 
-    /// The features the word classifier reads: the character n-grams alone, not whole words,
-    /// placeholders, emoji or pairs (no copy of the n-grams is made).
+    /// The features the word classifier reads: the character n-grams alone, no tokens or pairs
+    /// (no copy of the n-grams is made).
     static func spelling(_ features: TextFeatures) -> TextFeatures {
         var spelling = features
         spelling.words = []
@@ -125,7 +125,7 @@ extension LanguageModel {
     /// the classifier refuses the file instead of running naive Bayes at its sharpness.
     static let kindWithClassifier = "naive_bayes_word_classifier"
 
-    /// The same naive Bayes table with `wordClassifier` at `weight`.
+    /// The same naive Bayes table with `wordClassifier` at `weight` (at 0: naive Bayes alone).
     func with(wordClassifier: LinearModel, weight: Float) -> LanguageModel {
         LanguageModel(
             labels: labels,
@@ -177,7 +177,24 @@ extension LanguageModel {
         let labels = file.header.labels
         let buckets = file.header.buckets
         var classifier: LinearModel?
+        let carriesClassifier =
+            file.tensors["classifier_weights"] != nil || file.tensors["classifier_bias"] != nil
+            || file.header.parameters["classifier_weight"] != nil
+        if file.header.kind == Self.kind, carriesClassifier {
+            throw DetectError(
+                .invalidModel,
+                "this naive_bayes file carries a word classifier, from a build before \(Self.kindWithClassifier): "
+                    + "retrain it (wainsight train language)"
+            )
+        }
         if file.header.kind == Self.kindWithClassifier {
+            let weight = try file.parameter("classifier_weight")
+            guard weight.isFinite, weight > 0 else {
+                throw DetectError(
+                    .invalidModel,
+                    "classifier_weight is \(weight); a word classifier's weight is positive"
+                )
+            }
             classifier = LinearModel(
                 labels: labels,
                 buckets: buckets,
@@ -193,7 +210,7 @@ extension LanguageModel {
             sharpness: Float(try file.parameter("sharpness")),
             minimumConfidence: Float(try file.parameter("minimum_confidence")),
             wordClassifier: classifier,
-            classifierWeight: classifier == nil ? 0 : Float(try file.parameter("classifier_weight"))
+            classifierWeight: Float(file.header.parameters["classifier_weight"] ?? 0)
         )
     }
 }
@@ -208,8 +225,9 @@ public struct LanguageModelTrainer: Sendable {
     public var smoothing: Float = 0.05
     public var wordWeight: Float = 1
     public var minimumConfidence: Float = 0.2
-    /// Every `heldOutEvery`-th line (default 20) is held out of the draft models: those lines
-    /// and their words choose the classifier weight and calibrate the confidence.
+    /// Every `heldOutEvery`-th line (default 20) is held out of the draft models: those lines,
+    /// and their words that no counted line has, choose the classifier weight and calibrate
+    /// the confidence.
     public var heldOutEvery = 20
     /// The word classifier's settings (default: 20 epochs at learning rate 0.5, languages
     /// balanced, so that Malay's twice as many distinct words do not tilt it; no IDF). Its
@@ -253,7 +271,8 @@ public struct LanguageModelTrainer: Sendable {
         precondition(buckets > 0 && buckets & (buckets - 1) == 0, "hash buckets are a power of two")
         precondition(examples.allSatisfy { labels.indices.contains($0.1) }, "every label index is one of labels")
         precondition(words.isEmpty || words.count == examples.count, "the words of every line, or none")
-        precondition(!classifier.inverseDocumentFrequency, "the word classifier's file keeps no IDF")
+        precondition(words.isEmpty || !classifier.inverseDocumentFrequency, "the word classifier's file keeps no IDF")
+        precondition(classifierWeights.allSatisfy { $0.isFinite && $0 >= 0 }, "classifier weights are 0 or more")
         let isHeldOut = { (index: Int) in index % heldOutEvery == heldOutEvery - 1 }
         let heldOut = examples.indices.filter(isHeldOut).map { examples[$0] }
         let counted = examples.indices.filter { !isHeldOut($0) }
@@ -262,13 +281,15 @@ public struct LanguageModelTrainer: Sendable {
         // Held-out words of three scalars or more that no counted line has, each once per
         // language: the unseen words a short message mostly is, and the classifier is for.
         var unseenWords: [(TextFeatures, Int)] = []
-        if !words.isEmpty, classifierWeights.contains(where: { $0 != 0 }) {
+        if !words.isEmpty {
             let countedLines = counted.map { (words[$0], examples[$0].1) }
             let seen = Set(countedLines.flatMap(\.0))
             unseenWords = Self.wordTypes(examples.indices.filter(isHeldOut).map { (words[$0], examples[$0].1) })
                 .filter { $0.word.unicodeScalars.count >= 3 && !seen.contains($0.word) }
                 .map { (TextFeatures($0.word), $0.label) }
-            let classifier = wordClassifier(labels: labels, lines: countedLines)
+        }
+        if !words.isEmpty, classifierWeights.contains(where: { $0 != 0 }) {
+            let classifier = wordClassifier(labels: labels, lines: counted.map { (words[$0], examples[$0].1) })
             var best: (score: Double, weight: Float) = (-1, 0)
             for candidate in classifierWeights {
                 draft = draft.with(wordClassifier: classifier, weight: candidate)
@@ -284,11 +305,12 @@ public struct LanguageModelTrainer: Sendable {
             draft = draft.with(wordClassifier: classifier, weight: weight)
         }
         // Calibrate on lines the draft did not count and on their unseen words: the sharpness
-        // with the lowest log-loss.
+        // with the lowest log-loss, from 0.01 to about 30 in steps of 5% (combined scores grow
+        // with the classifier weight, so the sharpness may be small).
         let heldOutScores = (heldOut + unseenWords).map { (draft.combinedScores($0.0), $0.1) }
         var best: (loss: Double, sharpness: Float) = (.infinity, 1)
-        for step in 1...300 {
-            let sharpness = Float(step) * 0.1
+        for step in 0..<165 {
+            let sharpness = Float(0.01 * pow(1.05, Double(step)))
             var loss = 0.0
             for (scores, label) in heldOutScores {
                 let p = Softmax.probabilities(scores.map { $0 * sharpness })

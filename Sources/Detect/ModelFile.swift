@@ -11,7 +11,7 @@ public struct ModelFile: Sendable, Equatable {
     public static let magic = "WAINSIGHT-MODEL 1\n"
 
     public struct Header: Codable, Sendable, Equatable {
-        /// `naive_bayes` or `linear`.
+        /// `naive_bayes`, `naive_bayes_word_classifier` or `linear`.
         public var kind: String
         public var labels: [String]
         public var buckets: Int

@@ -111,7 +111,8 @@ import WainsightTesting
         }
         var lines: [String] = []
         var labels: [Int] = []
-        for index in 0..<600 {
+        // An odd count, so that the held-out lines (every 20th) hold both languages.
+        for index in 0..<601 {
             let label = index % 2
             let words =
                 label == 0 ? [word(0), word(0)] + repeatElement("zuzu", count: 20) : (0..<4).map { _ in word(1) }
@@ -132,15 +133,34 @@ import WainsightTesting
         #expect(progress.count == 1)
         #expect(model.classifierWeight == 0.5)
         #expect(model.wordClassifier?.labels == ["a", "b"] && model.wordClassifier?.buckets == 1 << 14)
-        // Words made of letters none of the lines has.
+        // Stems of letters no line has.
         let unseen = ["wyxzu", "fyvzu", "wyxka"].map { TextFeatures($0) }
         var alone = trainer
         alone.classifierWeights = [0]
         let words = lines.map(TextFeatures.letterWordTexts)
         let naiveBayes = alone.train(labels: ["a", "b"], examples: examples, words: words)
+        // On held-out words of known stems naive Bayes does as well, so offered both weights
+        // the trainer trains the classifier, then keeps 0 and drops it.
+        var offered = trainer
+        offered.classifierWeights = [0, 0.5]
+        var offeredProgress: [String] = []
+        let dropped = offered.train(
+            labels: ["a", "b"],
+            examples: examples,
+            words: words,
+            progress: { offeredProgress.append($0) }
+        )
+        #expect(offeredProgress.count == 2)
         #expect(unseen.map { naiveBayes.identify($0).label } != ["b", "b", "a"])
         #expect(unseen.map { model.identify($0).label } == ["b", "b", "a"])
         #expect(model.combinedScores(unseen[0]) != naiveBayes.combinedScores(unseen[0]))
+        // The classifier reads the character n-grams alone: tokens and pairs change nothing.
+        let message = TextFeatures("wyxzu [number] :joy: ? !")
+        let (sums, count) = model.scores(message)
+        let logits = try #require(model.wordClassifier).logits(LanguageModel.spelling(TextFeatures("wyxzu")))
+        #expect(
+            model.combinedScores(message) == sums.indices.map { sums[$0] / Float(count) + 0.5 * logits[$0] }
+        )
 
         let bytes = try model.file.encoded()
         #expect(model.file.header.kind == "naive_bayes_word_classifier")
@@ -148,13 +168,21 @@ import WainsightTesting
         #expect(loaded.classifierWeight == 0.5)
         #expect(try loaded.file.encoded() == bytes)
         #expect(loaded.combinedScores(unseen[0]) == model.combinedScores(unseen[0]))
+        // A naive_bayes file with a classifier (written before the kind of its own), or a
+        // classifier at a weight of 0, is refused rather than misread.
+        var stale = model.file
+        stale.header.kind = "naive_bayes"
+        #expect(throws: DetectError(.invalidModel, "")) { try LanguageModel(file: stale) }
+        var weightless = model.file
+        weightless.header.parameters["classifier_weight"] = 0
+        #expect(throws: DetectError(.invalidModel, "")) { try LanguageModel(file: weightless) }
         // The same data and settings give the same bytes.
         let again = trainer.train(labels: ["a", "b"], examples: examples, words: words)
         #expect(try again.file.encoded() == bytes)
 
         // Without words, or when a weight of 0 wins, the model is naive Bayes alone and its
         // file has no classifier.
-        for model in [naiveBayes, alone.train(labels: ["a", "b"], examples: examples)] {
+        for model in [naiveBayes, dropped, alone.train(labels: ["a", "b"], examples: examples)] {
             #expect(model.wordClassifier == nil && model.classifierWeight == 0)
             #expect(model.file.header.kind == "naive_bayes")
             #expect(model.file.tensors.keys.sorted() == ["log_probabilities"])
