@@ -38,20 +38,36 @@ public enum Evaluation {
         embeddings: [[Float]]? = nil
     ) -> Double {
         let features = Training.features(texts.map(\.text))
+        return calibrationError(
+            features.indices.map { model.probabilities(features[$0], embedding: embeddings?[$0]) },
+            labels: model.labels,
+            gold: texts.map(\.label)
+        )
+    }
+
+    /// The same for the language model's probabilities (its `unknown` answer aside).
+    public static func calibrationError(_ model: LanguageModel, on texts: [LabelledText]) -> Double {
+        calibrationError(
+            Training.features(texts.map(\.text)).map(model.probabilities),
+            labels: model.labels,
+            gold: texts.map(\.label)
+        )
+    }
+
+    static func calibrationError(_ probabilities: [[Float]], labels: [String], gold: [String]) -> Double {
         var count = [Int](repeating: 0, count: 10)
         var confidence = [Double](repeating: 0, count: 10)
         var correct = [Int](repeating: 0, count: 10)
-        for (index, (feature, text)) in zip(features, texts).enumerated() {
-            let probabilities = model.probabilities(feature, embedding: embeddings?[index])
+        for (probabilities, gold) in zip(probabilities, gold) {
             let top = Softmax.argmax(probabilities)
             let bin = min(9, Int(probabilities[top] * 10))
             count[bin] += 1
             confidence[bin] += Double(probabilities[top])
-            if model.labels[top] == text.label { correct[bin] += 1 }
+            if labels[top] == gold { correct[bin] += 1 }
         }
         var error = 0.0
         for bin in 0..<10 where count[bin] > 0 {
-            error += abs(confidence[bin] - Double(correct[bin])) / Double(texts.count)
+            error += abs(confidence[bin] - Double(correct[bin])) / Double(max(1, gold.count))
         }
         return error
     }
@@ -73,8 +89,10 @@ public enum Evaluation {
         var sections: [String] = []
         var means: [String: Double] = [:]
         var merged: [String: Double] = [:]
+        var calibration: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
             let texts = try corpora.languageTest(kind)
+            calibration[kind] = calibrationError(model, on: texts)
             let predicted = Training.features(texts.map(\.text)).map { model.identify($0).label }
             let report = ClassificationReport(labels: Corpora.languages, gold: texts.map(\.label), predicted: predicted)
             means[kind] = report.macroRecall
@@ -102,6 +120,18 @@ public enum Evaluation {
                     ("langid.py 1.1.6", "93.7 / 58.8 / 76.9"),
                     ("fastText lid.176.ftz", "93.1 / 64.1 / 81.5"),
                     ("target", "≥ 94 / ≥ 80 / —"),
+                ]
+            )
+        )
+        sections.append(
+            table(
+                "== language: calibration error % of the confidence (sentences / single words / word pairs)",
+                [
+                    (
+                        "wainsight",
+                        [calibration["sentences"]!, calibration["single-words"]!, calibration["word-pairs"]!]
+                            .map(percent).joined(separator: " / ")
+                    )
                 ]
             )
         )

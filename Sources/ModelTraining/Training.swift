@@ -118,8 +118,9 @@ public struct Training: Sendable {
         )
         var metrics: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
-            let report = try Evaluation.language(model, on: corpora.languageTest(kind))
-            metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(report.macroRecall)
+            let texts = try corpora.languageTest(kind)
+            metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(Evaluation.language(model, on: texts).macroRecall)
+            metrics["\(kind)_calibration_error"] = Evaluation.rounded(Evaluation.calibrationError(model, on: texts))
         }
         var parameters = trainer.hyperParameters
         parameters["classifier_weight"] = Double(model.classifierWeight)
