@@ -88,6 +88,18 @@ public struct Detector: Sendable {
         }
     }
 
+    /// The model to ask and the embedding to give it: `joined` with the embedding when it takes
+    /// that embedder's vectors, otherwise the n-gram model with none.
+    static func choose(
+        _ ngrams: LinearModel,
+        _ joined: LinearModel?,
+        _ embedding: [Float]?,
+        _ embeddingModel: String?
+    ) -> (model: LinearModel, embedding: [Float]?) {
+        guard let joined, joined.takes(embedding, from: embeddingModel) else { return (ngrams, nil) }
+        return (joined, embedding)
+    }
+
     public static func modelURL(_ name: String, in directory: URL) -> URL {
         directory.appendingPathComponent("\(name).bin")
     }
@@ -114,6 +126,11 @@ public struct Detector: Sendable {
     /// takes one.
     public var embeddingModel: String? { intentWithEmbedding?.embeddingModel ?? sentimentWithEmbedding?.embeddingModel }
 
+    /// Whether a model takes the vectors `embedder` makes: then they are worth computing.
+    public func takesVectors(from embedder: String?) -> Bool {
+        embedder != nil && embedder == embeddingModel
+    }
+
     /// - Parameters:
     ///   - embedding: the text's sentence embedding (of the PII-redacted text, as the embed
     ///     stage makes it), used when `embeddingModel` is the one a model takes.
@@ -127,16 +144,14 @@ public struct Detector: Sendable {
 
     public func detect(features: TextFeatures, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
         let (languageLabel, languageConfidence) = language.identify(features)
-        // An embedding goes only to a model that takes that embedder's vectors.
-        var (intentModel, intentEmbedding) = (intent, [Float]?.none)
-        if let joined = intentWithEmbedding, joined.takes(embedding, from: embeddingModel) {
-            (intentModel, intentEmbedding) = (joined, embedding)
-        }
+        let (intentModel, intentEmbedding) = Self.choose(intent, intentWithEmbedding, embedding, embeddingModel)
         let (intentLabel, intentConfidence) = intentModel.classify(features, embedding: intentEmbedding)
-        var (sentimentModel, sentimentEmbedding) = (sentiment, [Float]?.none)
-        if let joined = sentimentWithEmbedding, joined.takes(embedding, from: embeddingModel) {
-            (sentimentModel, sentimentEmbedding) = (joined, embedding)
-        }
+        let (sentimentModel, sentimentEmbedding) = Self.choose(
+            sentiment,
+            sentimentWithEmbedding,
+            embedding,
+            embeddingModel
+        )
         let probabilities = sentimentModel.probabilities(features, embedding: sentimentEmbedding)
         let labels = sentimentModel.labels
         let best = Softmax.argmax(probabilities)

@@ -10,12 +10,11 @@ import PostgresNIO
 public struct StageBackfill: Sendable {
     public let client: PostgresClient
     public let runner: StageRunner
-    public let logger: Logger
+    var logger: Logger { runner.logger }
 
-    public init(client: PostgresClient, runner: StageRunner, logger: Logger) {
+    public init(client: PostgresClient, runner: StageRunner) {
         self.client = client
         self.runner = runner
-        self.logger = logger
     }
 
     /// Marks `stages`, and every stage after them in the runner's order (they read what the
@@ -37,20 +36,18 @@ public struct StageBackfill: Sendable {
         guard let first = known.firstIndex(where: stages.contains) else { return ([], 0) }
         let stages = Array(known[first...])
         let org = organization?.rawValue
-        return try await client.withConnection { connection in
-            var cleared = 0
-            for try await count in try await connection.query(
-                """
-                WITH cleared AS (
-                    DELETE FROM message_stage_runs
-                    WHERE stage = ANY(\(stages)) AND (\(org)::uuid IS NULL OR organization_id = \(org))
-                    RETURNING 1
-                ) SELECT count(*)::int FROM cleared
-                """,
-                logger: logger
-            ).decode(Int.self) { cleared = count }
-            return (stages, cleared)
-        }
+        var cleared = 0
+        for try await count in try await client.query(
+            """
+            WITH cleared AS (
+                DELETE FROM message_stage_runs
+                WHERE stage = ANY(\(stages)) AND (\(org)::uuid IS NULL OR organization_id = \(org))
+                RETURNING 1
+            ) SELECT count(*)::int FROM cleared
+            """,
+            logger: logger
+        ).decode(Int.self) { cleared = count }
+        return (stages, cleared)
     }
 
     /// How many messages with text have a stage not yet done.

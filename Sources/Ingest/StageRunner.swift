@@ -32,8 +32,8 @@ public struct StageRunner: Sendable {
         for try await stage in runs.decode(String.self) { done.insert(stage) }
 
         var insights = stored
-        var savedEmbedding = stored.embedding
         for stage in stages where !done.contains(stage.name) {
+            let before = insights
             do {
                 try await stage.process(message, insights: &insights)
             } catch {
@@ -46,9 +46,12 @@ public struct StageRunner: Sendable {
                 )
                 return .retry(reason: "stage \(stage.name): \(error)")
             }
-            let changed = insights.embedding != savedEmbedding
-            try await save(insights, of: message, writingEmbedding: changed, on: connection)
-            savedEmbedding = insights.embedding
+            try await save(
+                insights,
+                of: message,
+                writingEmbedding: Self.embeddingChanged(before, insights),
+                on: connection
+            )
             try await record(stage.name, of: message, failure: nil, on: connection)
         }
         return .done
@@ -59,8 +62,8 @@ public struct StageRunner: Sendable {
     /// - Returns: How many messages had a stage to run.
     @discardableResult
     public func runBatch(messageIDs: [UUID], on connection: PostgresConnection) async throws -> Int {
-        // Each message, its insights, the stages done, and the embedding as stored.
-        var loaded: [(StageMessage, MessageInsights, Set<String>, [Float]?)] = []
+        // Each message, its insights, and the stages done.
+        var loaded: [(StageMessage, MessageInsights, Set<String>)] = []
         for id in messageIDs {
             guard let (message, insights) = try await load(id, on: connection) else { continue }
             var done = Set<String>()
@@ -68,7 +71,7 @@ public struct StageRunner: Sendable {
                 "SELECT stage FROM message_stage_runs WHERE message_id = \(id) AND state = 'done'",
                 logger: logger
             ).decode(String.self) { done.insert(stage) }
-            loaded.append((message, insights, done, insights.embedding))
+            loaded.append((message, insights, done))
         }
         var touched = Set<UUID>()
         for stage in stages {
@@ -78,19 +81,25 @@ public struct StageRunner: Sendable {
             var insights = pending.map { loaded[$0].1 }
             try await stage.process(messages, insights: &insights)
             for (position, index) in pending.enumerated() {
+                let before = loaded[index].1
                 loaded[index].1 = insights[position]
                 try await save(
                     insights[position],
                     of: messages[position],
-                    writingEmbedding: insights[position].embedding != loaded[index].3,
+                    writingEmbedding: Self.embeddingChanged(before, insights[position]),
                     on: connection
                 )
-                loaded[index].3 = insights[position].embedding
                 try await record(stage.name, of: messages[position], failure: nil, on: connection)
                 touched.insert(messages[position].messageID)
             }
         }
         return touched.count
+    }
+
+    /// Whether a stage made or replaced the embedding (its vector or the model that made it):
+    /// only then is it written, with its index entry.
+    static func embeddingChanged(_ before: MessageInsights, _ after: MessageInsights) -> Bool {
+        after.embedding != before.embedding || after.embeddingModel != before.embeddingModel
     }
 
     private func load(_ id: UUID, on connection: PostgresConnection) async throws -> (StageMessage, MessageInsights)? {

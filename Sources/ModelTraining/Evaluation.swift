@@ -5,12 +5,19 @@ import Foundation
 public enum Evaluation {
     static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
-    public static func language(_ model: LanguageModel, on texts: [LabelledText]) -> ClassificationReport {
+    /// The language model on `texts`, each hashed once: its answers (`unknown` included) and
+    /// the calibration error of its confidence.
+    public static func language(
+        _ model: LanguageModel,
+        on texts: [LabelledText]
+    ) -> (report: ClassificationReport, predicted: [String], calibrationError: Double) {
         let features = Training.features(texts.map(\.text))
-        return ClassificationReport(
-            labels: Corpora.languages,
-            gold: texts.map(\.label),
-            predicted: features.map { model.identify($0).label }
+        let gold = texts.map(\.label)
+        let predicted = features.map { model.identify($0).label }
+        return (
+            ClassificationReport(labels: Corpora.languages, gold: gold, predicted: predicted),
+            predicted,
+            calibrationError(features.map(model.probabilities), labels: model.labels, gold: gold)
         )
     }
 
@@ -40,15 +47,6 @@ public enum Evaluation {
         let features = Training.features(texts.map(\.text))
         return calibrationError(
             features.indices.map { model.probabilities(features[$0], embedding: embeddings?[$0]) },
-            labels: model.labels,
-            gold: texts.map(\.label)
-        )
-    }
-
-    /// The same for the language model's probabilities (its `unknown` answer aside).
-    public static func calibrationError(_ model: LanguageModel, on texts: [LabelledText]) -> Double {
-        calibrationError(
-            Training.features(texts.map(\.text)).map(model.probabilities),
             labels: model.labels,
             gold: texts.map(\.label)
         )
@@ -92,9 +90,8 @@ public enum Evaluation {
         var calibration: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
             let texts = try corpora.languageTest(kind)
-            calibration[kind] = calibrationError(model, on: texts)
-            let predicted = Training.features(texts.map(\.text)).map { model.identify($0).label }
-            let report = ClassificationReport(labels: Corpora.languages, gold: texts.map(\.label), predicted: predicted)
+            let (report, predicted, calibrationError) = language(model, on: texts)
+            calibration[kind] = calibrationError
             means[kind] = report.macroRecall
             let mergedReport = ClassificationReport(
                 labels: Corpora.languages.filter { $0 != "ms" },

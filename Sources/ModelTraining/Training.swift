@@ -118,9 +118,9 @@ public struct Training: Sendable {
         )
         var metrics: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
-            let texts = try corpora.languageTest(kind)
-            metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(Evaluation.language(model, on: texts).macroRecall)
-            metrics["\(kind)_calibration_error"] = Evaluation.rounded(Evaluation.calibrationError(model, on: texts))
+            let scores = Evaluation.language(model, on: try corpora.languageTest(kind))
+            metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(scores.report.macroRecall)
+            metrics["\(kind)_calibration_error"] = Evaluation.rounded(scores.calibrationError)
         }
         var parameters = trainer.hyperParameters
         parameters["classifier_weight"] = Double(model.classifierWeight)

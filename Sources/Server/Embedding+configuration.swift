@@ -46,14 +46,13 @@ public struct ConfiguredEmbedder: Sendable {
         }
     }
 
-    /// The local MiniLM when the configuration picks it (`minilm`, or `auto` with its files
-    /// there); `nil` for `none`, `remote`, or `auto` without the files (with a notice).
+    /// The local MiniLM (mode `minilm`, or `auto` with its files there); `nil` for `auto`
+    /// without the files (with a notice).
     /// - Throws: ``EmbedError`` when MiniLM is asked for and cannot be loaded.
     static func local(
         _ options: WainsightConfiguration.EmbeddingOptions,
         logger: Logger
     ) throws -> ConfiguredEmbedder? {
-        guard options.mode == .minilm || options.mode == .automatic else { return nil }
         let directory = URL(fileURLWithPath: options.miniLMDirectory)
         let present = FileManager.default.fileExists(
             atPath: directory.appendingPathComponent("model.safetensors").path
@@ -114,10 +113,7 @@ public struct ConfiguredStages: Sendable {
     }
 
     /// Whether a detect model takes the configured embedder's vectors.
-    public var detectReadsEmbeddings: Bool {
-        guard let model = detector?.embeddingModel else { return false }
-        return embedder?.model == model
-    }
+    public var detectReadsEmbeddings: Bool { detector?.takesVectors(from: embedder?.model) ?? false }
 
     /// - Throws: ``DetectError`` or ``EmbedError`` when a configured model cannot be loaded.
     public static func make(

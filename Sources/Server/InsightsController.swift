@@ -71,19 +71,13 @@ public struct InsightsController: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var embeddings: [[Float]]?
-        if let embedder, embedder.model == detector.embeddingModel {
+        if let embedder, detector.takesVectors(from: embedder.model) {
             // Without vectors the n-gram models answer, as detect does for a message without one.
+            // (An embedder gives one vector per text or throws.)
             do {
-                let vectors = try await embedder.embedder.embed(bounded.map(PIIRedactor.embeddingInput))
-                if vectors.count == bounded.count {
-                    embeddings = vectors
-                } else {
-                    logger.warning(
-                        "the embedder returned \(vectors.count) vectors for \(bounded.count) texts; n-grams only"
-                    )
-                }
+                embeddings = try await embedder.embedder.embed(bounded.map(PIIRedactor.embeddingInput))
             } catch {
-                logger.warning("embedding failed; n-grams only", metadata: ["error": "\(error)"])
+                logger.info("embedding failed; the n-gram models answer", metadata: ["error": "\(error)"])
             }
         }
         let results = bounded.indices.map { index in

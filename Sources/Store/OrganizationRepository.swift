@@ -44,6 +44,16 @@ public struct OrganizationRepository: APIKeyAuthenticating {
         return key
     }
 
+    /// Whether an organization with this id exists.
+    public func exists(_ organization: OrganizationID) async throws -> Bool {
+        let rows = try await client.query(
+            "SELECT 1 FROM organizations WHERE id = \(organization.rawValue)",
+            logger: logger
+        )
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
     public func organization(forAPIKey key: String) async throws -> OrganizationID? {
         guard key.hasPrefix("wsk_"), key.count < 200 else { return nil }
         let rows = try await client.query(

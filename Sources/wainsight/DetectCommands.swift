@@ -144,13 +144,13 @@ struct DetectCommand: AsyncParsableCommand {
     private func detectLines(_ detector: Detector, http: HTTPClientService) async throws {
         let configuration = try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
         var embedder: ConfiguredEmbedder?
-        if let model = detector.embeddingModel {
+        if detector.embeddingModel != nil {
             embedder = try ConfiguredEmbedder.make(
                 configuration.embedding,
                 httpClient: http.client,
                 logger: Logger(label: "wainsight.detect")
             )
-            if embedder?.model != model { embedder = nil }
+            if !detector.takesVectors(from: embedder?.model) { embedder = nil }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -116,7 +116,8 @@ struct SearchCommand: AsyncParsableCommand {
 struct Backfill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the pipeline stages over stored messages that missed them (resumable: done stages are skipped).",
-        discussion: "--redo STAGE runs a stage again on every message in scope, e.g. after retraining its models."
+        discussion: "--redo STAGE runs a stage again on every message in scope, e.g. after retraining its models. "
+            + "To resume an interrupted --redo run, run again without --redo (with it, the redo starts over)."
     )
     @OptionGroup var options: GlobalOptions
     @Option(help: "Only this organization's messages.") var org: String?
@@ -159,19 +160,10 @@ struct Backfill: AsyncParsableCommand {
         guard !stages.isEmpty else {
             throw ValidationError("no stage is configured (no detect models and embeddings are off)")
         }
-        if let organization {
-            var found = false
-            for try await _ in try await client.query(
-                "SELECT 1 FROM organizations WHERE id = \(organization.rawValue)",
-                logger: logger
-            ).decode(Int.self) { found = true }
-            guard found else { throw ValidationError("no organization \(organization.rawValue)") }
+        if let organization, !(try await OrganizationRepository(client: client, logger: logger).exists(organization)) {
+            throw ValidationError("no organization \(organization.rawValue)")
         }
-        let backfill = StageBackfill(
-            client: client,
-            runner: StageRunner(stages: stages, logger: logger),
-            logger: logger
-        )
+        let backfill = StageBackfill(client: client, runner: StageRunner(stages: stages, logger: logger))
         if !redo.isEmpty {
             let (again, cleared) = try await backfill.forget(redo, organization: organization)
             print("backfill: \(again.joined(separator: ", ")) to run again (\(cleared) earlier run(s) cleared)")

@@ -522,8 +522,7 @@ import WainsightTesting
                         DetectStage(detector: detector),
                     ],
                     logger: harness.logger
-                ),
-                logger: harness.logger
+                )
             )
             // Embeddings are new: they run; detect was done and keeps its answers.
             #expect(try await backfill.pending(organization: organization) == 2)
