@@ -2,8 +2,9 @@ import CBLAS
 import Core
 import Foundation
 
-/// Softmax regression over hashed features (character n-grams, words and word pairs, each
-/// weighted 1/√n so long and short texts weigh alike): the intent and sentiment classifiers.
+/// Softmax regression over hashed features (character n-grams, words and word pairs, and for
+/// sentiment the lexicon cues: ``FeatureFamilies``; each weighted 1/√n so long and short texts
+/// weigh alike): the intent and sentiment classifiers.
 /// Probabilities are divided by ``temperature`` (fitted on held-out data), and a prediction
 /// below ``minimumConfidence`` becomes ``fallbackLabel`` when there is one ("other" for intent).
 public struct LinearModel: Sendable {
@@ -20,6 +21,8 @@ public struct LinearModel: Sendable {
     /// `dimensions × labels.count`, 8 bits each; `nil` for n-grams only.
     let dense: QuantizedTensor?
     let denseValues: [Float]?
+    /// Which families of ``TextFeatures`` the model reads.
+    public let families: FeatureFamilies
     /// The embedder whose vectors ``dense`` takes (`all-MiniLM-L6-v2`); a vector of another
     /// model is never fed to it.
     public var embeddingModel: String?
@@ -34,6 +37,7 @@ public struct LinearModel: Sendable {
         bias: [Float],
         idf: QuantizedTensor? = nil,
         dense: QuantizedTensor? = nil,
+        families: FeatureFamilies = .standard,
         embeddingModel: String? = nil,
         temperature: Float = 1,
         minimumConfidence: Float = 0,
@@ -48,24 +52,32 @@ public struct LinearModel: Sendable {
         self.idfValues = idf?.floats
         self.dense = dense
         self.denseValues = dense?.floats
+        self.families = families
         self.embeddingModel = embeddingModel
         self.temperature = temperature
         self.minimumConfidence = minimumConfidence
         self.fallbackLabel = fallbackLabel
     }
 
-    /// Words share the table with grams and pairs under a different salt.
+    /// Words share the table with grams and pairs under a different salt, and so do cues.
     static let wordSalt: UInt32 = 0x5bd1_e995
+    static let cueSalt: UInt32 = 0x27d4_eb2f
 
     /// The rows a text touches and the value of each: its IDF (or 1), the whole vector scaled
     /// to unit length, so long and short texts weigh alike.
-    static func rows(_ features: TextFeatures, buckets: Int, idf: [Float]?) -> (rows: [Int], values: [Float]) {
+    static func rows(
+        _ features: TextFeatures,
+        buckets: Int,
+        idf: [Float]?,
+        families: FeatureFamilies
+    ) -> (rows: [Int], values: [Float]) {
         let mask = UInt32(buckets - 1)
         var rows: [Int] = []
-        rows.reserveCapacity(features.grams.count + features.words.count + features.pairs.count)
-        for hash in features.grams { rows.append(Int(hash & mask)) }
+        rows.reserveCapacity(features.grams.count + features.words.count + features.pairs.count + features.cues.count)
+        if families.grams { for hash in features.grams { rows.append(Int(hash & mask)) } }
         for hash in features.words { rows.append(Int((hash ^ wordSalt) & mask)) }
         for hash in features.pairs { rows.append(Int(hash & mask)) }
+        if families.cues { for hash in features.cues { rows.append(Int((hash ^ cueSalt) & mask)) } }
         guard !rows.isEmpty else { return (rows, []) }
         guard let idf else { return (rows, [Float](repeating: 1 / Float(rows.count).squareRoot(), count: rows.count)) }
         var values = rows.map { idf[$0] }
@@ -91,7 +103,7 @@ public struct LinearModel: Sendable {
         if idfValues == nil {
             logits = presenceLogits(features)
         } else {
-            let (rows, values) = Self.rows(features, buckets: buckets, idf: idfValues)
+            let (rows, values) = Self.rows(features, buckets: buckets, idf: idfValues, families: families)
             logits = weightedLogits(rows: rows, values: values)
         }
         addDense(embedding, to: &logits)
@@ -122,12 +134,15 @@ public struct LinearModel: Sendable {
     /// Σ v (low + code × step) = v n low + v step Σ code, the codes summed as integers.
     func presenceLogits(_ features: TextFeatures) -> [Float] {
         var logits = bias
-        let count = features.grams.count + features.words.count + features.pairs.count
+        let grams = families.grams ? features.grams.count : 0
+        let cues = families.cues ? features.cues.count : 0
+        let count = grams + features.words.count + features.pairs.count + cues
         guard count > 0 else { return logits }
         var sums = [UInt32](repeating: 0, count: labels.count)
-        paddedWeights.add(rowsOf: features.grams, to: &sums)
+        if grams > 0 { paddedWeights.add(rowsOf: features.grams, to: &sums) }
         paddedWeights.add(rowsOf: features.words, salt: Self.wordSalt, to: &sums)
         paddedWeights.add(rowsOf: features.pairs, to: &sums)
+        if cues > 0 { paddedWeights.add(rowsOf: features.cues, salt: Self.cueSalt, to: &sums) }
         let value = 1 / Float(count).squareRoot()
         let valueSum = value * Float(count)
         for c in logits.indices {
@@ -171,17 +186,40 @@ public struct LinearModel: Sendable {
     }
 }
 
+/// Which families of ``TextFeatures`` a linear model reads: words and pairs always, character
+/// n-grams unless left out, the sentiment lexicon's cues when asked for.
+public struct FeatureFamilies: Sendable, Equatable {
+    public var grams: Bool
+    public var cues: Bool
+
+    public init(grams: Bool = true, cues: Bool = false) {
+        self.grams = grams
+        self.cues = cues
+    }
+
+    /// n-grams, words and pairs: what the intent models read.
+    public static let standard = FeatureFamilies()
+}
+
 extension LinearModel {
     static let kind = "linear"
+    /// A model that reads other families than ``FeatureFamilies/standard`` has a kind of its own
+    /// that names them, so that a build that does not know them refuses the file instead of
+    /// answering from other features.
+    static let kindWithFamilies = "linear_feature_families"
 
     public var file: ModelFile {
         var parameters = ["temperature": Double(temperature), "minimum_confidence": Double(minimumConfidence)]
         if let fallbackLabel, let index = labels.firstIndex(of: fallbackLabel) {
             parameters["fallback_label"] = Double(index)
         }
+        if families != .standard {
+            parameters["character_ngrams"] = families.grams ? 1 : 0
+            parameters["lexicon_cues"] = families.cues ? 1 : 0
+        }
         return ModelFile(
             header: ModelFile.Header(
-                kind: Self.kind,
+                kind: families == .standard ? Self.kind : Self.kindWithFamilies,
                 labels: labels,
                 buckets: buckets,
                 parameters: parameters,
@@ -199,8 +237,22 @@ extension LinearModel {
     }
 
     public init(file: ModelFile) throws {
-        guard file.header.kind == Self.kind else {
-            throw DetectError(.invalidModel, "expected a linear model, this file is \(file.header.kind)")
+        guard [Self.kind, Self.kindWithFamilies].contains(file.header.kind) else {
+            throw DetectError(
+                .invalidModel,
+                "expected a \(Self.kind) or \(Self.kindWithFamilies) model, this file is \(file.header.kind)"
+            )
+        }
+        var families = FeatureFamilies.standard
+        if file.header.kind == Self.kindWithFamilies {
+            func flag(_ name: String) throws -> Bool {
+                let value = try file.parameter(name)
+                guard value == 0 || value == 1 else {
+                    throw DetectError(.invalidModel, "\(name) is \(value); it is 0 or 1")
+                }
+                return value == 1
+            }
+            families = FeatureFamilies(grams: try flag("character_ngrams"), cues: try flag("lexicon_cues"))
         }
         let classes = file.header.labels.count
         let fallback = try file.header.parameters["fallback_label"].map { value -> Int in
@@ -219,6 +271,7 @@ extension LinearModel {
             bias: try file.tensor("bias", rows: 1, columns: classes).floats,
             idf: try file.tensors["idf"].map { _ in try file.tensor("idf", rows: file.header.buckets, columns: 1) },
             dense: try file.tensors["dense"].map { _ in try file.tensor("dense", rows: nil, columns: classes) },
+            families: families,
             embeddingModel: file.header.embeddingModel,
             temperature: Float(try file.parameter("temperature")),
             minimumConfidence: Float(try file.parameter("minimum_confidence")),
@@ -240,16 +293,24 @@ public struct LinearTrainer: Sendable {
     public var balanced = false
     /// Weigh features by inverse document frequency (TF-IDF) instead of presence.
     public var inverseDocumentFrequency = false
+    /// The families of features the model reads.
+    public var families = FeatureFamilies.standard
     public var seed: UInt64 = 42
 
     public init() {}
 
     public var hyperParameters: [String: Double] {
-        [
+        var parameters: [String: Double] = [
             "buckets": Double(buckets), "epochs": Double(epochs), "learning_rate": Double(learningRate),
             "l2": Double(l2), "balanced": balanced ? 1 : 0, "seed": Double(seed),
             "inverse_document_frequency": inverseDocumentFrequency ? 1 : 0,
         ]
+        // Named only when not the standard, so that the intent manifests stay as they were.
+        if families != .standard {
+            parameters["character_ngrams"] = families.grams ? 1 : 0
+            parameters["lexicon_cues"] = families.cues ? 1 : 0
+        }
+        return parameters
     }
 
     /// Every this-many-th example visit trains without its embedding, so that the hashed
@@ -278,10 +339,14 @@ public struct LinearTrainer: Sendable {
         var dense = [Float](repeating: 0, count: dimensions * classes)
         var denseSquares = [Float](repeating: 0, count: dimensions * classes)
         var visits = 0
-        let idf = inverseDocumentFrequency ? Self.inverseDocumentFrequencies(examples.map(\.0), buckets: buckets) : nil
+        let idf =
+            inverseDocumentFrequency
+            ? Self.inverseDocumentFrequencies(examples.map(\.0), buckets: buckets, families: families) : nil
         // The IDF as the saved model will have it, so training sees what inference will.
         let savedIDF = idf.map { QuantizedTensor(values: $0, columns: 1) }
-        let prepared = examples.map { (LinearModel.rows($0.0, buckets: buckets, idf: savedIDF?.floats), $0.1) }
+        let prepared = examples.map {
+            (LinearModel.rows($0.0, buckets: buckets, idf: savedIDF?.floats, families: families), $0.1)
+        }
         var weights = [Float](repeating: 0, count: buckets * classes)
         var squares = [Float](repeating: 0, count: buckets * classes)
         var bias = [Float](repeating: 0, count: classes)
@@ -354,16 +419,22 @@ public struct LinearTrainer: Sendable {
             weights: QuantizedTensor(values: weights, columns: classes),
             bias: bias,
             idf: savedIDF,
-            dense: dimensions > 0 ? QuantizedTensor(values: dense, columns: classes) : nil
+            dense: dimensions > 0 ? QuantizedTensor(values: dense, columns: classes) : nil,
+            families: families
         )
     }
 
     /// log((n + 1) / (df + 1)) + 1 per bucket, df counting each example once.
-    static func inverseDocumentFrequencies(_ features: [TextFeatures], buckets: Int) -> [Float] {
+    static func inverseDocumentFrequencies(
+        _ features: [TextFeatures],
+        buckets: Int,
+        families: FeatureFamilies
+    ) -> [Float] {
         var documentFrequency = [Int32](repeating: 0, count: buckets)
         var seen = [Int32](repeating: -1, count: buckets)
         for (index, example) in features.enumerated() {
-            for row in LinearModel.rows(example, buckets: buckets, idf: nil).rows where seen[row] != Int32(index) {
+            let rows = LinearModel.rows(example, buckets: buckets, idf: nil, families: families).rows
+            for row in rows where seen[row] != Int32(index) {
                 seen[row] = Int32(index)
                 documentFrequency[row] += 1
             }

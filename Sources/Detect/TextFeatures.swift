@@ -7,7 +7,9 @@ import Normalize
 /// - ``words``: every token — words, placeholders (`[number]`), emoji tokens (`:joy:`, with
 ///   `[emoji+]` or `[emoji-]` beside those whose sentiment is plain), and the punctuation that
 ///   carries intent (`?`, `!`);
-/// - ``pairs``: each two neighbouring tokens.
+/// - ``pairs``: each two neighbouring tokens;
+/// - ``cues``: one token per word of the sentiment lexicon (``SentimentLexicon``), its polarity
+///   and strength, flipped after a negator.
 ///
 /// Each family hashes (FNV-1a over Unicode scalar values) with its own seed, so a model may
 /// fold all three into one table without a word colliding with the same letters as a gram.
@@ -15,6 +17,7 @@ public struct TextFeatures: Sendable {
     public var grams: [UInt32] = []
     public var words: [UInt32] = []
     public var pairs: [UInt32] = []
+    public var cues: [UInt32] = []
     /// How many tokens were letter words (0: nothing to tell a language by).
     public var letterWords = 0
     /// Letters, and those in a script of the languages the model knows (Latin, Cyrillic,
@@ -25,6 +28,7 @@ public struct TextFeatures: Sendable {
     static let gramSeed: UInt32 = 0x811C_9DC5
     static let wordSeed: UInt32 = 0x2F69_3A41
     static let pairSeed: UInt32 = 0x6B43_A9B5
+    static let cueSeed: UInt32 = 0x9E37_79B9
     static let prime: UInt32 = 0x0100_0193
     static let wordStart: UInt32 = 0x02
     static let wordEnd: UInt32 = 0x03
@@ -37,12 +41,20 @@ public struct TextFeatures: Sendable {
         return hash
     }
 
+    /// The hash of a letter word (lower case, no marks) as ``words`` has it.
+    static func wordHash(_ word: String) -> UInt32 {
+        var hash = (Self.wordSeed ^ Self.wordStart) &* Self.prime
+        for scalar in word.unicodeScalars { hash = (hash ^ scalar.value) &* Self.prime }
+        return (hash ^ Self.wordEnd) &* Self.prime
+    }
+
     /// - Parameter text: normalized text (``Normalize/TextNormalizer``); it is lower-cased here.
     public init(_ text: String) {
         let scalars = Array(text.lowercased().unicodeScalars)
         grams.reserveCapacity(scalars.count * 5)
         var previousWord: UInt32?
         var word: [UInt32] = [Self.wordStart]
+        var lastNegator = Int.min / 2
         var i = 0
 
         func addToken(_ hash: UInt32) {
@@ -58,6 +70,13 @@ public struct TextFeatures: Sendable {
             for value in word { hash = (hash ^ value) &* Self.prime }
             addToken(hash)
             letterWords += 1
+            if let entry = SentimentLexicon.words[hash] {
+                if let valence = entry.valence {
+                    let negated = letterWords - lastNegator <= SentimentLexicon.negationReach
+                    cues.append(SentimentLexicon.cue(valence: valence, negated: negated))
+                }
+                if entry.negates { lastNegator = letterWords }
+            }
             word.removeAll(keepingCapacity: true)
             word.append(Self.wordStart)
         }

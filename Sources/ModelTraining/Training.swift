@@ -273,19 +273,23 @@ public struct Training: Sendable {
 
     // MARK: Sentiment
 
-    /// Settings tried on TweetEval's validation split (the test split only reports).
+    /// Settings tried on TweetEval's validation split (the test split only reports). Every
+    /// setting reads the lexicon cues; with or without character n-grams is part of the grid.
     public static let sentimentGrid: [LinearTrainer] = {
         var grid: [LinearTrainer] = []
-        for idf in [false, true] {
-            for epochs in [3, 6] {
-                for learningRate: Float in [0.05, 0.15] {
-                    var trainer = LinearTrainer()
-                    trainer.buckets = 1 << 18
-                    trainer.epochs = epochs
-                    trainer.learningRate = learningRate
-                    trainer.balanced = true
-                    trainer.inverseDocumentFrequency = idf
-                    grid.append(trainer)
+        for grams in [true, false] {
+            for idf in [false, true] {
+                for epochs in [3, 6] {
+                    for learningRate: Float in [0.05, 0.15] {
+                        var trainer = LinearTrainer()
+                        trainer.buckets = 1 << 18
+                        trainer.epochs = epochs
+                        trainer.learningRate = learningRate
+                        trainer.balanced = true
+                        trainer.inverseDocumentFrequency = idf
+                        trainer.families = FeatureFamilies(grams: grams, cues: true)
+                        grid.append(trainer)
+                    }
                 }
             }
         }
@@ -321,7 +325,8 @@ public struct Training: Sendable {
             let recall = Evaluation.classify(model, on: validation, embeddings: validationVectors).macroRecall
             progress(
                 "sentiment: epochs \(trainer.epochs), learning rate \(trainer.learningRate), "
-                    + "idf \(trainer.inverseDocumentFrequency ? "on" : "off") → validation macro recall "
+                    + "idf \(trainer.inverseDocumentFrequency ? "on" : "off"), "
+                    + "character n-grams \(trainer.families.grams ? "on" : "off") → validation macro recall "
                     + String(format: "%.2f%%", recall * 100)
             )
             if best == nil || recall > best!.recall { best = (recall, trainer, model) }

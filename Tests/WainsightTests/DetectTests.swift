@@ -266,6 +266,68 @@ import WainsightTesting
         #expect(try loaded.file.encoded() == (try model.file.encoded()))
     }
 
+    /// Lexicon words give cues of their polarity and strength; a negator up to three words
+    /// before flips and weakens them ("t" is what "n't" leaves); other words give none.
+    @Test(arguments: [
+        ("this is good", ["+"]),
+        ("I love it", ["++"]),
+        ("this is not good", ["-"]),
+        ("I don't love it", ["--"]),
+        ("not that it was ever really good", ["+"]),
+        ("awful, just awful", ["--", "--"]),
+        ("the meeting is at ten", [String]()),
+        ("GOOD 😍", ["+"]),
+    ])
+    func lexiconWordsGiveCues(text: String, cues: [String]) {
+        let names = [
+            SentimentLexicon.cues.strongPositive: "++", SentimentLexicon.cues.weakPositive: "+",
+            SentimentLexicon.cues.weakNegative: "-", SentimentLexicon.cues.strongNegative: "--",
+        ]
+        #expect(TextFeatures(TextNormalizer.normalize(text)).cues.map { names[$0] ?? "?" } == cues)
+    }
+
+    /// A model that reads the cues learns polarity from lexicon words and answers for
+    /// lexicon words it never saw in training; one without them cannot. The families travel
+    /// in the file under a kind of their own.
+    @Test func lexiconCuesCarryPolarityToUnseenWords() throws {
+        let positive = ["wonderful", "excellent", "lovely", "brilliant", "perfect", "fantastic"]
+        let negative = ["horrible", "terrible", "awful", "dreadful", "disgusting", "pathetic"]
+        var examples: [(TextFeatures, Int)] = []
+        for (label, words) in [(0, negative), (1, positive)] {
+            for word in words.dropLast() {
+                for subject in ["the call", "our order", "this plan", "that reply"] {
+                    examples.append((TextFeatures(TextNormalizer.normalize("\(subject) was \(word)")), label))
+                }
+            }
+        }
+        var trainer = LinearTrainer()
+        trainer.buckets = 1 << 12
+        trainer.epochs = 5
+        let standard = trainer.train(labels: ["negative", "positive"], examples: examples)
+        trainer.families = FeatureFamilies(grams: false, cues: true)
+        let withCues = trainer.train(labels: ["negative", "positive"], examples: examples)
+        let unseen = [("the demo was \(positive.last!)", "positive"), ("the demo was \(negative.last!)", "negative")]
+        for (text, label) in unseen {
+            #expect(withCues.classify(TextFeatures(TextNormalizer.normalize(text))).label == label, "\(text)")
+        }
+        // Without cues the two unseen words weigh alike: the same answer for both.
+        #expect(
+            Set(unseen.map { standard.classify(TextFeatures(TextNormalizer.normalize($0.0))).label }).count == 1
+        )
+
+        let bytes = try withCues.file.encoded()
+        let file = try ModelFile(data: bytes)
+        #expect(file.header.kind == "linear_feature_families")
+        #expect(file.header.parameters["character_ngrams"] == 0 && file.header.parameters["lexicon_cues"] == 1)
+        let loaded = try LinearModel(file: file)
+        #expect(loaded.families == withCues.families)
+        #expect(try loaded.file.encoded() == bytes)
+        #expect(try ModelFile(data: try standard.file.encoded()).header.kind == "linear")
+        var bad = file
+        bad.header.parameters["lexicon_cues"] = 2
+        #expect(throws: DetectError(.invalidModel, "")) { try LinearModel(file: bad) }
+    }
+
     @Test func reportsCountPerClass() {
         let report = ClassificationReport(
             labels: ["a", "b"],
