@@ -45,9 +45,11 @@ public struct LanguageModel: Sendable {
         classifierWeight: Float = 0
     ) {
         precondition(
-            wordClassifier.map { $0.labels == labels && $0.buckets == buckets && $0.idf == nil && $0.dense == nil }
-                ?? true,
-            "the word classifier has the model's labels and buckets, and only hashed presence features"
+            wordClassifier.map {
+                $0.labels == labels && $0.buckets == buckets && $0.idf == nil && $0.dense == nil
+                    && $0.families == .standard
+            } ?? true,
+            "the word classifier has the model's labels and buckets, and only standard hashed presence features"
         )
         self.labels = labels
         self.buckets = buckets
@@ -93,12 +95,13 @@ public struct LanguageModel: Sendable {
         return combined
     }
 
-    /// The features the word classifier reads: the character n-grams alone, no tokens or pairs
-    /// (no copy of the n-grams is made).
+    /// The features the word classifier reads: the character n-grams alone, no tokens, pairs or
+    /// cues (no copy of the n-grams is made).
     static func spelling(_ features: TextFeatures) -> TextFeatures {
         var spelling = features
         spelling.words = []
         spelling.pairs = []
+        spelling.cues = []
         return spelling
     }
 
@@ -272,6 +275,10 @@ public struct LanguageModelTrainer: Sendable {
         precondition(examples.allSatisfy { labels.indices.contains($0.1) }, "every label index is one of labels")
         precondition(words.isEmpty || words.count == examples.count, "the words of every line, or none")
         precondition(words.isEmpty || !classifier.inverseDocumentFrequency, "the word classifier's file keeps no IDF")
+        precondition(
+            words.isEmpty || classifier.families == .standard,
+            "the word classifier's file keeps no feature families"
+        )
         precondition(classifierWeights.allSatisfy { $0.isFinite && $0 >= 0 }, "classifier weights are 0 or more")
         let isHeldOut = { (index: Int) in index % heldOutEvery == heldOutEvery - 1 }
         let heldOut = examples.indices.filter(isHeldOut).map { examples[$0] }

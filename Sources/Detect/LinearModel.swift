@@ -186,21 +186,6 @@ public struct LinearModel: Sendable {
     }
 }
 
-/// Which families of ``TextFeatures`` a linear model reads: words and pairs always, character
-/// n-grams unless left out, the sentiment lexicon's cues when asked for.
-public struct FeatureFamilies: Sendable, Equatable {
-    public var grams: Bool
-    public var cues: Bool
-
-    public init(grams: Bool = true, cues: Bool = false) {
-        self.grams = grams
-        self.cues = cues
-    }
-
-    /// n-grams, words and pairs: what the intent models read.
-    public static let standard = FeatureFamilies()
-}
-
 extension LinearModel {
     static let kind = "linear"
     /// A model that reads other families than ``FeatureFamilies/standard`` has a kind of its own
@@ -213,10 +198,7 @@ extension LinearModel {
         if let fallbackLabel, let index = labels.firstIndex(of: fallbackLabel) {
             parameters["fallback_label"] = Double(index)
         }
-        if families != .standard {
-            parameters["character_ngrams"] = families.grams ? 1 : 0
-            parameters["lexicon_cues"] = families.cues ? 1 : 0
-        }
+        if families != .standard { parameters.merge(families.parameters) { _, new in new } }
         return ModelFile(
             header: ModelFile.Header(
                 kind: families == .standard ? Self.kind : Self.kindWithFamilies,
@@ -243,17 +225,8 @@ extension LinearModel {
                 "expected a \(Self.kind) or \(Self.kindWithFamilies) model, this file is \(file.header.kind)"
             )
         }
-        var families = FeatureFamilies.standard
-        if file.header.kind == Self.kindWithFamilies {
-            func flag(_ name: String) throws -> Bool {
-                let value = try file.parameter(name)
-                guard value == 0 || value == 1 else {
-                    throw DetectError(.invalidModel, "\(name) is \(value); it is 0 or 1")
-                }
-                return value == 1
-            }
-            families = FeatureFamilies(grams: try flag("character_ngrams"), cues: try flag("lexicon_cues"))
-        }
+        let families =
+            file.header.kind == Self.kindWithFamilies ? try FeatureFamilies(file: file) : FeatureFamilies.standard
         let classes = file.header.labels.count
         let fallback = try file.header.parameters["fallback_label"].map { value -> Int in
             guard let index = Int(exactly: value), file.header.labels.indices.contains(index) else {
@@ -306,10 +279,7 @@ public struct LinearTrainer: Sendable {
             "inverse_document_frequency": inverseDocumentFrequency ? 1 : 0,
         ]
         // Named only when not the standard, so that the intent manifests stay as they were.
-        if families != .standard {
-            parameters["character_ngrams"] = families.grams ? 1 : 0
-            parameters["lexicon_cues"] = families.cues ? 1 : 0
-        }
+        if families != .standard { parameters.merge(families.parameters) { _, new in new } }
         return parameters
     }
 

@@ -2435,7 +2435,6 @@ extension SentimentLexicon {
         faults	-2.1
         faulty	-1.3
         fav	2
-        fav	2.4
         fave	1.9
         favor	1.7
         favorable	2.1
@@ -4051,7 +4050,6 @@ extension SentimentLexicon {
         livelong	1.7
         lively	1.9
         livid	-2.5
-        lmao	2
         lmao	2.9
         lmbao	1.8
         lmfao	2.5
@@ -4063,7 +4061,6 @@ extension SentimentLexicon {
         lobby	0.1
         lobbying	-0.3
         lol	1.8
-        lol	2.9
         lolz	2.7
         lone	-1.1
         lonelier	-1.4
@@ -4400,7 +4397,6 @@ extension SentimentLexicon {
         mourningly	-2.3
         mourns	-2.4
         muah	2.3
-        muah	2.8
         mubar	-1
         mumpish	-1.4
         murder	-3.7
@@ -4579,7 +4575,6 @@ extension SentimentLexicon {
         offensives	-0.8
         offline	-0.5
         ok	1.2
-        ok	1.6
         okay	0.9
         okays	2.1
         ominous	-1.4
@@ -5894,7 +5889,6 @@ extension SentimentLexicon {
         snubbed	-2
         snubbing	-0.9
         snubs	-2.1
-        sob	-2.8
         sob	-1
         sobbed	-1.9
         sobbing	-1.6
@@ -7217,12 +7211,10 @@ extension SentimentLexicon {
         wtf	-2.8
         wtg	2.1
         wth	-2.4
-        xd	2.7
         xd	2.8
         xlnt	3
         xoxo	3
         xoxozzz	2.3
-        xp	1.2
         xp	1.6
         xqzt	1.6
         xtc	0.8

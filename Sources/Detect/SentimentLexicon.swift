@@ -10,14 +10,18 @@ enum SentimentLexicon {
     /// How many letter words back a negator reaches.
     static let negationReach = 3
 
-    /// What the lexicon knows of a word: its valence (if it has one) and whether it negates.
-    struct Entry {
+    /// What the lexicon knows of a word.
+    struct Entry: Sendable {
+        /// From -4 to 4; `nil` for a negator the lexicon has no valence for.
         var valence: Float?
         var negates = false
+        /// "t", what is left of "n't" once the apostrophe splits "won't" into "won" and "t":
+        /// the word before it is a stem, not the word the lexicon knows ("won" is no win).
+        var endsContraction = false
     }
 
     /// Every lexicon word and negator, by the hash ``TextFeatures`` gives the marked word.
-    static let words: WordTable = {
+    static let words: WordTable<Entry> = {
         var entries: [UInt32: Entry] = [:]
         for line in table.split(separator: "\n") {
             let fields = line.split(separator: "\t")
@@ -25,11 +29,11 @@ enum SentimentLexicon {
             entries[TextFeatures.wordHash(String(fields[0])), default: Entry()].valence = valence
         }
         for negator in negators { entries[TextFeatures.wordHash(negator), default: Entry()].negates = true }
-        return WordTable(entries)
+        entries[TextFeatures.wordHash("t"), default: Entry()].endsContraction = true
+        return WordTable(entries, empty: Entry())
     }()
 
-    /// Words that negate the next few ("t" is what is left of "n't" once the apostrophe
-    /// splits "don't" into "don" and "t").
+    /// Words that negate the next few ("t" ends "don't", "isn't", …; see ``Entry``).
     static let negators = [
         "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere", "cannot", "without",
         "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt", "shouldnt", "couldnt",
@@ -51,44 +55,28 @@ enum SentimentLexicon {
         if value > 0 { return strong ? cues.strongPositive : cues.weakPositive }
         return strong ? cues.strongNegative : cues.weakNegative
     }
-}
 
-/// Open addressing over the words' own 32-bit hashes (FNV-1a, already mixed): a lookup is a
-/// mask and a probe or two, where a `Dictionary` would hash the key again (it runs once per
-/// word of every message).
-struct WordTable {
-    private let mask: Int
-    private let keys: [UInt32]
-    private let used: [Bool]
-    private let entries: [SentimentLexicon.Entry]
+    /// Reads the letter words of one text in order (by their hashes) and collects the cues.
+    struct CueReader {
+        private(set) var cues: [UInt32] = []
+        private var words = 0
+        /// Where the last negator and the last word that gave a cue were (1-based word counts).
+        private var lastNegator: Int?
+        private var lastCue: Int?
 
-    init(_ entries: [UInt32: SentimentLexicon.Entry]) {
-        var size = 16
-        while size < entries.count * 2 { size *= 2 }
-        mask = size - 1
-        var keys = [UInt32](repeating: 0, count: size)
-        var used = [Bool](repeating: false, count: size)
-        var values = [SentimentLexicon.Entry](repeating: SentimentLexicon.Entry(), count: size)
-        for (key, entry) in entries {
-            var slot = Self.slot(key, mask: mask)
-            while used[slot] { slot = (slot + 1) & mask }
-            keys[slot] = key
-            used[slot] = true
-            values[slot] = entry
+        mutating func read(word hash: UInt32) {
+            words += 1
+            guard let entry = SentimentLexicon.words[hash] else { return }
+            if entry.endsContraction, lastCue == words - 1 {
+                cues.removeLast()
+                lastCue = nil
+            }
+            if let valence = entry.valence {
+                let negated = lastNegator.map { words - $0 <= SentimentLexicon.negationReach } ?? false
+                cues.append(SentimentLexicon.cue(valence: valence, negated: negated))
+                lastCue = words
+            }
+            if entry.negates { lastNegator = words }
         }
-        self.keys = keys
-        self.used = used
-        self.entries = values
-    }
-
-    static func slot(_ key: UInt32, mask: Int) -> Int { Int(key) & mask }
-
-    subscript(_ key: UInt32) -> SentimentLexicon.Entry? {
-        var slot = Self.slot(key, mask: mask)
-        while used[slot] {
-            if keys[slot] == key { return entries[slot] }
-            slot = (slot + 1) & mask
-        }
-        return nil
     }
 }

@@ -12,7 +12,7 @@ import Normalize
 ///   and strength, flipped after a negator.
 ///
 /// Each family hashes (FNV-1a over Unicode scalar values) with its own seed, so a model may
-/// fold all three into one table without a word colliding with the same letters as a gram.
+/// fold them all into one table without a word colliding with the same letters as a gram.
 public struct TextFeatures: Sendable {
     public var grams: [UInt32] = []
     public var words: [UInt32] = []
@@ -54,7 +54,7 @@ public struct TextFeatures: Sendable {
         grams.reserveCapacity(scalars.count * 5)
         var previousWord: UInt32?
         var word: [UInt32] = [Self.wordStart]
-        var lastNegator = Int.min / 2
+        var cueReader = SentimentLexicon.CueReader()
         var i = 0
 
         func addToken(_ hash: UInt32) {
@@ -70,13 +70,7 @@ public struct TextFeatures: Sendable {
             for value in word { hash = (hash ^ value) &* Self.prime }
             addToken(hash)
             letterWords += 1
-            if let entry = SentimentLexicon.words[hash] {
-                if let valence = entry.valence {
-                    let negated = letterWords - lastNegator <= SentimentLexicon.negationReach
-                    cues.append(SentimentLexicon.cue(valence: valence, negated: negated))
-                }
-                if entry.negates { lastNegator = letterWords }
-            }
+            cueReader.read(word: hash)
             word.removeAll(keepingCapacity: true)
             word.append(Self.wordStart)
         }
@@ -114,6 +108,7 @@ public struct TextFeatures: Sendable {
             }
         }
         finishLetterWord()
+        cues = cueReader.cues
     }
 
     /// The lower-cased letter words of a normalized text, as ``init(_:)`` reads them

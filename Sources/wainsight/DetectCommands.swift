@@ -44,7 +44,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(
         help: """
             intent, sentiment: train intent-minilm or sentiment-minilm, which take the MiniLM \
-            sentence embedding beside the n-grams.
+            sentence embedding beside the hashed features.
             """
     )
     var embeddings = false
@@ -79,7 +79,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(
         help: """
             intent: also report intent-minilm, and Banking77 with MiniLM sentence embeddings \
-            beside the n-grams; sentiment: also report sentiment-minilm.
+            beside the hashed features; sentiment: also report sentiment-minilm.
             """
     )
     var embeddings = false

@@ -267,13 +267,19 @@ import WainsightTesting
     }
 
     /// Lexicon words give cues of their polarity and strength; a negator up to three words
-    /// before flips and weakens them ("t" is what "n't" leaves); other words give none.
+    /// before flips and weakens them ("t" is what "n't" leaves, and the stem before it gives no
+    /// cue: "won" of "won't" is no win); other words give none.
     @Test(arguments: [
         ("this is good", ["+"]),
         ("I love it", ["++"]),
         ("this is not good", ["-"]),
         ("I don't love it", ["--"]),
+        ("not of them good", ["-"]),
+        ("not one of them good", ["+"]),
         ("not that it was ever really good", ["+"]),
+        ("I won't recommend it", ["-"]),
+        ("we won the deal", ["++"]),
+        ("no problem", ["-", "+"]),
         ("awful, just awful", ["--", "--"]),
         ("the meeting is at ten", [String]()),
         ("GOOD 😍", ["+"]),
@@ -303,17 +309,21 @@ import WainsightTesting
         var trainer = LinearTrainer()
         trainer.buckets = 1 << 12
         trainer.epochs = 5
-        let standard = trainer.train(labels: ["negative", "positive"], examples: examples)
+        trainer.families = FeatureFamilies(grams: false, cues: false)
+        let wordsOnly = trainer.train(labels: ["negative", "positive"], examples: examples)
         trainer.families = FeatureFamilies(grams: false, cues: true)
         let withCues = trainer.train(labels: ["negative", "positive"], examples: examples)
+        trainer.inverseDocumentFrequency = true
+        let weightedWithCues = trainer.train(labels: ["negative", "positive"], examples: examples)
         let unseen = [("the demo was \(positive.last!)", "positive"), ("the demo was \(negative.last!)", "negative")]
         for (text, label) in unseen {
-            #expect(withCues.classify(TextFeatures(TextNormalizer.normalize(text))).label == label, "\(text)")
+            let features = TextFeatures(TextNormalizer.normalize(text))
+            #expect(withCues.classify(features).label == label, "\(text)")
+            #expect(weightedWithCues.classify(features).label == label, "\(text)")
         }
-        // Without cues the two unseen words weigh alike: the same answer for both.
-        #expect(
-            Set(unseen.map { standard.classify(TextFeatures(TextNormalizer.normalize($0.0))).label }).count == 1
-        )
+        // Without cues (or n-grams) an unseen word is no feature: both texts read alike.
+        let unseenLogits = unseen.map { wordsOnly.logits(TextFeatures(TextNormalizer.normalize($0.0))) }
+        #expect(unseenLogits[0] == unseenLogits[1])
 
         let bytes = try withCues.file.encoded()
         let file = try ModelFile(data: bytes)
@@ -322,10 +332,36 @@ import WainsightTesting
         let loaded = try LinearModel(file: file)
         #expect(loaded.families == withCues.families)
         #expect(try loaded.file.encoded() == bytes)
+        let standard = LinearTrainer().train(labels: ["a", "b"], examples: examples)
         #expect(try ModelFile(data: try standard.file.encoded()).header.kind == "linear")
         var bad = file
         bad.header.parameters["lexicon_cues"] = 2
         #expect(throws: DetectError(.invalidModel, "")) { try LinearModel(file: bad) }
+    }
+
+    /// Inference on presence features sums 8-bit codes (``LinearModel/presenceLogits``), the
+    /// trainer reads ``LinearModel/rows``: for every family set both read the same features.
+    @Test(arguments: [
+        FeatureFamilies.standard, FeatureFamilies(grams: true, cues: true), FeatureFamilies(grams: false, cues: true),
+        FeatureFamilies(grams: false, cues: false),
+    ])
+    func presenceSumsReadWhatTheTrainerReads(families: FeatureFamilies) {
+        var random = SplitMix64(seed: 11)
+        let weights = (0..<(1024 * 3)).map { _ in Float(random.next() % 2001) / 1000 - 1 }
+        let model = LinearModel(
+            labels: ["negative", "neutral", "positive"],
+            buckets: 1024,
+            weights: QuantizedTensor(values: weights, columns: 3),
+            bias: [0.2, 0, -0.2],
+            families: families
+        )
+        for text in ["I don't love it, awful 😡", "great!!! thanks", "the meeting is at ten"] {
+            let features = TextFeatures(TextNormalizer.normalize(text))
+            let (rows, values) = LinearModel.rows(features, buckets: 1024, idf: nil, families: families)
+            let expected = model.weightedLogits(rows: rows, values: values)
+            let logits = model.presenceLogits(features)
+            #expect(zip(logits, expected).allSatisfy { abs($0 - $1) < 1e-4 }, "\(text): \(logits) \(expected)")
+        }
     }
 
     @Test func reportsCountPerClass() {
