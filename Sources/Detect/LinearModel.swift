@@ -225,6 +225,13 @@ extension LinearModel {
                 "expected a \(Self.kind) or \(Self.kindWithFamilies) model, this file is \(file.header.kind)"
             )
         }
+        let namesFamilies = FeatureFamilies.standard.parameters.keys.contains { file.header.parameters[$0] != nil }
+        guard file.header.kind == Self.kindWithFamilies || !namesFamilies else {
+            throw DetectError(
+                .invalidModel,
+                "this \(Self.kind) file names feature families, which only a \(Self.kindWithFamilies) file does"
+            )
+        }
         let families =
             file.header.kind == Self.kindWithFamilies ? try FeatureFamilies(file: file) : FeatureFamilies.standard
         let classes = file.header.labels.count

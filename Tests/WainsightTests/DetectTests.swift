@@ -337,6 +337,11 @@ import WainsightTesting
         var bad = file
         bad.header.parameters["lexicon_cues"] = 2
         #expect(throws: DetectError(.invalidModel, "")) { try LinearModel(file: bad) }
+        // A plain linear file that names families is refused, not read as the standard set.
+        var stray = try ModelFile(data: try standard.file.encoded())
+        #expect(try LinearModel(file: stray).families == .standard)
+        stray.header.parameters["lexicon_cues"] = 1
+        #expect(throws: DetectError(.invalidModel, "")) { try LinearModel(file: stray) }
     }
 
     /// Inference on presence features sums 8-bit codes (``LinearModel/presenceLogits``), the
