@@ -15,13 +15,17 @@ public struct FeatureFamilies: Sendable, Equatable {
     /// n-grams, words and pairs: what the intent models read.
     public static let standard = FeatureFamilies()
 
+    /// The names of the flags in a model file's header and a manifest.
+    static let parameterNames = ["character_ngrams", "lexicon_cues"]
+
     /// How a model file's header and a manifest name them: 1 or 0 each.
     var parameters: [String: Double] {
         ["character_ngrams": grams ? 1 : 0, "lexicon_cues": cues ? 1 : 0]
     }
 
     /// The families a `linear_feature_families` file names.
-    /// - Throws: ``DetectError`` `invalidModel` when a flag is missing or not 0 or 1.
+    /// - Throws: ``DetectError`` `invalidModel` when a flag is missing or not 0 or 1, or when
+    ///   they name the standard set (a plain `linear` file, which would not save back the same).
     init(file: ModelFile) throws {
         func flag(_ name: String) throws -> Bool {
             let value = try file.parameter(name)
@@ -31,5 +35,8 @@ public struct FeatureFamilies: Sendable, Equatable {
             return value == 1
         }
         self.init(grams: try flag("character_ngrams"), cues: try flag("lexicon_cues"))
+        guard self != .standard else {
+            throw DetectError(.invalidModel, "this file names the standard feature families: it is a linear file")
+        }
     }
 }

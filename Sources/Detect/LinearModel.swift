@@ -225,7 +225,7 @@ extension LinearModel {
                 "expected a \(Self.kind) or \(Self.kindWithFamilies) model, this file is \(file.header.kind)"
             )
         }
-        let namesFamilies = FeatureFamilies.standard.parameters.keys.contains { file.header.parameters[$0] != nil }
+        let namesFamilies = FeatureFamilies.parameterNames.contains { file.header.parameters[$0] != nil }
         guard file.header.kind == Self.kindWithFamilies || !namesFamilies else {
             throw DetectError(
                 .invalidModel,

@@ -15,8 +15,9 @@ enum SentimentLexicon {
         /// From -4 to 4; `nil` for a negator the lexicon has no valence for.
         var valence: Float?
         var negates = false
-        /// "t", what is left of "n't" once the apostrophe splits "won't" into "won" and "t":
-        /// the word before it is a stem, not the word the lexicon knows ("won" is no win).
+        /// "t", what is left of "n't" once the apostrophe splits "won't" into "won" and "t".
+        /// Right after an apostrophe it negates, and the word before it is a stem, not the word
+        /// the lexicon knows ("won" is no win); elsewhere ("t-shirt") it is nothing.
         var endsContraction = false
     }
 
@@ -33,11 +34,11 @@ enum SentimentLexicon {
         return WordTable(entries, empty: Entry())
     }()
 
-    /// Words that negate the next few ("t" ends "don't", "isn't", …; see ``Entry``).
+    /// Words that negate the next few (and "t" after an apostrophe; see ``Entry``).
     static let negators = [
         "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere", "cannot", "without",
         "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt", "shouldnt", "couldnt",
-        "cant", "aint", "hasnt", "havent", "hadnt", "t",
+        "cant", "aint", "hasnt", "havent", "hadnt",
     ]
 
     /// The four cue tokens: positive or negative, strong or weak.
@@ -64,10 +65,13 @@ enum SentimentLexicon {
         private var lastNegator: Int?
         private var lastCue: Int?
 
-        mutating func read(word hash: UInt32) {
+        /// - Parameter afterApostrophe: the word follows the previous one across an apostrophe
+        ///   alone (`won't`, `won’t`).
+        mutating func read(word hash: UInt32, afterApostrophe: Bool) {
             words += 1
             guard let entry = SentimentLexicon.words[hash] else { return }
-            if entry.endsContraction, lastCue == words - 1 {
+            let endsContraction = entry.endsContraction && afterApostrophe
+            if endsContraction, lastCue == words - 1 {
                 cues.removeLast()
                 lastCue = nil
             }
@@ -76,7 +80,7 @@ enum SentimentLexicon {
                 cues.append(SentimentLexicon.cue(valence: valence, negated: negated))
                 lastCue = words
             }
-            if entry.negates { lastNegator = words }
+            if entry.negates || endsContraction { lastNegator = words }
         }
     }
 }

@@ -55,6 +55,8 @@ public struct TextFeatures: Sendable {
         var previousWord: UInt32?
         var word: [UInt32] = [Self.wordStart]
         var cueReader = SentimentLexicon.CueReader()
+        // Whether the word being read follows the last one across an apostrophe alone.
+        var afterApostrophe = false
         var i = 0
 
         func addToken(_ hash: UInt32) {
@@ -70,7 +72,8 @@ public struct TextFeatures: Sendable {
             for value in word { hash = (hash ^ value) &* Self.prime }
             addToken(hash)
             letterWords += 1
-            cueReader.read(word: hash)
+            cueReader.read(word: hash, afterApostrophe: afterApostrophe)
+            afterApostrophe = false
             word.removeAll(keepingCapacity: true)
             word.append(Self.wordStart)
         }
@@ -89,7 +92,11 @@ public struct TextFeatures: Sendable {
                 i += 1
                 continue
             }
+            let joinsNext =
+                (scalar == "'" || scalar == "\u{2019}") && word.count > 1 && i + 1 < scalars.count
+                && Self.isLetter(scalars[i + 1])
             finishLetterWord()
+            afterApostrophe = joinsNext
             if scalar == "[" || scalar == ":", let end = Self.tokenEnd(scalars, from: i) {
                 addToken(hashToken(i..<end))
                 // An emoji's plain sentiment is a token of its own, shared with the emoticons

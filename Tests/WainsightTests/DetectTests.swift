@@ -278,6 +278,9 @@ import WainsightTesting
         ("not one of them good", ["+"]),
         ("not that it was ever really good", ["+"]),
         ("I won't recommend it", ["-"]),
+        ("I won’t recommend it", ["-"]),
+        ("can't won't", [String]()),
+        ("love t-shirts, great t shirt", ["++", "++"]),
         ("we won the deal", ["++"]),
         ("no problem", ["-", "+"]),
         ("awful, just awful", ["--", "--"]),
@@ -307,8 +310,9 @@ import WainsightTesting
             }
         }
         var trainer = LinearTrainer()
-        trainer.buckets = 1 << 12
+        trainer.buckets = 1 << 16
         trainer.epochs = 5
+        let standard = trainer.train(labels: ["negative", "positive"], examples: examples)
         trainer.families = FeatureFamilies(grams: false, cues: false)
         let wordsOnly = trainer.train(labels: ["negative", "positive"], examples: examples)
         trainer.families = FeatureFamilies(grams: false, cues: true)
@@ -332,10 +336,11 @@ import WainsightTesting
         let loaded = try LinearModel(file: file)
         #expect(loaded.families == withCues.families)
         #expect(try loaded.file.encoded() == bytes)
-        let standard = LinearTrainer().train(labels: ["a", "b"], examples: examples)
         #expect(try ModelFile(data: try standard.file.encoded()).header.kind == "linear")
         var bad = file
         bad.header.parameters["lexicon_cues"] = 2
+        #expect(throws: DetectError(.invalidModel, "")) { try LinearModel(file: bad) }
+        bad.header.parameters = bad.header.parameters.merging(FeatureFamilies.standard.parameters) { _, new in new }
         #expect(throws: DetectError(.invalidModel, "")) { try LinearModel(file: bad) }
         // A plain linear file that names families is refused, not read as the standard set.
         var stray = try ModelFile(data: try standard.file.encoded())
