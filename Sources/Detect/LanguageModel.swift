@@ -47,9 +47,9 @@ public struct LanguageModel: Sendable {
         precondition(
             wordClassifier.map {
                 $0.labels == labels && $0.buckets == buckets && $0.idf == nil && $0.dense == nil
-                    && $0.families == .standard
+                    && $0.families == .spelling
             } ?? true,
-            "the word classifier has the model's labels and buckets, and only standard hashed presence features"
+            "the word classifier has the model's labels and buckets, and reads the spelling alone, as presence"
         )
         self.labels = labels
         self.buckets = buckets
@@ -89,20 +89,10 @@ public struct LanguageModel: Sendable {
         let (scores, count) = scores(features)
         var combined = scores.map { $0 / Float(max(1, count)) }
         if let wordClassifier {
-            let logits = wordClassifier.logits(Self.spelling(features))
+            let logits = wordClassifier.logits(features)
             for c in combined.indices { combined[c] += classifierWeight * logits[c] }
         }
         return combined
-    }
-
-    /// The features the word classifier reads: the character n-grams alone, no tokens, pairs or
-    /// cues (no copy of the n-grams is made).
-    static func spelling(_ features: TextFeatures) -> TextFeatures {
-        var spelling = features
-        spelling.words = []
-        spelling.pairs = []
-        spelling.cues = []
-        return spelling
     }
 
     /// Probabilities per language (calibrated softmax).
@@ -202,7 +192,8 @@ extension LanguageModel {
                 labels: labels,
                 buckets: buckets,
                 weights: try file.tensor("classifier_weights", rows: buckets, columns: labels.count),
-                bias: try file.tensor("classifier_bias", rows: 1, columns: labels.count).floats
+                bias: try file.tensor("classifier_bias", rows: 1, columns: labels.count).floats,
+                families: .spelling
             )
         }
         self.init(
@@ -234,7 +225,7 @@ public struct LanguageModelTrainer: Sendable {
     public var heldOutEvery = 20
     /// The word classifier's settings (default: 20 epochs at learning rate 0.5, languages
     /// balanced, so that Malay's twice as many distinct words do not tilt it; no IDF). Its
-    /// buckets are the model's.
+    /// buckets are the model's, and it reads ``FeatureFamilies/spelling`` whatever this says.
     public var classifier: LinearTrainer = {
         var trainer = LinearTrainer()
         trainer.epochs = 20
@@ -275,13 +266,10 @@ public struct LanguageModelTrainer: Sendable {
         precondition(examples.allSatisfy { labels.indices.contains($0.1) }, "every label index is one of labels")
         precondition(words.isEmpty || words.count == examples.count, "the words of every line, or none")
         precondition(words.isEmpty || !classifier.inverseDocumentFrequency, "the word classifier's file keeps no IDF")
-        precondition(
-            words.isEmpty || classifier.families == .standard,
-            "the word classifier's file keeps no feature families"
-        )
         precondition(classifierWeights.allSatisfy { $0.isFinite && $0 >= 0 }, "classifier weights are 0 or more")
         let isHeldOut = { (index: Int) in index % heldOutEvery == heldOutEvery - 1 }
-        let heldOut = examples.indices.filter(isHeldOut).map { examples[$0] }
+        let heldOutLines = examples.indices.filter(isHeldOut)
+        let heldOut = heldOutLines.map { examples[$0] }
         let counted = examples.indices.filter { !isHeldOut($0) }
         var draft = model(labels: labels, counting: counted.map { examples[$0] }, sharpness: 1)
         var weight: Float = 0
@@ -291,7 +279,7 @@ public struct LanguageModelTrainer: Sendable {
         if !words.isEmpty {
             let countedLines = counted.map { (words[$0], examples[$0].1) }
             let seen = Set(countedLines.flatMap(\.0))
-            unseenWords = Self.wordTypes(examples.indices.filter(isHeldOut).map { (words[$0], examples[$0].1) })
+            unseenWords = Self.wordTypes(heldOutLines.map { (words[$0], examples[$0].1) })
                 .filter { $0.word.unicodeScalars.count >= 3 && !seen.contains($0.word) }
                 .map { (TextFeatures($0.word), $0.label) }
         }
@@ -350,9 +338,10 @@ public struct LanguageModelTrainer: Sendable {
         let types = Self.wordTypes(lines)
         var trainer = classifier
         trainer.buckets = buckets
+        trainer.families = .spelling
         return trainer.train(
             labels: labels,
-            examples: types.map { (LanguageModel.spelling(TextFeatures($0.word)), $0.label) },
+            examples: types.map { (TextFeatures($0.word), $0.label) },
             weights: types.map { 1 + logf(Float($0.count)) }
         )
     }

@@ -2,9 +2,10 @@ import CBLAS
 import Core
 import Foundation
 
-/// Softmax regression over hashed features (character n-grams, words and word pairs, and for
-/// sentiment the lexicon cues: ``FeatureFamilies``; each weighted 1/√n so long and short texts
-/// weigh alike): the intent and sentiment classifiers.
+/// Softmax regression over hashed features (character n-grams, tokens and token pairs, and for
+/// sentiment the lexicon cues, as ``FeatureFamilies`` chooses; each weighted 1/√n so long and
+/// short texts weigh alike): the intent and sentiment classifiers, and the language model's
+/// word classifier.
 /// Probabilities are divided by ``temperature`` (fitted on held-out data), and a prediction
 /// below ``minimumConfidence`` becomes ``fallbackLabel`` when there is one ("other" for intent).
 public struct LinearModel: Sendable {
@@ -75,8 +76,10 @@ public struct LinearModel: Sendable {
         var rows: [Int] = []
         rows.reserveCapacity(features.grams.count + features.words.count + features.pairs.count + features.cues.count)
         if families.grams { for hash in features.grams { rows.append(Int(hash & mask)) } }
-        for hash in features.words { rows.append(Int((hash ^ wordSalt) & mask)) }
-        for hash in features.pairs { rows.append(Int(hash & mask)) }
+        if families.tokens {
+            for hash in features.words { rows.append(Int((hash ^ wordSalt) & mask)) }
+            for hash in features.pairs { rows.append(Int(hash & mask)) }
+        }
         if families.cues { for hash in features.cues { rows.append(Int((hash ^ cueSalt) & mask)) } }
         guard !rows.isEmpty else { return (rows, []) }
         guard let idf else { return (rows, [Float](repeating: 1 / Float(rows.count).squareRoot(), count: rows.count)) }
@@ -135,13 +138,16 @@ public struct LinearModel: Sendable {
     func presenceLogits(_ features: TextFeatures) -> [Float] {
         var logits = bias
         let grams = families.grams ? features.grams.count : 0
+        let tokens = families.tokens ? features.words.count + features.pairs.count : 0
         let cues = families.cues ? features.cues.count : 0
-        let count = grams + features.words.count + features.pairs.count + cues
+        let count = grams + tokens + cues
         guard count > 0 else { return logits }
         var sums = [UInt32](repeating: 0, count: labels.count)
         if grams > 0 { paddedWeights.add(rowsOf: features.grams, to: &sums) }
-        paddedWeights.add(rowsOf: features.words, salt: Self.wordSalt, to: &sums)
-        paddedWeights.add(rowsOf: features.pairs, to: &sums)
+        if tokens > 0 {
+            paddedWeights.add(rowsOf: features.words, salt: Self.wordSalt, to: &sums)
+            paddedWeights.add(rowsOf: features.pairs, to: &sums)
+        }
         if cues > 0 { paddedWeights.add(rowsOf: features.cues, salt: Self.cueSalt, to: &sums) }
         let value = 1 / Float(count).squareRoot()
         let valueSum = value * Float(count)

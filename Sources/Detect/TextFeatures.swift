@@ -41,11 +41,16 @@ public struct TextFeatures: Sendable {
         return hash
     }
 
-    /// The hash of a letter word (lower case, no marks) as ``words`` has it.
+    /// The hash ``words`` has for a marked word (``wordStart``, its scalars, ``wordEnd``).
+    static func markedWordHash(_ marked: [UInt32]) -> UInt32 {
+        var hash = wordSeed
+        for value in marked { hash = (hash ^ value) &* prime }
+        return hash
+    }
+
+    /// The hash ``words`` has for a letter word (lower case, without marks).
     static func wordHash(_ word: String) -> UInt32 {
-        var hash = (Self.wordSeed ^ Self.wordStart) &* Self.prime
-        for scalar in word.unicodeScalars { hash = (hash ^ scalar.value) &* Self.prime }
-        return (hash ^ Self.wordEnd) &* Self.prime
+        markedWordHash([wordStart] + word.unicodeScalars.map(\.value) + [wordEnd])
     }
 
     /// - Parameter text: normalized text (``Normalize/TextNormalizer``); it is lower-cased here.
@@ -68,8 +73,7 @@ public struct TextFeatures: Sendable {
             guard word.count > 1 else { return }
             word.append(Self.wordEnd)
             addGrams(word)
-            var hash = Self.wordSeed
-            for value in word { hash = (hash ^ value) &* Self.prime }
+            let hash = Self.markedWordHash(word)
             addToken(hash)
             letterWords += 1
             cueReader.read(word: hash, afterApostrophe: afterApostrophe)

@@ -157,7 +157,7 @@ import WainsightTesting
         // The classifier reads the character n-grams alone: tokens and pairs change nothing.
         let message = TextFeatures("wyxzu [number] :joy: ? !")
         let (sums, count) = model.scores(message)
-        let logits = try #require(model.wordClassifier).logits(LanguageModel.spelling(TextFeatures("wyxzu")))
+        let logits = try #require(model.wordClassifier).logits(TextFeatures("wyxzu"))
         #expect(
             model.combinedScores(message) == sums.indices.map { sums[$0] / Float(count) + 0.5 * logits[$0] }
         )
@@ -335,6 +335,10 @@ import WainsightTesting
         #expect(file.header.parameters["character_ngrams"] == 0 && file.header.parameters["lexicon_cues"] == 1)
         let loaded = try LinearModel(file: file)
         #expect(loaded.families == withCues.families)
+        trainer.families = .spelling
+        let spelling = try ModelFile(data: try trainer.train(labels: ["a", "b"], examples: examples).file.encoded())
+        #expect(spelling.header.parameters["tokens"] == 0)
+        #expect(try LinearModel(file: spelling).families == .spelling)
         #expect(try loaded.file.encoded() == bytes)
         #expect(try ModelFile(data: try standard.file.encoded()).header.kind == "linear")
         var bad = file
@@ -353,7 +357,7 @@ import WainsightTesting
     /// trainer reads ``LinearModel/rows``: for every family set both read the same features.
     @Test(arguments: [
         FeatureFamilies.standard, FeatureFamilies(grams: true, cues: true), FeatureFamilies(grams: false, cues: true),
-        FeatureFamilies(grams: false, cues: false),
+        FeatureFamilies(grams: false, cues: false), FeatureFamilies.spelling,
     ])
     func presenceSumsReadWhatTheTrainerReads(families: FeatureFamilies) {
         var random = SplitMix64(seed: 11)
