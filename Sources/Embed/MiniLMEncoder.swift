@@ -13,7 +13,7 @@ public struct MiniLMEncoder: Sendable {
     public static let layerCount = 6
     static let epsilon: Float = 1e-12
 
-    struct Layer: Sendable {
+    public struct Layer: Sendable {
         var query, key, value, attentionOutput: [Float]  // [384, 384], PyTorch [out, in]
         var queryBias, keyBias, valueBias, attentionOutputBias: [Float]
         var attentionNormWeight, attentionNormBias: [Float]
@@ -85,10 +85,25 @@ public struct MiniLMEncoder: Sendable {
 
     /// Unit-length sentence vectors (384 floats each) for token-id sequences.
     public func embed(_ sequences: [[Int32]]) -> [[Float]] {
+        Self.meanPool(tokenStates(sequences), normalized: true)
+    }
+
+    /// Every token's state, the sentences' tokens one after another as the rows of one
+    /// [tokens, 384] matrix.
+    public struct TokenStates: Sendable {
+        public var values: [Float]
+        /// Tokens per sentence, in order.
+        public var lengths: [Int]
+        public var rows: Int { lengths.reduce(0, +) }
+    }
+
+    /// The states after the embeddings and the first `layerCount` layers (all six unless
+    /// fewer are asked for: a tuned top layer takes it from there).
+    public func tokenStates(_ sequences: [[Int32]], through layerCount: Int = MiniLMEncoder.layerCount) -> TokenStates {
         let h = Self.hidden
         let lengths = sequences.map { min($0.count, maxPositions) }
         let total = lengths.reduce(0, +)
-        guard total > 0 else { return sequences.map { _ in [Float](repeating: 0, count: h) } }
+        guard total > 0 else { return TokenStates(values: [], lengths: lengths) }
 
         // Embeddings: word + position + token type 0, then LayerNorm.
         var x = [Float](repeating: 0, count: total * h)
@@ -108,84 +123,100 @@ public struct MiniLMEncoder: Sendable {
             }
             Self.layerNorm(x.baseAddress!, rows: total, weight: embeddingNormWeight, bias: embeddingNormBias)
         }
-
-        var q = [Float](repeating: 0, count: total * h)
-        var k = [Float](repeating: 0, count: total * h)
-        var v = [Float](repeating: 0, count: total * h)
-        var context = [Float](repeating: 0, count: total * h)
-        var attended = [Float](repeating: 0, count: total * h)
-        var inner = [Float](repeating: 0, count: total * Self.intermediate)
-        let longest = lengths.max() ?? 0
-        var scores = [Float](repeating: 0, count: longest * longest)
-
-        for layer in layers {
-            Self.linear(x, rows: total, inputs: h, weight: layer.query, bias: layer.queryBias, outputs: h, into: &q)
-            Self.linear(x, rows: total, inputs: h, weight: layer.key, bias: layer.keyBias, outputs: h, into: &k)
-            Self.linear(x, rows: total, inputs: h, weight: layer.value, bias: layer.valueBias, outputs: h, into: &v)
-            Self.attention(q: q, k: k, v: v, lengths: lengths, scores: &scores, into: &context)
-            Self.linear(
-                context,
-                rows: total,
-                inputs: h,
-                weight: layer.attentionOutput,
-                bias: layer.attentionOutputBias,
-                outputs: h,
-                into: &attended
-            )
-            // Residual, then LayerNorm: x = LN(attended + x).
-            attended.withUnsafeMutableBufferPointer { a in
-                x.withUnsafeBufferPointer { x in
-                    for index in 0..<(total * h) { a[index] += x[index] }
-                }
-                Self.layerNorm(
-                    a.baseAddress!,
-                    rows: total,
-                    weight: layer.attentionNormWeight,
-                    bias: layer.attentionNormBias
-                )
-            }
-            Self.linear(
-                attended,
-                rows: total,
-                inputs: h,
-                weight: layer.intermediate,
-                bias: layer.intermediateBias,
-                outputs: Self.intermediate,
-                into: &inner
-            )
-            inner.withUnsafeMutableBufferPointer { Self.gelu($0) }
-            Self.linear(
-                inner,
-                rows: total,
-                inputs: Self.intermediate,
-                weight: layer.output,
-                bias: layer.outputBias,
-                outputs: h,
-                into: &x
-            )
-            x.withUnsafeMutableBufferPointer { x in
-                attended.withUnsafeBufferPointer { a in
-                    for index in 0..<(total * h) { x[index] += a[index] }
-                }
-                Self.layerNorm(x.baseAddress!, rows: total, weight: layer.outputNormWeight, bias: layer.outputNormBias)
-            }
+        var workspace = Workspace(rows: total, longest: lengths.max() ?? 0)
+        for layer in layers.prefix(max(0, layerCount)) {
+            Self.apply(layer, to: &x, lengths: lengths, workspace: &workspace)
         }
+        return TokenStates(values: x, lengths: lengths)
+    }
 
-        // Mean pooling over each sentence's tokens, then L2 normalization.
+    /// Buffers one layer needs, reused from layer to layer.
+    struct Workspace {
+        var q, k, v, context, attended, inner, scores: [Float]
+
+        init(rows: Int, longest: Int) {
+            let h = MiniLMEncoder.hidden
+            q = [Float](repeating: 0, count: rows * h)
+            k = q
+            v = q
+            context = q
+            attended = q
+            inner = [Float](repeating: 0, count: rows * MiniLMEncoder.intermediate)
+            scores = [Float](repeating: 0, count: longest * longest)
+        }
+    }
+
+    /// One encoder layer over the token states `x` (rows of `lengths` sentences), in place.
+    static func apply(_ layer: Layer, to x: inout [Float], lengths: [Int], workspace w: inout Workspace) {
+        let h = hidden
+        let total = lengths.reduce(0, +)
+        linear(x, rows: total, inputs: h, weight: layer.query, bias: layer.queryBias, outputs: h, into: &w.q)
+        linear(x, rows: total, inputs: h, weight: layer.key, bias: layer.keyBias, outputs: h, into: &w.k)
+        linear(x, rows: total, inputs: h, weight: layer.value, bias: layer.valueBias, outputs: h, into: &w.v)
+        attention(q: w.q, k: w.k, v: w.v, lengths: lengths, scores: &w.scores, into: &w.context)
+        linear(
+            w.context,
+            rows: total,
+            inputs: h,
+            weight: layer.attentionOutput,
+            bias: layer.attentionOutputBias,
+            outputs: h,
+            into: &w.attended
+        )
+        // Residual, then LayerNorm: x = LN(attended + x).
+        w.attended.withUnsafeMutableBufferPointer { a in
+            x.withUnsafeBufferPointer { x in
+                for index in 0..<(total * h) { a[index] += x[index] }
+            }
+            layerNorm(a.baseAddress!, rows: total, weight: layer.attentionNormWeight, bias: layer.attentionNormBias)
+        }
+        linear(
+            w.attended,
+            rows: total,
+            inputs: h,
+            weight: layer.intermediate,
+            bias: layer.intermediateBias,
+            outputs: intermediate,
+            into: &w.inner
+        )
+        w.inner.withUnsafeMutableBufferPointer { gelu($0) }
+        linear(
+            w.inner,
+            rows: total,
+            inputs: intermediate,
+            weight: layer.output,
+            bias: layer.outputBias,
+            outputs: h,
+            into: &x
+        )
+        x.withUnsafeMutableBufferPointer { x in
+            w.attended.withUnsafeBufferPointer { a in
+                for index in 0..<(total * h) { x[index] += a[index] }
+            }
+            layerNorm(x.baseAddress!, rows: total, weight: layer.outputNormWeight, bias: layer.outputNormBias)
+        }
+    }
+
+    /// Each sentence's mean token state; with `normalized`, scaled to unit length.
+    public static func meanPool(_ states: TokenStates, normalized: Bool) -> [[Float]] {
+        let h = hidden
         var vectors: [[Float]] = []
-        vectors.reserveCapacity(sequences.count)
+        vectors.reserveCapacity(states.lengths.count)
         var row = 0
-        for length in lengths {
+        for length in states.lengths {
             var pooled = [Float](repeating: 0, count: h)
             if length > 0 {
                 for token in row..<(row + length) {
-                    for c in 0..<h { pooled[c] += x[token * h + c] }
+                    for c in 0..<h { pooled[c] += states.values[token * h + c] }
                 }
                 let scale = 1 / Float(length)
                 for c in 0..<h { pooled[c] *= scale }
             }
-            let norm = max(pooled.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
-            vectors.append(pooled.map { $0 / norm })
+            if normalized {
+                let norm = max(pooled.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+                pooled = pooled.map { $0 / norm }
+            }
+            vectors.append(pooled)
             row += length
         }
         return vectors
@@ -332,27 +363,33 @@ public struct MiniLMEncoder: Sendable {
         }
     }
 
-    /// The exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)), as BERT defines it. erf is the rational
-    /// approximation float libraries use (odd polynomial over even polynomial on [-4, 4], where
-    /// single precision saturates): within a few ulp of erff, and a loop the compiler vectorizes.
+    /// The exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)), as BERT defines it.
     static func gelu(_ values: UnsafeMutableBufferPointer<Float>) {
         for index in values.indices {
             let v = values[index]
-            let x = min(max(v * 0.707_106_77, -4), 4)
-            let x2 = x * x
-            var p: Float = -2.726_142_3e-10
-            p = p * x2 + 2.770_681_4e-08
-            p = p * x2 - 2.101_024_e-06
-            p = p * x2 - 5.692_506_4e-05
-            p = p * x2 - 7.349_906_3e-04
-            p = p * x2 - 2.954_600_e-03
-            p = p * x2 - 1.609_603_3e-02
-            var q: Float = -1.456_607_2e-05
-            q = q * x2 - 2.133_740_6e-04
-            q = q * x2 - 1.682_827e-03
-            q = q * x2 - 7.373_329_2e-03
-            q = q * x2 - 1.426_474e-02
-            values[index] = 0.5 * v * (1 + x * p / q)
+            values[index] = 0.5 * v * (1 + erfOfScaled(v))
         }
+    }
+
+    /// erf(v/√2), by the rational approximation float libraries use (odd polynomial over even
+    /// polynomial on [-4, 4], where single precision saturates): within a few ulp of erff, and
+    /// a loop the compiler vectorizes.
+    @inline(__always)
+    static func erfOfScaled(_ v: Float) -> Float {
+        let x = min(max(v * 0.707_106_77, -4), 4)
+        let x2 = x * x
+        var p: Float = -2.726_142_3e-10
+        p = p * x2 + 2.770_681_4e-08
+        p = p * x2 - 2.101_024_e-06
+        p = p * x2 - 5.692_506_4e-05
+        p = p * x2 - 7.349_906_3e-04
+        p = p * x2 - 2.954_600_e-03
+        p = p * x2 - 1.609_603_3e-02
+        var q: Float = -1.456_607_2e-05
+        q = q * x2 - 2.133_740_6e-04
+        q = q * x2 - 1.682_827e-03
+        q = q * x2 - 7.373_329_2e-03
+        q = q * x2 - 1.426_474e-02
+        return x * p / q
     }
 }

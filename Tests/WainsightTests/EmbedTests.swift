@@ -1,8 +1,9 @@
 import Core
-import Embed
 import Foundation
 import Testing
 import WainsightTesting
+
+@testable import Embed
 
 /// MiniLM in Swift against the reference sentence-transformers output.
 @Suite struct EmbedTests {
@@ -68,5 +69,85 @@ import WainsightTesting
         let ids = embedder.tokenizer.encode(String(repeating: "discount on annual plans ", count: 200))
         #expect(ids.count == 256)
         #expect(ids.first == embedder.tokenizer.classifierID && ids.last == embedder.tokenizer.separatorID)
+    }
+
+    /// The backward pass of a layer against central finite differences of the forward pass, on
+    /// MiniLM's top layer and two short sentences: a few entries of every tensor and of the input.
+    @Test func layerGradientsMatchFiniteDifferences() throws {
+        let encoder = try Self.embedder.get().encoder
+        let layer = encoder.layers[5]
+        let h = MiniLMEncoder.hidden
+        let lengths = [3, 2]
+        var random = SplitMix64(seed: 7)
+        let input = (0..<(5 * h)).map { _ in Float(random.gaussian()) }
+        let projection = (0..<(5 * h)).map { _ in Float(random.gaussian()) }
+        // loss = Σ output ∘ projection, summed in Double.
+        func loss(_ layer: MiniLMEncoder.Layer, _ input: [Float]) -> Double {
+            let output = LayerBackprop.forward(layer, input: input, lengths: lengths).output
+            return zip(output, projection).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        let trace = LayerBackprop.forward(layer, input: input, lengths: lengths)
+        // The traced forward pass computes what the encoder's own does.
+        var x = input
+        var workspace = MiniLMEncoder.Workspace(rows: 5, longest: 3)
+        MiniLMEncoder.apply(layer, to: &x, lengths: lengths, workspace: &workspace)
+        #expect(zip(x, trace.output).allSatisfy { abs($0 - $1) < 1e-5 })
+
+        var gradient = layer.zeros()
+        let inputGradient = try #require(
+            LayerBackprop.backward(
+                layer,
+                trace,
+                lengths: lengths,
+                outputGradient: projection,
+                into: &gradient,
+                inputGradient: true
+            )
+        )
+        let step: Float = 1e-2
+        func check(_ name: String, analytic: Float, numeric: (Float) -> Double) {
+            let estimate = Float((numeric(step) - numeric(-step)) / Double(2 * step))
+            #expect(abs(estimate - analytic) <= 2e-3 + 0.03 * abs(analytic), "\(name): \(analytic) vs \(estimate)")
+        }
+        for (name, path) in MiniLMEncoder.Layer.tensorPaths {
+            let count = layer[keyPath: path].count
+            for index in [0, count / 3, count - 1] {
+                check("\(name)[\(index)]", analytic: gradient[keyPath: path][index]) { delta in
+                    var moved = layer
+                    moved[keyPath: path][index] += delta
+                    return loss(moved, input)
+                }
+            }
+        }
+        for index in [0, 2 * h + 5, 5 * h - 1] {
+            check("input[\(index)]", analytic: inputGradient[index]) { delta in
+                var moved = input
+                moved[index] += delta
+                return loss(layer, moved)
+            }
+        }
+    }
+
+    /// Tuning the top layer on a separable toy task (greetings against complaints) learns it, and
+    /// the same seed gives the same weights.
+    @Test func tuningTheTopLayerLearnsAndIsReproducible() throws {
+        let embedder = try Self.embedder.get()
+        let positive = ["thanks so much, this is great", "love it, amazing service", "wonderful, you are the best"]
+        let negative = ["this is terrible, I want a refund", "awful, nothing works", "worst service ever, very angry"]
+        let texts = (positive + negative).flatMap { [$0, $0 + "!", "really " + $0] }
+        let labels = (0..<texts.count).map { $0 < texts.count / 2 ? 1 : 0 }
+        let states = embedder.encoder.tokenStates(texts.map(embedder.tokenizer.encode), through: 5)
+        let examples = TopLayerTuner.Examples(states: states, labels: labels)
+        var tuner = TopLayerTuner()
+        tuner.epochs = 3
+        tuner.batchSize = 4
+        tuner.warmupSteps = 1
+        tuner.learningRate = 1e-3
+        tuner.headLearningRate = 2e-2
+        let first = tuner.tune(encoder: embedder.encoder, classes: 2, train: examples, validation: examples)
+        let second = tuner.tune(encoder: embedder.encoder, classes: 2, train: examples, validation: examples)
+        #expect(first.last?.validationMacroRecall == 1)
+        #expect(first.last?.layers.first?.query == second.last?.layers.first?.query)
+        #expect(first.last?.layers.first?.query != embedder.encoder.layers[5].query)
     }
 }
