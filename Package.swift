@@ -38,12 +38,12 @@ let package = Package(
 
         // Stage modules: pure compute, no I/O.
         .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
-        .target(name: "Detect", dependencies: ["Core", "Normalize", "CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Detect", dependencies: ["Core", "Normalize", "CBLAS", "Embed"], swiftSettings: swiftSettings),
         // Training and evaluation of the Detect models from the committed data (wainsight train/eval).
         .target(
             name: "ModelTraining",
             dependencies: [
-                "Detect", "Normalize",
+                "Detect", "Embed", "Normalize",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

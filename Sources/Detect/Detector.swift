@@ -1,3 +1,4 @@
+import Embed
 import Foundation
 import Normalize
 
@@ -26,9 +27,11 @@ public struct Detection: Sendable, Equatable, Codable {
 
 /// Language, intent and sentiment of a text from the three local models: the text is
 /// normalized once and hashed once, and each model reads the same features. When
-/// `intent-minilm.bin` or `sentiment-minilm.bin` is installed, a message that comes with its
-/// MiniLM embedding gets its intent or sentiment from that model (n-grams and the embedding
-/// together) instead.
+/// `intent-minilm.bin` is installed, a message that comes with its MiniLM embedding gets its
+/// intent from that model (n-grams and the embedding together) instead. When
+/// `sentiment-minilm.bin` is installed with its tuned MiniLM layers and the detector is given
+/// MiniLM, sentiment comes from that model, which reads the sentence vector of MiniLM with its top
+/// layers tuned for sentiment: the detector computes that vector itself, from the text.
 public struct Detector: Sendable {
     public let language: LanguageModel
     public let intent: LinearModel
@@ -36,31 +39,43 @@ public struct Detector: Sendable {
     /// Intent and sentiment from the n-grams and a sentence embedding; `nil` when not installed.
     public let intentWithEmbedding: LinearModel?
     public let sentimentWithEmbedding: LinearModel?
+    /// MiniLM with its top layers tuned for sentiment, whose vectors `sentimentWithEmbedding`
+    /// reads (when its embedding model is ``tunedSentimentEncoder``); `nil` without MiniLM.
+    public let sentimentEncoder: MiniLMEmbedder?
 
     /// The model files' names in a models folder: these three are required.
     public static let modelNames = ["language", "intent", "sentiment"]
     /// The optional models that take an embedding beside the n-grams.
     public static let intentWithEmbeddingName = "intent-minilm"
     public static let sentimentWithEmbeddingName = "sentiment-minilm"
+    /// What `sentiment-minilm` records as its embedding model: MiniLM with its top layers tuned
+    /// for sentiment, from ``tunedSentimentLayersFile`` beside it.
+    public static let tunedSentimentEncoder = MiniLMEmbedder.modelName + "/sentiment"
+    public static let tunedSentimentLayersFile = "sentiment-minilm-layers.safetensors"
 
     public init(
         language: LanguageModel,
         intent: LinearModel,
         sentiment: LinearModel,
         intentWithEmbedding: LinearModel? = nil,
-        sentimentWithEmbedding: LinearModel? = nil
+        sentimentWithEmbedding: LinearModel? = nil,
+        sentimentEncoder: MiniLMEmbedder? = nil
     ) {
         self.language = language
         self.intent = intent
         self.sentiment = sentiment
         self.intentWithEmbedding = intentWithEmbedding
         self.sentimentWithEmbedding = sentimentWithEmbedding
+        self.sentimentEncoder =
+            sentimentWithEmbedding?.embeddingModel == Self.tunedSentimentEncoder ? sentimentEncoder : nil
     }
 
     /// Loads `language.bin`, `intent.bin` and `sentiment.bin` from `directory`, and
     /// `intent-minilm.bin` and `sentiment-minilm.bin` when they are there.
+    /// - Parameter miniLM: MiniLM, for a `sentiment-minilm` that reads its tuned layers
+    ///   (loaded from the same folder); without it the n-gram sentiment model answers.
     /// - Throws: ``DetectError`` when a required file is missing or any file is unreadable.
-    public init(directory: URL) throws {
+    public init(directory: URL, miniLM: MiniLMEmbedder? = nil) throws {
         func load(_ name: String) throws -> ModelFile { try Self.modelFile(name, in: directory) }
         func loadOptional(_ name: String) throws -> LinearModel? {
             let url = Self.modelURL(name, in: directory)
@@ -71,20 +86,44 @@ public struct Detector: Sendable {
             }
             return model
         }
+        let sentimentWithEmbedding = try loadOptional(Self.sentimentWithEmbeddingName)
+        var sentimentEncoder: MiniLMEmbedder?
+        if let miniLM, sentimentWithEmbedding?.embeddingModel == Self.tunedSentimentEncoder {
+            sentimentEncoder = try Self.tunedSentimentEncoder(miniLM, directory: directory)
+        }
         self.init(
             language: try LanguageModel(file: try load("language")),
             intent: try LinearModel(file: try load("intent")),
             sentiment: try LinearModel(file: try load("sentiment")),
             intentWithEmbedding: try loadOptional(Self.intentWithEmbeddingName),
-            sentimentWithEmbedding: try loadOptional(Self.sentimentWithEmbeddingName)
+            sentimentWithEmbedding: sentimentWithEmbedding,
+            sentimentEncoder: sentimentEncoder
         )
         if let intentModel = intentWithEmbedding?.embeddingModel,
-            let sentimentModel = sentimentWithEmbedding?.embeddingModel, intentModel != sentimentModel
+            let sentimentModel = sentimentWithEmbedding?.embeddingModel, sentimentModel != Self.tunedSentimentEncoder,
+            intentModel != sentimentModel
         {
             throw DetectError(
                 .invalidModel,
                 "intent-minilm takes \(intentModel) vectors and sentiment-minilm \(sentimentModel): retrain one"
             )
+        }
+    }
+
+    /// `miniLM` with the tuned layers in `directory` (``tunedSentimentLayersFile``).
+    /// - Throws: ``DetectError`` `modelMissing` or `invalidModel`.
+    public static func tunedSentimentEncoder(_ miniLM: MiniLMEmbedder, directory: URL) throws -> MiniLMEmbedder {
+        let url = directory.appendingPathComponent(tunedSentimentLayersFile)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw DetectError(
+                .modelMissing,
+                "\(url.path) is missing: sentiment-minilm reads it; run `wainsight train sentiment --embeddings`"
+            )
+        }
+        do {
+            return try miniLM.replacingLayers(from: SafeTensors(contentsOf: url))
+        } catch {
+            throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
         }
     }
 
@@ -123,8 +162,11 @@ public struct Detector: Sendable {
     }
 
     /// The embedder whose vectors make a better answer (`all-MiniLM-L6-v2`), if any model
-    /// takes one.
-    public var embeddingModel: String? { intentWithEmbedding?.embeddingModel ?? sentimentWithEmbedding?.embeddingModel }
+    /// takes a message's embedding (the tuned sentiment model makes its own vector).
+    public var embeddingModel: String? {
+        intentWithEmbedding?.embeddingModel
+            ?? sentimentWithEmbedding?.embeddingModel.flatMap { $0 == Self.tunedSentimentEncoder ? nil : $0 }
+    }
 
     /// Whether a model takes the vectors `embedder` makes: then they are worth computing.
     public func takesVectors(from embedder: String?) -> Bool {
@@ -135,23 +177,45 @@ public struct Detector: Sendable {
     ///   - embedding: the text's sentence embedding (of the PII-redacted text, as the embed
     ///     stage makes it), used when `embeddingModel` is the one a model takes.
     public func detect(_ text: String, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
-        detect(
-            features: TextFeatures(TextNormalizer.normalize(text)),
-            embedding: embedding,
-            embeddingModel: embeddingModel
-        )
+        detect([text], embeddings: embedding.map { [$0] }, embeddingModel: embeddingModel)[0]
     }
 
-    public func detect(features: TextFeatures, embedding: [Float]? = nil, embeddingModel: String? = nil) -> Detection {
+    /// The same for several texts (`embeddings`, when given, one per text); the tuned sentiment
+    /// vectors are computed as one batch.
+    public func detect(_ texts: [String], embeddings: [[Float]]? = nil, embeddingModel: String? = nil) -> [Detection] {
+        var sentimentVectors = [[Float]?](repeating: nil, count: texts.count)
+        if let sentimentEncoder {
+            // As the embed stage reads a text: trimmed, its personal identifiers redacted.
+            let inputs = texts.map(PIIRedactor.embeddingInput)
+            let wanted = inputs.indices.filter { !inputs[$0].isEmpty }
+            for (index, vector) in zip(wanted, sentimentEncoder.embedSync(wanted.map { inputs[$0] })) {
+                sentimentVectors[index] = vector
+            }
+        }
+        return texts.indices.map { index in
+            detect(
+                features: TextFeatures(TextNormalizer.normalize(texts[index])),
+                embedding: embeddings?[index],
+                embeddingModel: embeddingModel,
+                sentimentVector: sentimentVectors[index]
+            )
+        }
+    }
+
+    /// - Parameter sentimentVector: the text's vector from ``sentimentEncoder``.
+    public func detect(
+        features: TextFeatures,
+        embedding: [Float]? = nil,
+        embeddingModel: String? = nil,
+        sentimentVector: [Float]? = nil
+    ) -> Detection {
         let (languageLabel, languageConfidence) = language.identify(features)
         let (intentModel, intentEmbedding) = Self.choose(intent, intentWithEmbedding, embedding, embeddingModel)
         let (intentLabel, intentConfidence) = intentModel.classify(features, embedding: intentEmbedding)
-        let (sentimentModel, sentimentEmbedding) = Self.choose(
-            sentiment,
-            sentimentWithEmbedding,
-            embedding,
-            embeddingModel
-        )
+        let (sentimentModel, sentimentEmbedding) =
+            sentimentVector != nil
+            ? Self.choose(sentiment, sentimentWithEmbedding, sentimentVector, Self.tunedSentimentEncoder)
+            : Self.choose(sentiment, sentimentWithEmbedding, embedding, embeddingModel)
         let probabilities = sentimentModel.probabilities(features, embedding: sentimentEmbedding)
         let labels = sentimentModel.labels
         let best = Softmax.argmax(probabilities)

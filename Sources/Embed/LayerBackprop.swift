@@ -2,24 +2,38 @@ import CBLAS
 import Foundation
 
 extension MiniLMEncoder.Layer {
-    /// The layer's sixteen tensors in one fixed order: the optimizer walks them, and a tuned
-    /// layer is stored in it. (Key paths are immutable values; the checker cannot tell.)
-    nonisolated(unsafe) static let tensorPaths: [(name: String, path: WritableKeyPath<MiniLMEncoder.Layer, [Float]>)] =
-        [
-            ("query", \.query), ("query_bias", \.queryBias),
-            ("key", \.key), ("key_bias", \.keyBias),
-            ("value", \.value), ("value_bias", \.valueBias),
-            ("attention_output", \.attentionOutput), ("attention_output_bias", \.attentionOutputBias),
-            ("attention_norm_weight", \.attentionNormWeight), ("attention_norm_bias", \.attentionNormBias),
-            ("intermediate", \.intermediate), ("intermediate_bias", \.intermediateBias),
-            ("output", \.output), ("output_bias", \.outputBias),
-            ("output_norm_weight", \.outputNormWeight), ("output_norm_bias", \.outputNormBias),
-        ]
+    /// The layer's sixteen tensors in the order of ``MiniLMEncoder/tensorNames(_:prefix:)``: the
+    /// optimizer walks them, and a tuned layer is stored in it. (Key paths are immutable values; the checker cannot tell.)
+    nonisolated(unsafe) static let tensorPaths: [WritableKeyPath<MiniLMEncoder.Layer, [Float]>] = [
+        \.query, \.queryBias, \.key, \.keyBias, \.value, \.valueBias, \.attentionOutput, \.attentionOutputBias,
+        \.attentionNormWeight, \.attentionNormBias, \.intermediate, \.intermediateBias, \.output, \.outputBias,
+        \.outputNormWeight, \.outputNormBias,
+    ]
+
+    /// A layer with no weights, to be filled in.
+    static let empty = MiniLMEncoder.Layer(
+        query: [],
+        key: [],
+        value: [],
+        attentionOutput: [],
+        queryBias: [],
+        keyBias: [],
+        valueBias: [],
+        attentionOutputBias: [],
+        attentionNormWeight: [],
+        attentionNormBias: [],
+        intermediate: [],
+        intermediateBias: [],
+        output: [],
+        outputBias: [],
+        outputNormWeight: [],
+        outputNormBias: []
+    )
 
     /// A layer of zeros with this one's shapes (a gradient, or an optimizer's moments).
     func zeros() -> MiniLMEncoder.Layer {
         var zero = self
-        for (_, path) in Self.tensorPaths {
+        for path in Self.tensorPaths {
             zero[keyPath: path] = [Float](repeating: 0, count: self[keyPath: path].count)
         }
         return zero

@@ -7,7 +7,7 @@ public struct MiniLMEmbedder: SentenceEmbedder {
     public static let modelName = "all-MiniLM-L6-v2"
 
     public let tokenizer: WordPieceTokenizer
-    public let encoder: MiniLMEncoder
+    public private(set) var encoder: MiniLMEncoder
     /// Texts encoded per BLAS batch.
     public let batchSize: Int
     /// Batches encoded at once on separate threads (data parallelism; pair with one BLAS
@@ -41,6 +41,36 @@ public struct MiniLMEmbedder: SentenceEmbedder {
         )
         self.batchSize = max(1, batchSize)
         self.workers = max(1, workers)
+    }
+
+    /// This embedder with the layers in the `.safetensors` file `weights` (a tuned top, named as
+    /// in MiniLM's own file) in place of MiniLM's.
+    public func replacingLayers(from weights: SafeTensors) throws -> MiniLMEmbedder {
+        var copy = self
+        copy.encoder = try encoder.replacingLayers(from: weights)
+        return copy
+    }
+
+    /// The token states of `texts` after the embeddings and the first `layerCount` layers, the
+    /// texts' tokens one after another (computed a batch at a time, on `workers` threads).
+    public func tokenStates(_ texts: [String], through layerCount: Int) -> MiniLMEncoder.TokenStates {
+        var values: [Float] = []
+        var lengths: [Int] = []
+        lengths.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: batchSize * workers) {
+            let group = Array(texts[start..<min(texts.count, start + batchSize * workers)])
+            let slices = (group.count + batchSize - 1) / batchSize
+            let results = StateSlices(count: slices)
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                let range = (slice * batchSize)..<min(group.count, (slice + 1) * batchSize)
+                results.set(slice, encoder.tokenStates(group[range].map(tokenizer.encode), through: layerCount))
+            }
+            for states in results.values {
+                values += states.values
+                lengths += states.lengths
+            }
+        }
+        return MiniLMEncoder.TokenStates(values: values, lengths: lengths)
     }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {
@@ -82,4 +112,12 @@ private final class SliceResults: @unchecked Sendable {
     init(count: Int) { slices = Array(repeating: [], count: count) }
     func set(_ index: Int, _ vectors: [[Float]]) { slices[index] = vectors }
     func joined() -> [[Float]] { slices.flatMap { $0 } }
+}
+
+/// Per-slice token states of a parallel group, each written by exactly one worker (read after
+/// `concurrentPerform` returns).
+private final class StateSlices: @unchecked Sendable {
+    private(set) var values: [MiniLMEncoder.TokenStates]
+    init(count: Int) { values = Array(repeating: .init(values: [], lengths: []), count: count) }
+    func set(_ index: Int, _ states: MiniLMEncoder.TokenStates) { values[index] = states }
 }

@@ -28,7 +28,7 @@ public struct MiniLMEncoder: Sendable {
     let positionEmbeddings: [Float]
     let tokenTypeEmbedding: [Float]
     let embeddingNormWeight, embeddingNormBias: [Float]
-    let layers: [Layer]
+    var layers: [Layer]
     let vocabularySize: Int
     let maxPositions: Int
 
@@ -55,32 +55,62 @@ public struct MiniLMEncoder: Sendable {
         )
         embeddingNormWeight = try weights.tensor(prefix + "embeddings.LayerNorm.weight", shape: [h])
         embeddingNormBias = try weights.tensor(prefix + "embeddings.LayerNorm.bias", shape: [h])
-        var layers: [Layer] = []
-        for index in 0..<Self.layerCount {
-            let p = "\(prefix)encoder.layer.\(index)."
-            let i = Self.intermediate
-            layers.append(
-                Layer(
-                    query: try weights.tensor(p + "attention.self.query.weight", shape: [h, h]),
-                    key: try weights.tensor(p + "attention.self.key.weight", shape: [h, h]),
-                    value: try weights.tensor(p + "attention.self.value.weight", shape: [h, h]),
-                    attentionOutput: try weights.tensor(p + "attention.output.dense.weight", shape: [h, h]),
-                    queryBias: try weights.tensor(p + "attention.self.query.bias", shape: [h]),
-                    keyBias: try weights.tensor(p + "attention.self.key.bias", shape: [h]),
-                    valueBias: try weights.tensor(p + "attention.self.value.bias", shape: [h]),
-                    attentionOutputBias: try weights.tensor(p + "attention.output.dense.bias", shape: [h]),
-                    attentionNormWeight: try weights.tensor(p + "attention.output.LayerNorm.weight", shape: [h]),
-                    attentionNormBias: try weights.tensor(p + "attention.output.LayerNorm.bias", shape: [h]),
-                    intermediate: try weights.tensor(p + "intermediate.dense.weight", shape: [i, h]),
-                    intermediateBias: try weights.tensor(p + "intermediate.dense.bias", shape: [i]),
-                    output: try weights.tensor(p + "output.dense.weight", shape: [h, i]),
-                    outputBias: try weights.tensor(p + "output.dense.bias", shape: [h]),
-                    outputNormWeight: try weights.tensor(p + "output.LayerNorm.weight", shape: [h]),
-                    outputNormBias: try weights.tensor(p + "output.LayerNorm.bias", shape: [h])
-                )
-            )
+        layers = try (0..<Self.layerCount).map { try Self.layer($0, from: weights, prefix: prefix) }
+    }
+
+    /// The weights' names for layer `index`'s tensors, in ``Layer/tensorPaths`` order, and
+    /// their shapes.
+    static func tensorNames(_ index: Int, prefix: String = "") -> [(name: String, shape: [Int])] {
+        let (h, i) = (hidden, intermediate)
+        let p = "\(prefix)encoder.layer.\(index)."
+        return [
+            (p + "attention.self.query.weight", [h, h]), (p + "attention.self.query.bias", [h]),
+            (p + "attention.self.key.weight", [h, h]), (p + "attention.self.key.bias", [h]),
+            (p + "attention.self.value.weight", [h, h]), (p + "attention.self.value.bias", [h]),
+            (p + "attention.output.dense.weight", [h, h]), (p + "attention.output.dense.bias", [h]),
+            (p + "attention.output.LayerNorm.weight", [h]), (p + "attention.output.LayerNorm.bias", [h]),
+            (p + "intermediate.dense.weight", [i, h]), (p + "intermediate.dense.bias", [i]),
+            (p + "output.dense.weight", [h, i]), (p + "output.dense.bias", [h]),
+            (p + "output.LayerNorm.weight", [h]), (p + "output.LayerNorm.bias", [h]),
+        ]
+    }
+
+    static func layer(_ index: Int, from weights: SafeTensors, prefix: String) throws -> Layer {
+        var layer = Layer.empty
+        for ((name, shape), path) in zip(tensorNames(index, prefix: prefix), Layer.tensorPaths) {
+            layer[keyPath: path] = try weights.tensor(name, shape: shape)
         }
-        self.layers = layers
+        return layer
+    }
+
+    /// This encoder with the layers that `weights` holds (named as in the model's own file)
+    /// in place of its own: a tuned top layer.
+    /// - Throws: ``EmbedError`` `invalidModel` when `weights` holds no whole layer.
+    public func replacingLayers(from weights: SafeTensors) throws -> MiniLMEncoder {
+        var copy = self
+        var replaced = 0
+        for index in 0..<Self.layerCount where weights.tensors[Self.tensorNames(index)[0].name] != nil {
+            copy.layers[index] = try Self.layer(index, from: weights, prefix: "")
+            replaced += 1
+        }
+        guard replaced > 0 else { throw EmbedError(.invalidModel, "the file holds no encoder layer") }
+        return copy
+    }
+
+    /// The top `count` layers (what a tuner starts from, or what it tuned).
+    public func topLayers(_ count: Int) -> [Layer] { Array(layers.suffix(count)) }
+
+    /// `layers` as the top of the stack, in the model's own tensor names (what
+    /// ``replacingLayers(from:)`` reads back).
+    public static func topTensors(_ layers: [Layer]) -> [String: SafeTensors.Tensor] {
+        var tensors: [String: SafeTensors.Tensor] = [:]
+        for (offset, layer) in layers.enumerated() {
+            let index = layerCount - layers.count + offset
+            for ((name, shape), path) in zip(tensorNames(index), Layer.tensorPaths) {
+                tensors[name] = SafeTensors.Tensor(shape: shape, values: layer[keyPath: path])
+            }
+        }
+        return tensors
     }
 
     /// Unit-length sentence vectors (384 floats each) for token-id sequences.

@@ -228,6 +228,21 @@ public struct TopLayerTuner: Sendable {
         return present.map { Double(hits[$0]) / Double(totals[$0]) }.reduce(0, +) / Double(present.count)
     }
 
+    /// Unit-length sentence vectors of `examples` through `layers` (a chunk at a time, so the
+    /// working memory stays small).
+    public static func vectors(_ layers: [MiniLMEncoder.Layer], of examples: Examples) -> [[Float]] {
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(examples.labels.count)
+        for start in stride(from: 0, to: examples.labels.count, by: 256) {
+            let (values, lengths) = examples.batch(Array(start..<min(examples.labels.count, start + 256)))
+            vectors += MiniLMEncoder.meanPool(
+                run(layers, on: .init(values: values, lengths: lengths)),
+                normalized: true
+            )
+        }
+        return vectors
+    }
+
     /// The token states after `layers`, from the states below them.
     public static func run(_ layers: [MiniLMEncoder.Layer], on states: MiniLMEncoder.TokenStates)
         -> MiniLMEncoder.TokenStates
@@ -282,7 +297,7 @@ struct AdamW {
         let correction1 = 1 - powf(Self.beta1, Float(steps))
         let correction2 = 1 - powf(Self.beta2, Float(steps))
         for index in layers.indices {
-            for (_, path) in MiniLMEncoder.Layer.tensorPaths {
+            for path in MiniLMEncoder.Layer.tensorPaths {
                 Self.update(
                     &layers[index][keyPath: path],
                     gradients[index][keyPath: path],

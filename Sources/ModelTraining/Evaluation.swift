@@ -279,9 +279,11 @@ public enum Evaluation {
             let vectors = joined.embedder.embed(test.map(\.text))
             let joinedReport = classify(joined.model, on: test, embeddings: vectors)
             let alone = classify(joined.model, on: test)
+            let name =
+                joined.embedder.model == Detector.tunedSentimentEncoder ? "n-grams + tuned MiniLM" : "n-grams + MiniLM"
             rows += [
                 (
-                    "wainsight (n-grams + MiniLM)",
+                    "wainsight (\(name))",
                     "\(percent(joinedReport.macroRecall)) / \(percent(joinedReport.macroF1)) / "
                         + "\(percent(joinedReport.accuracy))"
                 ),
@@ -290,7 +292,7 @@ public enum Evaluation {
                     "\(percent(alone.macroRecall)) / \(percent(alone.macroF1)) / \(percent(alone.accuracy))"
                 ),
             ]
-            shown = ("n-grams + MiniLM", joinedReport)
+            shown = (name, joinedReport)
         }
         return "== sentiment (\(shown.0)): TweetEval test (12,284 tweets)\n" + shown.1.rendered() + "\n\n"
             + table(

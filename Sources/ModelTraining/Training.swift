@@ -1,6 +1,7 @@
 import Crypto
 import Detect
 import Dispatch
+import Embed
 import Foundation
 import Normalize
 
@@ -21,9 +22,11 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
     public var modelSHA256: String
     public var modelBytes: Int
+    /// Files the model needs beside its own (sentiment-minilm's tuned MiniLM layers).
+    public var companions: [DataFile]?
 
     enum CodingKeys: String, CodingKey {
-        case name, kind, labels, data, metrics
+        case name, kind, labels, data, metrics, companions
         case hyperParameters = "hyper_parameters"
         case modelSHA256 = "model_sha256"
         case modelBytes = "model_bytes"
@@ -38,16 +41,21 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     }
 }
 
-/// A model ready to be written: its file and its manifest.
+/// A model ready to be written: its file, the files it needs beside it, and its manifest.
 public struct TrainedModel: Sendable {
     public var name: String
     public var file: ModelFile
+    /// File name → bytes, written into the same folder.
+    public var companions: [String: Data] = [:]
     public var manifest: ModelManifest
 
-    /// Writes `<name>.bin` and `<name>.json` into `directory`.
+    /// Writes `<name>.bin`, its companions and `<name>.json` into `directory`.
     public func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try file.encoded().write(to: Detector.modelURL(name, in: directory))
+        for (fileName, bytes) in companions {
+            try bytes.write(to: directory.appendingPathComponent(fileName))
+        }
         try manifest.encoded().write(to: directory.appendingPathComponent("\(name).json"))
     }
 }
@@ -296,32 +304,49 @@ public struct Training: Sendable {
         return grid
     }()
 
-    /// - Parameter embedder: when given, every split is embedded and the model
-    ///   (`sentiment-minilm`) takes the embedding as a dense input beside the hashed features.
+    /// How MiniLM's top layers are tuned for `sentiment-minilm`: the top two, for two epochs,
+    /// keeping the epoch whose head scores best on TweetEval's validation split.
+    public static let sentimentTuner: TopLayerTuner = {
+        var tuner = TopLayerTuner()
+        tuner.layers = 2
+        tuner.epochs = 2
+        return tuner
+    }()
+
+    /// - Parameter miniLM: when given, MiniLM's top layers are first tuned for sentiment on the
+    ///   train split (``sentimentTuner``), and the model (`sentiment-minilm`) reads the tuned
+    ///   encoder's sentence vector beside the hashed features; the tuned layers are written
+    ///   beside it (``Detector/tunedSentimentLayersFile``).
     public func sentiment(
         grid: [LinearTrainer] = Training.sentimentGrid,
-        embedder: TextEmbedder? = nil
+        miniLM: MiniLMEmbedder? = nil,
+        tuner: TopLayerTuner = Training.sentimentTuner
     ) throws -> TrainedModel {
         let labels = Corpora.sentiments
         let trainTexts = try corpora.tweetEval("train")
         let train = try Self.examples(trainTexts, labels: labels)
         let validation = try corpora.tweetEval("val")
         let testTexts = try corpora.tweetEval("test")
-        func vectors(_ texts: [LabelledText], _ split: String) -> [[Float]]? {
-            guard let embedder else { return nil }
+        var trainVectors: [[Float]]?
+        var validationVectors: [[Float]]?
+        var testVectors: [[Float]]?
+        var tuned: TunedSentimentLayers?
+        if let miniLM {
+            let layers = try tuneSentimentLayers(miniLM, tuner: tuner, train: trainTexts, validation: validation)
+            trainVectors = layers.trainVectors
+            validationVectors = layers.validationVectors
             let started = ContinuousClock.now
-            let vectors = embedder.embed(texts.map(\.text))
-            let seconds = (ContinuousClock.now - started).components.seconds
-            progress("sentiment: embedded the \(split) split (\(texts.count) tweets) in \(seconds) s")
-            return vectors
+            testVectors = layers.embedder.embedSync(testTexts.map { PIIRedactor.embeddingInput($0.text) })
+            progress(
+                "sentiment: embedded the test split (\(testTexts.count) tweets) with the tuned layers in "
+                    + "\((ContinuousClock.now - started).components.seconds) s"
+            )
+            tuned = layers
         }
-        let trainVectors = vectors(trainTexts, "train")
-        let validationVectors = vectors(validation, "val")
-        let testVectors = vectors(testTexts, "test")
         var best: (recall: Double, trainer: LinearTrainer, model: LinearModel)?
         for trainer in grid {
             var model = trainer.train(labels: labels, examples: train, embeddings: trainVectors)
-            model.embeddingModel = embedder?.model
+            model.embeddingModel = tuned == nil ? nil : Detector.tunedSentimentEncoder
             let recall = Evaluation.classify(model, on: validation, embeddings: validationVectors).macroRecall
             progress(
                 "sentiment: epochs \(trainer.epochs), learning rate \(trainer.learningRate), "
@@ -354,12 +379,101 @@ public struct Training: Sendable {
             parameters["embedding_dimensions"] = Double(dimensions)
             parameters["embedding_dropout_every"] = Double(best.trainer.embeddingDropoutEvery)
         }
-        return try package(
-            name: embedder == nil ? "sentiment" : Detector.sentimentWithEmbeddingName,
+        guard let tuned else {
+            return try package(
+                name: "sentiment",
+                file: best.model.file,
+                hyperParameters: parameters,
+                data: corpora.tweetEvalFiles("train") + corpora.tweetEvalFiles("val"),
+                metrics: metrics
+            )
+        }
+        parameters.merge(tuner.hyperParameters) { $1 }
+        parameters["tuning_epoch_kept"] = Double(tuned.epoch)
+        parameters["seed"] = Double(tuner.seed)
+        metrics["val_macro_recall_tuning_head"] = Evaluation.rounded(tuned.headValidationMacroRecall)
+        var model = try package(
+            name: Detector.sentimentWithEmbeddingName,
             file: best.model.file,
             hyperParameters: parameters,
             data: corpora.tweetEvalFiles("train") + corpora.tweetEvalFiles("val"),
             metrics: metrics
+        )
+        model.companions = [Detector.tunedSentimentLayersFile: tuned.file]
+        model.manifest.companions = [
+            ModelManifest.DataFile(
+                path: Detector.tunedSentimentLayersFile,
+                sha256: Self.sha256(tuned.file),
+                bytes: tuned.file.count
+            )
+        ]
+        return model
+    }
+
+    /// MiniLM with its top layers tuned for sentiment, as stored (float16) and as it reads the
+    /// train and validation splits.
+    struct TunedSentimentLayers {
+        var embedder: MiniLMEmbedder
+        /// The `.safetensors` bytes of the tuned layers.
+        var file: Data
+        /// The epoch kept (from 1), and its head's macro recall on validation.
+        var epoch: Int
+        var headValidationMacroRecall: Double
+        var trainVectors: [[Float]]
+        var validationVectors: [[Float]]
+    }
+
+    /// Tunes MiniLM's top layers on the train split (the texts as the embed stage gives them)
+    /// and keeps the epoch whose head does best on the validation split.
+    func tuneSentimentLayers(
+        _ miniLM: MiniLMEmbedder,
+        tuner: TopLayerTuner,
+        train: [LabelledText],
+        validation: [LabelledText]
+    ) throws -> TunedSentimentLayers {
+        let index = Dictionary(uniqueKeysWithValues: Corpora.sentiments.enumerated().map { ($1, $0) })
+        let below = MiniLMEncoder.layerCount - tuner.layers
+        func examples(_ texts: [LabelledText], _ split: String) throws -> TopLayerTuner.Examples {
+            let started = ContinuousClock.now
+            let labels = try texts.map { text in
+                guard let label = index[text.label] else {
+                    throw DetectError(.invalidData, "label '\(text.label)' is not a sentiment")
+                }
+                return label
+            }
+            let states = miniLM.tokenStates(texts.map { PIIRedactor.embeddingInput($0.text) }, through: below)
+            progress(
+                "sentiment: the \(split) split (\(texts.count) tweets) through MiniLM's first \(below) layers in "
+                    + "\((ContinuousClock.now - started).components.seconds) s"
+            )
+            return TopLayerTuner.Examples(states: states, labels: labels)
+        }
+        let trainExamples = try examples(train, "train")
+        let validationExamples = try examples(validation, "val")
+        let started = ContinuousClock.now
+        let epochs = tuner.tune(
+            encoder: miniLM.encoder,
+            classes: Corpora.sentiments.count,
+            train: trainExamples,
+            validation: validationExamples,
+            progress: progress
+        )
+        progress("sentiment: tuned in \((ContinuousClock.now - started).components.seconds) s")
+        guard var kept = epochs.indices.first else { throw DetectError(.invalidData, "tuning ran no epoch") }
+        for epoch in epochs.indices where epochs[epoch].validationMacroRecall > epochs[kept].validationMacroRecall {
+            kept = epoch
+        }
+        // What is served is the float16 file, so the vectors are computed from it.
+        let file = SafeTensors.float16(MiniLMEncoder.topTensors(epochs[kept].layers))
+        let embedder = try miniLM.replacingLayers(from: SafeTensors(data: file))
+        let layers = embedder.encoder.topLayers(tuner.layers)
+        return TunedSentimentLayers(
+            embedder: embedder,
+            file: file,
+            epoch: kept + 1,
+            headValidationMacroRecall: epochs[kept].validationMacroRecall,
+            trainVectors: TopLayerTuner.vectors(layers, of: trainExamples),
+            validationVectors: TopLayerTuner.vectors(layers, of: validationExamples)
         )
     }
 

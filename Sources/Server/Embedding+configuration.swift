@@ -72,10 +72,11 @@ public struct ConfiguredEmbedder: Sendable {
 
 /// The local classifiers, when their files are in the models folder.
 public enum ConfiguredDetector {
+    /// - Parameter miniLM: MiniLM, for a `sentiment-minilm` that reads its tuned layers.
     /// - Returns: `nil` (with a notice) when none of the model files is there: detection is
     ///   off and messages get no language, intent or sentiment.
     /// - Throws: ``DetectError`` when some are there but one is missing or unreadable.
-    public static func load(directory: String, logger: Logger) throws -> Detector? {
+    public static func load(directory: String, miniLM: MiniLMEmbedder?, logger: Logger) throws -> Detector? {
         let url = URL(fileURLWithPath: directory)
         let present = Detector.modelNames.filter {
             FileManager.default.fileExists(atPath: Detector.modelURL($0, in: url).path)
@@ -87,7 +88,26 @@ public enum ConfiguredDetector {
             )
             return nil
         }
-        return try Detector(directory: url)
+        let detector = try Detector(directory: url, miniLM: miniLM)
+        if detector.sentimentWithEmbedding?.embeddingModel == Detector.tunedSentimentEncoder,
+            detector.sentimentEncoder == nil
+        {
+            logger.notice("sentiment-minilm is not used: it needs MiniLM (run scripts/setup)")
+        }
+        return detector
+    }
+
+    /// MiniLM for the detector: the configured local embedder's, else the configured folder's
+    /// when its files are there.
+    public static func miniLM(
+        _ options: WainsightConfiguration.EmbeddingOptions,
+        embedder: ConfiguredEmbedder?
+    ) throws -> MiniLMEmbedder? {
+        if let local = embedder?.embedder as? MiniLMEmbedder { return local }
+        let directory = URL(fileURLWithPath: options.miniLMDirectory)
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path)
+        else { return nil }
+        return try MiniLMEmbedder(directory: directory)
     }
 }
 
@@ -121,9 +141,14 @@ public struct ConfiguredStages: Sendable {
         httpClient: HTTPClient,
         logger: Logger
     ) throws -> ConfiguredStages {
+        let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: httpClient, logger: logger)
         let configured = ConfiguredStages(
-            detector: try ConfiguredDetector.load(directory: configuration.modelsDirectory, logger: logger),
-            embedder: try ConfiguredEmbedder.make(configuration.embedding, httpClient: httpClient, logger: logger)
+            detector: try ConfiguredDetector.load(
+                directory: configuration.modelsDirectory,
+                miniLM: try ConfiguredDetector.miniLM(configuration.embedding, embedder: embedder),
+                logger: logger
+            ),
+            embedder: embedder
         )
         if let model = configured.detector?.embeddingModel, !configured.detectReadsEmbeddings {
             logger.notice(

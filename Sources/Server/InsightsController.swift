@@ -80,9 +80,7 @@ public struct InsightsController: Sendable {
                 logger.info("embedding failed; the n-gram models answer", metadata: ["error": "\(error)"])
             }
         }
-        let results = bounded.indices.map { index in
-            detector.detect(bounded[index], embedding: embeddings?[index], embeddingModel: embedder?.model)
-        }
+        let results = detector.detect(bounded, embeddings: embeddings, embeddingModel: embedder?.model)
         let data: Data
         if body.texts == nil, let first = results.first {
             data = try encoder.encode(first)

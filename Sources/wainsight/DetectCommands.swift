@@ -58,7 +58,7 @@ struct TrainCommand: ParsableCommand {
         switch name {
         case .language: trained = try training.language()
         case .intent: trained = try training.intent(embedder: embeddings ? try EvalCommand.miniLM() : nil)
-        case .sentiment: trained = try training.sentiment(embedder: embeddings ? try EvalCommand.miniLM() : nil)
+        case .sentiment: trained = try training.sentiment(miniLM: embeddings ? try EvalCommand.miniLMEmbedder() : nil)
         }
         let directory = try data.modelsDirectory
         try trained.write(to: directory)
@@ -99,7 +99,13 @@ struct EvalCommand: ParsableCommand {
         case .sentiment:
             var joined: (model: LinearModel, embedder: TextEmbedder)?
             if embeddings {
-                joined = (try LinearModel(file: try load(Detector.sentimentWithEmbeddingName)), try Self.miniLM())
+                let model = try LinearModel(file: try load(Detector.sentimentWithEmbeddingName))
+                var embedder = try Self.miniLM()
+                if model.embeddingModel == Detector.tunedSentimentEncoder {
+                    let tuned = try Detector.tunedSentimentEncoder(try Self.miniLMEmbedder(), directory: directory)
+                    embedder = TextEmbedder(model: Detector.tunedSentimentEncoder) { tuned.embedSync($0) }
+                }
+                joined = (model, embedder)
             }
             print(try Evaluation.sentimentReport(try LinearModel(file: file), corpora: data.corpora, joined: joined))
         }
@@ -107,13 +113,18 @@ struct EvalCommand: ParsableCommand {
 
     /// The configured MiniLM (`WAINSIGHT_MINILM_DIR`), batched on both cores.
     static func miniLM() throws -> TextEmbedder {
+        let embedder = try miniLMEmbedder()
+        return TextEmbedder(model: MiniLMEmbedder.modelName) { embedder.embedSync($0) }
+    }
+
+    /// The same, as the embedder itself (one BLAS thread per worker).
+    static func miniLMEmbedder() throws -> MiniLMEmbedder {
         let directory = URL(
             fileURLWithPath: try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
                 .embedding.miniLMDirectory
         )
         openblas_set_num_threads(1)
-        let embedder = try MiniLMEmbedder(directory: directory, batchSize: 64, workers: 2)
-        return TextEmbedder(model: MiniLMEmbedder.modelName) { embedder.embedSync($0) }
+        return try MiniLMEmbedder(directory: directory, batchSize: 64, workers: 2)
     }
 }
 
@@ -128,10 +139,9 @@ struct DetectCommand: AsyncParsableCommand {
     @Option(help: "Where the models are (default: WAINSIGHT_MODELS_DIR or models).") var models: String?
 
     func run() async throws {
-        let detector = try Detector(directory: try Self.modelsDirectory(models))
         let http = HTTPClientService(maxConnectionsPerHost: 2)
         do {
-            try await detectLines(detector, http: http)
+            try await detectLines(http: http)
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -141,17 +151,23 @@ struct DetectCommand: AsyncParsableCommand {
 
     /// As in the pipeline: the configured embedder embeds each text when a model takes its
     /// vectors.
-    private func detectLines(_ detector: Detector, http: HTTPClientService) async throws {
+    private func detectLines(http: HTTPClientService) async throws {
         let configuration = try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
-        var embedder: ConfiguredEmbedder?
-        if detector.embeddingModel != nil {
-            embedder = try ConfiguredEmbedder.make(
-                configuration.embedding,
-                httpClient: http.client,
-                logger: Logger(label: "wainsight.detect")
+        let logger = Logger(label: "wainsight.detect")
+        var embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+        guard
+            let detector = try ConfiguredDetector.load(
+                directory: try Self.modelsDirectory(models).path,
+                miniLM: try ConfiguredDetector.miniLM(configuration.embedding, embedder: embedder),
+                logger: logger
             )
-            if !detector.takesVectors(from: embedder?.model) { embedder = nil }
+        else {
+            throw DetectError(
+                .modelMissing,
+                "no models in \(try Self.modelsDirectory(models).path): run `wainsight train`"
+            )
         }
+        if !detector.takesVectors(from: embedder?.model) { embedder = nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while let line = readLine(strippingNewline: true) {

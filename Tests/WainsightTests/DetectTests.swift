@@ -470,16 +470,22 @@ import WainsightTesting
         _ = try await harness.drain()
     }
 
-    /// With the committed intent-minilm and sentiment-minilm, a message embedded by MiniLM
-    /// (the embed stage runs first in the configured pipeline) gets its intent and sentiment
-    /// from the n-grams and the embedding; a vector of another model is never fed to them. The
-    /// API answers the same.
+    /// With the committed intent-minilm, a message embedded by MiniLM (the embed stage runs
+    /// first in the configured pipeline) gets its intent from the n-grams and the embedding; a
+    /// vector of another model is never fed to it. The committed sentiment-minilm reads the
+    /// vector of MiniLM with its top layers tuned for sentiment, which the detector computes from
+    /// the text whatever embedding the message has. The pipeline and the API answer the same.
     @Test func intentAndSentimentTakeTheMessagesMiniLMEmbedding() async throws {
-        let detector = try Detector(directory: DetectTests.modelsDirectory)
+        let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let detector = try Detector(directory: DetectTests.modelsDirectory, miniLM: embedder)
         let joined = try #require(detector.sentimentWithEmbedding)
+        #expect(joined.embeddingModel == Detector.tunedSentimentEncoder)
+        let tuned = try #require(detector.sentimentEncoder)
         let joinedIntent = try #require(detector.intentWithEmbedding)
         #expect(detector.embeddingModel == MiniLMEmbedder.modelName)
-        let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        // Without MiniLM the n-gram sentiment model answers.
+        let withoutMiniLM = try Detector(directory: DetectTests.modelsDirectory)
+        #expect(withoutMiniLM.sentimentEncoder == nil)
         let texts = [
             "honestly the onboarding was a mess but your support team saved us",
             "not sure this is worth the price, let me think about it",
@@ -488,7 +494,10 @@ import WainsightTesting
         let vectors = try await embedder.embed(texts.map(PIIRedactor.embeddingInput))
         for (text, vector) in zip(texts, vectors) {
             let features = TextFeatures(TextNormalizer.normalize(text))
-            let probabilities = joined.probabilities(features, embedding: vector)
+            let sentimentVector = try #require(tuned.embedSync([PIIRedactor.embeddingInput(text)]).first)
+            // The tuned layers make a vector of their own, not the message's embedding.
+            #expect(zip(sentimentVector, vector).reduce(Float(0)) { $0 + $1.0 * $1.1 } < 0.99)
+            let probabilities = joined.probabilities(features, embedding: sentimentVector)
             let with = detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName)
             #expect(with.sentiment == joined.labels[Softmax.argmax(probabilities)])
             let positive = try #require(joined.labels.firstIndex(of: "positive"))
@@ -496,12 +505,15 @@ import WainsightTesting
             #expect(abs(with.sentimentScore - Double(probabilities[positive] - probabilities[negative])) < 1e-6)
             let intent = joinedIntent.classify(features, embedding: vector)
             #expect(with.intent == intent.label && with.intentConfidence == intent.confidence)
-            // Another model's vector, or none: the n-gram model answers.
+            // Another model's vector, or none: the n-gram intent model answers, and sentiment
+            // still comes from the tuned layers.
             let otherModel = detector.detect(text, embedding: vector, embeddingModel: "text-embedding-3-small")
             let plain = detector.detect(text)
             #expect(otherModel == plain)
-            // The embedding moves the answers, so the pipeline and API checks below can tell.
-            #expect(abs(with.sentimentScore - plain.sentimentScore) > 1e-3, "\(text)")
+            #expect(plain.sentimentScore == with.sentimentScore)
+            // The embedding and the tuned layers move the answers, so the checks below can tell.
+            let ngrams = withoutMiniLM.detect(text)
+            #expect(abs(with.sentimentScore - ngrams.sentimentScore) > 1e-3, "\(text)")
             #expect(abs(with.intentConfidence - plain.intentConfidence) > 1e-3, "\(text)")
         }
 
@@ -549,6 +561,24 @@ import WainsightTesting
         }
     }
 
+    /// A sentiment-minilm that reads tuned layers, installed without its layers file, is
+    /// refused with the command that makes it (not silently answered by another model).
+    @Test func aTunedSentimentModelWithoutItsLayersIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("detect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in Detector.modelNames + [Detector.sentimentWithEmbeddingName] {
+            try FileManager.default.copyItem(
+                at: Detector.modelURL(name, in: DetectTests.modelsDirectory),
+                to: Detector.modelURL(name, in: folder)
+            )
+        }
+        let miniLM = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let error = try #require(throws: DetectError.self) { try Detector(directory: folder, miniLM: miniLM) }
+        #expect(error.code == .modelMissing)
+        #expect(error.message.contains("wainsight train sentiment --embeddings"))
+    }
+
     /// Embed runs before detect only when a detect model takes the embedder's vectors: an
     /// outage of any other embedder never holds up language, intent and sentiment.
     @Test func embedRunsFirstOnlyWhenDetectReadsItsVectors() throws {
@@ -571,8 +601,8 @@ import WainsightTesting
     /// backfill with new models) reads the stored embedding, so it answers as the live pipeline
     /// does; the unchanged vector is not written again.
     @Test func aLaterDetectStageReadsTheStoredEmbedding() async throws {
-        let detector = try Detector(directory: DetectTests.modelsDirectory)
         let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let detector = try Detector(directory: DetectTests.modelsDirectory, miniLM: embedder)
         let embed = EmbedStage(embedder: embedder, model: MiniLMEmbedder.modelName)
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client, stages: [embed])
@@ -588,9 +618,8 @@ import WainsightTesting
             _ = try await client.withConnection { try await runner.run(messageID: id, on: $0) }
             let vector = try #require(try await embedder.embed([PIIRedactor.embeddingInput(text)]).first)
             let expected = detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName)
-            // The models with the embedding answer differently from the n-grams alone here.
+            // The intent model with the embedding answers differently from the n-grams alone here.
             let plain = detector.detect(text)
-            #expect(abs(expected.sentimentScore - plain.sentimentScore) > 1e-3)
             #expect(abs(expected.intentConfidence - plain.intentConfidence) > 1e-3)
             let stored =
                 try await harness.rows(
@@ -616,14 +645,15 @@ import WainsightTesting
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-backfill")
             let texts = ["the demo was great but the price is way too high for us", "can you send me the invoice?"]
             try await Self.ingest(texts, idPrefix: "B", harness: harness)
+            // Intent confidences tell the models apart: intent-minilm reads the stored embedding.
             func scores() async throws -> [Double] {
-                try await harness.rows("SELECT ai_sentiment_score FROM whatsapp_messages ORDER BY provider_msg_id")
+                try await harness.rows("SELECT ai_intent_confidence FROM whatsapp_messages ORDER BY provider_msg_id")
                     .compactMap(Double.init)
             }
             func close(_ a: [Double], _ b: [Double]) -> Bool {
                 a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }
             }
-            let plain = texts.map { detector.detect($0).sentimentScore }
+            let plain = texts.map { detector.detect($0).intentConfidence }
             #expect(close(try await scores(), plain))
 
             let backfill = StageBackfill(
@@ -650,7 +680,7 @@ import WainsightTesting
             #expect(try await backfill.run(organization: organization) == 2)
             let vectors = try await embedder.embed(texts.map(PIIRedactor.embeddingInput))
             let joined = zip(texts, vectors).map { text, vector in
-                detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName).sentimentScore
+                detector.detect(text, embedding: vector, embeddingModel: MiniLMEmbedder.modelName).intentConfidence
             }
             #expect(!close(joined, plain))
             #expect(close(try await scores(), joined))

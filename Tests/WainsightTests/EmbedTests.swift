@@ -109,7 +109,7 @@ import WainsightTesting
             let estimate = Float((numeric(step) - numeric(-step)) / Double(2 * step))
             #expect(abs(estimate - analytic) <= 2e-3 + 0.03 * abs(analytic), "\(name): \(analytic) vs \(estimate)")
         }
-        for (name, path) in MiniLMEncoder.Layer.tensorPaths {
+        for ((name, _), path) in zip(MiniLMEncoder.tensorNames(5), MiniLMEncoder.Layer.tensorPaths) {
             let count = layer[keyPath: path].count
             for index in [0, count / 3, count - 1] {
                 check("\(name)[\(index)]", analytic: gradient[keyPath: path][index]) { delta in
@@ -149,5 +149,32 @@ import WainsightTesting
         #expect(first.last?.validationMacroRecall == 1)
         #expect(first.last?.layers.first?.query == second.last?.layers.first?.query)
         #expect(first.last?.layers.first?.query != embedder.encoder.layers[5].query)
+    }
+
+    /// Tuned top layers written as float16 `.safetensors` read back in place of MiniLM's own top
+    /// (float16 rounding only, the same bytes every time); a file with no whole layer is refused.
+    @Test func tunedLayersRoundTripThroughFloat16SafeTensors() throws {
+        let embedder = try Self.embedder.get()
+        let top = embedder.encoder.topLayers(2)
+        let data = SafeTensors.float16(MiniLMEncoder.topTensors(top))
+        #expect(data == SafeTensors.float16(MiniLMEncoder.topTensors(top)))
+        #expect(data.count > 2 * 1_770_000 * 2 && data.count < 2 * 1_800_000 * 2)
+        let replaced = try embedder.replacingLayers(from: SafeTensors(data: data))
+        for (original, read) in zip(top, replaced.encoder.topLayers(2)) {
+            for path in MiniLMEncoder.Layer.tensorPaths {
+                let worst = zip(original[keyPath: path], read[keyPath: path]).map { abs($0 - $1) - 1e-3 * abs($0) }
+                    .max()
+                #expect((worst ?? 1) <= 1e-6)
+            }
+        }
+        #expect(replaced.encoder.layers[0].query == embedder.encoder.layers[0].query)
+        let text = "the demo was great but the price is way too high"
+        let cosine = zip(embedder.embedSync([text])[0], replaced.embedSync([text])[0]).reduce(Float(0)) {
+            $0 + $1.0 * $1.1
+        }
+        #expect(cosine > 0.999)
+        #expect(throws: EmbedError.self) {
+            try embedder.replacingLayers(from: SafeTensors(data: SafeTensors.float16([:])))
+        }
     }
 }
