@@ -38,7 +38,11 @@ let package = Package(
 
         // Stage modules: pure compute, no I/O.
         .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
-        .target(name: "Detect", dependencies: ["Core", "Normalize", "CBLAS", "Embed"], swiftSettings: swiftSettings),
+        .target(
+            name: "Detect",
+            dependencies: ["Core", "Normalize", "CBLAS", "Embed", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Training and evaluation of the Detect models from the committed data (wainsight train/eval).
         .target(
             name: "ModelTraining",

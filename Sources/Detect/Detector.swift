@@ -1,3 +1,4 @@
+import Crypto
 import Embed
 import Foundation
 import Normalize
@@ -48,9 +49,22 @@ public struct Detector: Sendable {
     /// The optional models that take an embedding beside the n-grams.
     public static let intentWithEmbeddingName = "intent-minilm"
     public static let sentimentWithEmbeddingName = "sentiment-minilm"
-    /// What `sentiment-minilm` records as its embedding model: MiniLM with its top layers tuned
-    /// for sentiment, from ``tunedSentimentLayersFile`` beside it.
+    /// What `sentiment-minilm` records as its embedding model, followed by `@sha256:` and the
+    /// digest of the layers file it was trained with: MiniLM with its top layers tuned for
+    /// sentiment, from ``tunedSentimentLayersFile`` beside it.
     public static let tunedSentimentEncoder = MiniLMEmbedder.modelName + "/sentiment"
+
+    /// The embedding model a classifier trained on these tuned layers records.
+    public static func tunedSentimentEncoder(layersSHA256: String) -> String {
+        tunedSentimentEncoder + "@sha256:" + layersSHA256
+    }
+
+    /// The digest of the tuned layers a model reads, when its embedding model names them.
+    public static func tunedLayersSHA256(_ embeddingModel: String?) -> String? {
+        let prefix = tunedSentimentEncoder + "@sha256:"
+        guard let embeddingModel, embeddingModel.hasPrefix(prefix) else { return nil }
+        return String(embeddingModel.dropFirst(prefix.count))
+    }
     public static let tunedSentimentLayersFile = "sentiment-minilm-layers.safetensors"
 
     public init(
@@ -67,7 +81,7 @@ public struct Detector: Sendable {
         self.intentWithEmbedding = intentWithEmbedding
         self.sentimentWithEmbedding = sentimentWithEmbedding
         self.sentimentEncoder =
-            sentimentWithEmbedding?.embeddingModel == Self.tunedSentimentEncoder ? sentimentEncoder : nil
+            Self.tunedLayersSHA256(sentimentWithEmbedding?.embeddingModel) != nil ? sentimentEncoder : nil
     }
 
     /// Loads `language.bin`, `intent.bin` and `sentiment.bin` from `directory`, and
@@ -88,8 +102,8 @@ public struct Detector: Sendable {
         }
         let sentimentWithEmbedding = try loadOptional(Self.sentimentWithEmbeddingName)
         var sentimentEncoder: MiniLMEmbedder?
-        if let miniLM, sentimentWithEmbedding?.embeddingModel == Self.tunedSentimentEncoder {
-            sentimentEncoder = try Self.tunedSentimentEncoder(miniLM, directory: directory)
+        if let miniLM, let digest = Self.tunedLayersSHA256(sentimentWithEmbedding?.embeddingModel) {
+            sentimentEncoder = try Self.tunedSentimentEncoder(miniLM, directory: directory, sha256: digest)
         }
         self.init(
             language: try LanguageModel(file: try load("language")),
@@ -100,7 +114,7 @@ public struct Detector: Sendable {
             sentimentEncoder: sentimentEncoder
         )
         if let intentModel = intentWithEmbedding?.embeddingModel,
-            let sentimentModel = sentimentWithEmbedding?.embeddingModel, sentimentModel != Self.tunedSentimentEncoder,
+            let sentimentModel = sentimentWithEmbedding?.embeddingModel, Self.tunedLayersSHA256(sentimentModel) == nil,
             intentModel != sentimentModel
         {
             throw DetectError(
@@ -110,18 +124,31 @@ public struct Detector: Sendable {
         }
     }
 
-    /// `miniLM` with the tuned layers in `directory` (``tunedSentimentLayersFile``).
+    /// `miniLM` with the tuned layers in `directory` (``tunedSentimentLayersFile``), which must
+    /// be the file the model was trained with (`sha256`).
     /// - Throws: ``DetectError`` `modelMissing` or `invalidModel`.
-    public static func tunedSentimentEncoder(_ miniLM: MiniLMEmbedder, directory: URL) throws -> MiniLMEmbedder {
+    public static func tunedSentimentEncoder(
+        _ miniLM: MiniLMEmbedder,
+        directory: URL,
+        sha256: String
+    ) throws -> MiniLMEmbedder {
         let url = directory.appendingPathComponent(tunedSentimentLayersFile)
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
             throw DetectError(
                 .modelMissing,
                 "\(url.path) is missing: sentiment-minilm reads it; run `wainsight train sentiment --embeddings`"
             )
         }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard digest == sha256 else {
+            throw DetectError(
+                .invalidModel,
+                "\(url.path) is not the file sentiment-minilm was trained with (SHA-256 \(digest), expected "
+                    + "\(sha256)): copy both from one training run, or run `wainsight train sentiment --embeddings`"
+            )
+        }
         do {
-            return try miniLM.replacingLayers(from: SafeTensors(contentsOf: url))
+            return try miniLM.replacingLayers(from: SafeTensors(data: data, path: url.path))
         } catch {
             throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
         }
@@ -165,7 +192,7 @@ public struct Detector: Sendable {
     /// takes a message's embedding (the tuned sentiment model makes its own vector).
     public var embeddingModel: String? {
         intentWithEmbedding?.embeddingModel
-            ?? sentimentWithEmbedding?.embeddingModel.flatMap { $0 == Self.tunedSentimentEncoder ? nil : $0 }
+            ?? sentimentWithEmbedding?.embeddingModel.flatMap { Self.tunedLayersSHA256($0) == nil ? $0 : nil }
     }
 
     /// Whether a model takes the vectors `embedder` makes: then they are worth computing.
@@ -195,7 +222,7 @@ public struct Detector: Sendable {
         return texts.indices.map { index in
             detect(
                 features: TextFeatures(TextNormalizer.normalize(texts[index])),
-                embedding: embeddings?[index],
+                embedding: embeddings.flatMap { index < $0.count ? $0[index] : nil },
                 embeddingModel: embeddingModel,
                 sentimentVector: sentimentVectors[index]
             )
@@ -214,7 +241,7 @@ public struct Detector: Sendable {
         let (intentLabel, intentConfidence) = intentModel.classify(features, embedding: intentEmbedding)
         let (sentimentModel, sentimentEmbedding) =
             sentimentVector != nil
-            ? Self.choose(sentiment, sentimentWithEmbedding, sentimentVector, Self.tunedSentimentEncoder)
+            ? Self.choose(sentiment, sentimentWithEmbedding, sentimentVector, sentimentWithEmbedding?.embeddingModel)
             : Self.choose(sentiment, sentimentWithEmbedding, embedding, embeddingModel)
         let probabilities = sentimentModel.probabilities(features, embedding: sentimentEmbedding)
         let labels = sentimentModel.labels

@@ -60,7 +60,7 @@ public struct MiniLMEmbedder: SentenceEmbedder {
         for start in stride(from: 0, to: texts.count, by: batchSize * workers) {
             let group = Array(texts[start..<min(texts.count, start + batchSize * workers)])
             let slices = (group.count + batchSize - 1) / batchSize
-            let results = StateSlices(count: slices)
+            let results = SliceResults(count: slices, empty: MiniLMEncoder.TokenStates(values: [], lengths: []))
             DispatchQueue.concurrentPerform(iterations: slices) { slice in
                 let range = (slice * batchSize)..<min(group.count, (slice + 1) * batchSize)
                 results.set(slice, encoder.tokenStates(group[range].map(tokenizer.encode), through: layerCount))
@@ -90,13 +90,13 @@ public struct MiniLMEmbedder: SentenceEmbedder {
                 vectors += encoder.embed(sequences)
             } else {
                 let slices = min(workers, batch.count)
-                let results = SliceResults(count: slices)
+                let results = SliceResults<[[Float]]>(count: slices, empty: [])
                 let size = (batch.count + slices - 1) / slices
                 DispatchQueue.concurrentPerform(iterations: slices) { slice in
                     let range = (slice * size)..<min(batch.count, (slice + 1) * size)
                     results.set(slice, range.isEmpty ? [] : encoder.embed(Array(sequences[range])))
                 }
-                vectors += results.joined()
+                vectors += results.values.flatMap { $0 }
             }
             start += batchSize
         }
@@ -105,19 +105,10 @@ public struct MiniLMEmbedder: SentenceEmbedder {
 }
 
 /// Per-slice outputs of a parallel batch, each written by exactly one worker.
-private final class SliceResults: @unchecked Sendable {
+private final class SliceResults<Value>: @unchecked Sendable {
     // Each index is written by one worker and read after `concurrentPerform` returns, which
     // orders the writes before the read.
-    private var slices: [[[Float]]]
-    init(count: Int) { slices = Array(repeating: [], count: count) }
-    func set(_ index: Int, _ vectors: [[Float]]) { slices[index] = vectors }
-    func joined() -> [[Float]] { slices.flatMap { $0 } }
-}
-
-/// Per-slice token states of a parallel group, each written by exactly one worker (read after
-/// `concurrentPerform` returns).
-private final class StateSlices: @unchecked Sendable {
-    private(set) var values: [MiniLMEncoder.TokenStates]
-    init(count: Int) { values = Array(repeating: .init(values: [], lengths: []), count: count) }
-    func set(_ index: Int, _ states: MiniLMEncoder.TokenStates) { values[index] = states }
+    private(set) var values: [Value]
+    init(count: Int, empty: Value) { values = Array(repeating: empty, count: count) }
+    func set(_ index: Int, _ value: Value) { values[index] = value }
 }

@@ -14,7 +14,8 @@ public struct TopLayerTuner: Sendable {
     /// The head starts from random weights, so it learns faster than the layers.
     public var headLearningRate: Float = 2e-3
     public var batchSize = 32
-    /// Steps over which the learning rate rises from 0; it then falls linearly to 0.
+    /// The learning rate at each step is the product of a ramp from 0 that ends after these
+    /// steps and a line that falls from 1 at the first step to 0 after the last.
     public var warmupSteps = 200
     public var weightDecay: Float = 0.01
     public var seed: UInt64 = 42
@@ -26,18 +27,19 @@ public struct TopLayerTuner: Sendable {
             "tuned_layers": Double(layers), "tuning_epochs": Double(epochs),
             "tuning_learning_rate": Double(learningRate), "tuning_head_learning_rate": Double(headLearningRate),
             "tuning_batch": Double(batchSize), "tuning_warmup_steps": Double(warmupSteps),
-            "tuning_weight_decay": Double(weightDecay),
+            "tuning_weight_decay": Double(weightDecay), "tuning_seed": Double(seed),
         ]
     }
 
     /// The layers' sentences, as the states below the tuned layers, with one label each.
     public struct Examples: Sendable {
-        public var states: MiniLMEncoder.TokenStates
-        public var labels: [Int]
+        public let states: MiniLMEncoder.TokenStates
+        public let labels: [Int]
         /// Where each sentence's rows start in `states`.
         let firstRows: [Int]
 
         public init(states: MiniLMEncoder.TokenStates, labels: [Int]) {
+            precondition(states.lengths.count == labels.count, "one label per sentence")
             self.states = states
             self.labels = labels
             var first: [Int] = []

@@ -280,7 +280,7 @@ public enum Evaluation {
             let joinedReport = classify(joined.model, on: test, embeddings: vectors)
             let alone = classify(joined.model, on: test)
             let name =
-                joined.embedder.model == Detector.tunedSentimentEncoder ? "n-grams + tuned MiniLM" : "n-grams + MiniLM"
+                Detector.tunedLayersSHA256(joined.embedder.model) != nil ? "n-grams + tuned MiniLM" : "n-grams + MiniLM"
             rows += [
                 (
                     "wainsight (\(name))",

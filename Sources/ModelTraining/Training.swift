@@ -346,7 +346,7 @@ public struct Training: Sendable {
         var best: (recall: Double, trainer: LinearTrainer, model: LinearModel)?
         for trainer in grid {
             var model = trainer.train(labels: labels, examples: train, embeddings: trainVectors)
-            model.embeddingModel = tuned == nil ? nil : Detector.tunedSentimentEncoder
+            model.embeddingModel = tuned.map { Detector.tunedSentimentEncoder(layersSHA256: Self.sha256($0.file)) }
             let recall = Evaluation.classify(model, on: validation, embeddings: validationVectors).macroRecall
             progress(
                 "sentiment: epochs \(trainer.epochs), learning rate \(trainer.learningRate), "
@@ -390,7 +390,6 @@ public struct Training: Sendable {
         }
         parameters.merge(tuner.hyperParameters) { $1 }
         parameters["tuning_epoch_kept"] = Double(tuned.epoch)
-        parameters["seed"] = Double(tuner.seed)
         metrics["val_macro_recall_tuning_head"] = Evaluation.rounded(tuned.headValidationMacroRecall)
         var model = try package(
             name: Detector.sentimentWithEmbeddingName,

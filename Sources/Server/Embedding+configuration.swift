@@ -89,7 +89,7 @@ public enum ConfiguredDetector {
             return nil
         }
         let detector = try Detector(directory: url, miniLM: miniLM)
-        if detector.sentimentWithEmbedding?.embeddingModel == Detector.tunedSentimentEncoder,
+        if Detector.tunedLayersSHA256(detector.sentimentWithEmbedding?.embeddingModel) != nil,
             detector.sentimentEncoder == nil
         {
             logger.notice("sentiment-minilm is not used: it needs MiniLM (run scripts/setup)")
@@ -97,23 +97,27 @@ public enum ConfiguredDetector {
         return detector
     }
 
-    /// MiniLM for the detector: the configured local embedder's, else the configured folder's
-    /// when its files are there.
+    /// MiniLM for the detector: the configured local embedder's, else (with a remote embedder)
+    /// the configured folder's when its files are there; none when embeddings are off
+    /// (`WAINSIGHT_EMBEDDER=none` turns MiniLM off everywhere).
     public static func miniLM(
         _ options: WainsightConfiguration.EmbeddingOptions,
         embedder: ConfiguredEmbedder?
     ) throws -> MiniLMEmbedder? {
         if let local = embedder?.embedder as? MiniLMEmbedder { return local }
+        guard options.mode != .none else { return nil }
         let directory = URL(fileURLWithPath: options.miniLMDirectory)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path)
         else { return nil }
+        // One BLAS thread per caller, as for the local embedder.
+        openblas_set_num_threads(1)
         return try MiniLMEmbedder(directory: directory)
     }
 }
 
 /// The pipeline stages the configuration asks for: detect (when its models are there) and embed
 /// (when an embedder is configured). Embed runs first when a detect model takes its vectors
-/// (MiniLM with the `-minilm` models), so detect can read them; otherwise detect runs first, so
+/// (MiniLM with `intent-minilm`), so detect can read them; otherwise detect runs first, so
 /// that an embedder outage never holds up language, intent and sentiment. The server,
 /// `wainsight ingest`, `reprocess` and `backfill` all run these, so a message gets the same
 /// insights whichever way it came in.
@@ -152,7 +156,7 @@ public struct ConfiguredStages: Sendable {
         )
         if let model = configured.detector?.embeddingModel, !configured.detectReadsEmbeddings {
             logger.notice(
-                "the -minilm detect models are not used: the configured embedder does not make their vectors",
+                "intent-minilm is not used: the configured embedder does not make its vectors",
                 metadata: [
                     "detect.embedding_model": "\(model)", "embed.model": "\(configured.embedder?.model ?? "none")",
                 ]

@@ -100,10 +100,11 @@ struct EvalCommand: ParsableCommand {
             var joined: (model: LinearModel, embedder: TextEmbedder)?
             if embeddings {
                 let model = try LinearModel(file: try load(Detector.sentimentWithEmbeddingName))
-                var embedder = try Self.miniLM()
-                if model.embeddingModel == Detector.tunedSentimentEncoder {
-                    let tuned = try Detector.tunedSentimentEncoder(try Self.miniLMEmbedder(), directory: directory)
-                    embedder = TextEmbedder(model: Detector.tunedSentimentEncoder) { tuned.embedSync($0) }
+                let miniLM = try Self.miniLMEmbedder()
+                var embedder = TextEmbedder(model: MiniLMEmbedder.modelName) { miniLM.embedSync($0) }
+                if let name = model.embeddingModel, let digest = Detector.tunedLayersSHA256(name) {
+                    let tuned = try Detector.tunedSentimentEncoder(miniLM, directory: directory, sha256: digest)
+                    embedder = TextEmbedder(model: name) { tuned.embedSync($0) }
                 }
                 joined = (model, embedder)
             }
@@ -154,7 +155,11 @@ struct DetectCommand: AsyncParsableCommand {
     private func detectLines(http: HTTPClientService) async throws {
         let configuration = try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
         let logger = Logger(label: "wainsight.detect")
-        var embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+        // A remote embedder is made only when a model takes its vectors (below), so detect runs
+        // without its settings otherwise.
+        var embedder =
+            configuration.embedding.mode == .remote
+            ? nil : try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
         guard
             let detector = try ConfiguredDetector.load(
                 directory: try Self.modelsDirectory(models).path,
@@ -166,6 +171,9 @@ struct DetectCommand: AsyncParsableCommand {
                 .modelMissing,
                 "no models in \(try Self.modelsDirectory(models).path): run `wainsight train`"
             )
+        }
+        if embedder == nil, detector.embeddingModel != nil {
+            embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
         }
         if !detector.takesVectors(from: embedder?.model) { embedder = nil }
         let encoder = JSONEncoder()

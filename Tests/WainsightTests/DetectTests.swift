@@ -479,7 +479,8 @@ import WainsightTesting
         let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
         let detector = try Detector(directory: DetectTests.modelsDirectory, miniLM: embedder)
         let joined = try #require(detector.sentimentWithEmbedding)
-        #expect(joined.embeddingModel == Detector.tunedSentimentEncoder)
+        // It names the layers file it was trained with, which loading checked.
+        #expect(Detector.tunedLayersSHA256(joined.embeddingModel)?.count == 64)
         let tuned = try #require(detector.sentimentEncoder)
         let joinedIntent = try #require(detector.intentWithEmbedding)
         #expect(detector.embeddingModel == MiniLMEmbedder.modelName)
@@ -561,8 +562,9 @@ import WainsightTesting
         }
     }
 
-    /// A sentiment-minilm that reads tuned layers, installed without its layers file, is
-    /// refused with the command that makes it (not silently answered by another model).
+    /// A sentiment-minilm that reads tuned layers, installed without its layers file or with
+    /// another run's, is refused with the command that makes it (not silently answered by
+    /// other layers or another model).
     @Test func aTunedSentimentModelWithoutItsLayersIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("detect-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -577,6 +579,14 @@ import WainsightTesting
         let error = try #require(throws: DetectError.self) { try Detector(directory: folder, miniLM: miniLM) }
         #expect(error.code == .modelMissing)
         #expect(error.message.contains("wainsight train sentiment --embeddings"))
+        // Layers of another run (here MiniLM's own top two) are refused as well.
+        try SafeTensors.float16(MiniLMEncoder.topTensors(miniLM.encoder.topLayers(2)))
+            .write(to: folder.appendingPathComponent(Detector.tunedSentimentLayersFile))
+        let other = try #require(throws: DetectError.self) { try Detector(directory: folder, miniLM: miniLM) }
+        #expect(other.code == .invalidModel)
+        #expect(other.message.contains("is not the file sentiment-minilm was trained with"))
+        // Without MiniLM the layers are not read: the n-gram model answers.
+        #expect(try Detector(directory: folder).sentimentEncoder == nil)
     }
 
     /// Embed runs before detect only when a detect model takes the embedder's vectors: an
