@@ -13,10 +13,32 @@ public struct DetectStage: PipelineStage {
     }
 
     public func process(_ message: StageMessage, insights: inout MessageInsights) async throws {
-        guard message.direction == .inbound, let text = message.text,
-            !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        else { return }
-        let detection = detector.detect(text, embedding: insights.embedding, embeddingModel: insights.embeddingModel)
+        var batch = [insights]
+        try await process([message], insights: &batch)
+        insights = batch[0]
+    }
+
+    /// Backfill's batches: the texts that share an embedding model (or have none) are detected
+    /// together, so the tuned sentiment encoder runs once per group.
+    public func process(_ messages: [StageMessage], insights: inout [MessageInsights]) async throws {
+        let wanted = messages.indices.filter { index in
+            guard messages[index].direction == .inbound, let text = messages[index].text else { return false }
+            return !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        let groups = Dictionary(grouping: wanted) { index in
+            insights[index].embedding == nil ? nil : insights[index].embeddingModel
+        }
+        for (model, indices) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
+            let detections = detector.detect(
+                indices.map { messages[$0].text ?? "" },
+                embeddings: model == nil ? nil : indices.map { insights[$0].embedding ?? [] },
+                embeddingModel: model
+            )
+            for (index, detection) in zip(indices, detections) { Self.record(detection, in: &insights[index]) }
+        }
+    }
+
+    static func record(_ detection: Detection, in insights: inout MessageInsights) {
         insights.language = detection.language
         insights.languageConfidence = detection.languageConfidence
         insights.intent = detection.intent

@@ -646,10 +646,10 @@ import WainsightTesting
     /// Backfill runs the stages a message missed; `redo` runs a stage again on messages that
     /// had it (new models for the history), within one organization; an unknown stage is refused.
     @Test func backfillRedoesDetectOverTheHistory() async throws {
-        let detector = try Detector(directory: DetectTests.modelsDirectory)
         let embedder = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
+        let detector = try Detector(directory: DetectTests.modelsDirectory, miniLM: embedder)
         try await TestDatabase.with { _, client in
-            // First without embeddings: the n-gram models answer.
+            // First without embeddings: the n-gram intent model answers.
             let harness = try IngestHarness(client: client, stages: [DetectStage(detector: detector)])
             let (organization, _) = try await harness.organization()
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: "waba-backfill")
@@ -694,6 +694,12 @@ import WainsightTesting
             }
             #expect(!close(joined, plain))
             #expect(close(try await scores(), joined))
+            // Backfill detects its batch together; each message still gets its own answer.
+            let sentiments = try await harness.rows(
+                "SELECT ai_sentiment_score FROM whatsapp_messages ORDER BY provider_msg_id"
+            )
+            .compactMap(Double.init)
+            #expect(close(sentiments, texts.map { detector.detect($0).sentimentScore }))
             // The stages after a redone one run again too: detect reads the embedding.
             let again = try await backfill.forget(["embed"], organization: organization)
             #expect(again.stages == ["embed", "detect"] && again.cleared == 4)
