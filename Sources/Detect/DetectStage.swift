@@ -29,7 +29,7 @@ public struct DetectStage: PipelineStage {
             insights[index].embedding == nil ? nil : insights[index].embeddingModel
         }
         for (model, indices) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
-            let detections = detector.detect(
+            let detections = await detector.detectOffThePool(
                 indices.map { messages[$0].text ?? "" },
                 embeddings: model == nil ? nil : indices.map { insights[$0].embedding ?? [] },
                 embeddingModel: model

@@ -229,6 +229,24 @@ public struct Detector: Sendable {
         }
     }
 
+    /// The same for async callers: with the tuned sentiment encoder (milliseconds of BLAS a
+    /// text) it runs on a Dispatch thread, so a large batch does not hold one of Swift
+    /// concurrency's few threads, which webhooks and the API share.
+    public func detectOffThePool(
+        _ texts: [String],
+        embeddings: [[Float]]? = nil,
+        embeddingModel: String? = nil
+    ) async -> [Detection] {
+        guard sentimentEncoder != nil else {
+            return detect(texts, embeddings: embeddings, embeddingModel: embeddingModel)
+        }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: detect(texts, embeddings: embeddings, embeddingModel: embeddingModel))
+            }
+        }
+    }
+
     /// - Parameter sentimentVector: the text's vector from ``sentimentEncoder``.
     public func detect(
         features: TextFeatures,

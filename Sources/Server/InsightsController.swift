@@ -80,7 +80,7 @@ public struct InsightsController: Sendable {
                 logger.info("embedding failed; the n-gram models answer", metadata: ["error": "\(error)"])
             }
         }
-        let results = detector.detect(bounded, embeddings: embeddings, embeddingModel: embedder?.model)
+        let results = await detector.detectOffThePool(bounded, embeddings: embeddings, embeddingModel: embedder?.model)
         let data: Data
         if body.texts == nil, let first = results.first {
             data = try encoder.encode(first)
