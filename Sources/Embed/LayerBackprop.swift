@@ -133,25 +133,14 @@ enum LayerBackprop {
             row += length
         }
 
-        var attended = [Float](repeating: 0, count: rows * h)
-        MiniLMEncoder.linear(
+        let (attended, normed1, inverse1) = projectAddNorm(
             context,
-            rows: rows,
             inputs: h,
             weight: layer.attentionOutput,
             bias: layer.attentionOutputBias,
-            outputs: h,
-            into: &attended
-        )
-        for index in attended.indices { attended[index] += x[index] }
-        var normed1 = attended
-        var inverse1 = [Float](repeating: 0, count: rows)
-        layerNorm(
-            &attended,
-            normed: &normed1,
-            inverse: &inverse1,
-            weight: layer.attentionNormWeight,
-            bias: layer.attentionNormBias
+            residual: x,
+            normWeight: layer.attentionNormWeight,
+            normBias: layer.attentionNormBias
         )
 
         var inner = [Float](repeating: 0, count: rows * f)
@@ -166,25 +155,14 @@ enum LayerBackprop {
         )
         var activated = inner
         activated.withUnsafeMutableBufferPointer { MiniLMEncoder.gelu($0) }
-        var output = [Float](repeating: 0, count: rows * h)
-        MiniLMEncoder.linear(
+        let (output, normed2, inverse2) = projectAddNorm(
             activated,
-            rows: rows,
             inputs: f,
             weight: layer.output,
             bias: layer.outputBias,
-            outputs: h,
-            into: &output
-        )
-        for index in output.indices { output[index] += attended[index] }
-        var normed2 = output
-        var inverse2 = [Float](repeating: 0, count: rows)
-        layerNorm(
-            &output,
-            normed: &normed2,
-            inverse: &inverse2,
-            weight: layer.outputNormWeight,
-            bias: layer.outputNormBias
+            residual: attended,
+            normWeight: layer.outputNormWeight,
+            normBias: layer.outputNormBias
         )
 
         return LayerTrace(
@@ -346,6 +324,33 @@ enum LayerBackprop {
             swap(&biasGradient, &g[keyPath: bias])
         }
         return inputGradient ? dInput : nil
+    }
+
+    /// LayerNorm(input·Wᵀ + b + residual), with the normalized values and 1/σ of each row.
+    static func projectAddNorm(
+        _ input: [Float],
+        inputs: Int,
+        weight: [Float],
+        bias: [Float],
+        residual: [Float],
+        normWeight: [Float],
+        normBias: [Float]
+    ) -> (output: [Float], normed: [Float], inverse: [Float]) {
+        var output = [Float](repeating: 0, count: residual.count)
+        MiniLMEncoder.linear(
+            input,
+            rows: residual.count / h,
+            inputs: inputs,
+            weight: weight,
+            bias: bias,
+            outputs: h,
+            into: &output
+        )
+        for index in output.indices { output[index] += residual[index] }
+        var normed = output
+        var inverse = [Float](repeating: 0, count: residual.count / h)
+        layerNorm(&output, normed: &normed, inverse: &inverse, weight: normWeight, bias: normBias)
+        return (output, normed, inverse)
     }
 
     /// LayerNorm in place, keeping the normalized values and 1/σ of each row.

@@ -125,11 +125,7 @@ public struct TopLayerTuner: Sendable {
                 var row = 0
                 for (slot, index) in indices.enumerated() {
                     let v = pooled[slot]
-                    var logits = headBias
-                    for c in 0..<classes {
-                        for d in 0..<h { logits[c] += head[c * h + d] * v[d] }
-                    }
-                    let p = softmax(logits)
+                    let p = softmax(Self.logits(head: head, bias: headBias, v))
                     let label = train.labels[index]
                     lossSum += Double(weights[slot] * -logf(max(p[label], 1e-12)) / weightSum)
                     var dv = [Float](repeating: 0, count: h)
@@ -201,7 +197,6 @@ public struct TopLayerTuner: Sendable {
         classes: Int,
         on examples: Examples
     ) -> Double {
-        let h = MiniLMEncoder.hidden
         var hits = [Int](repeating: 0, count: classes)
         var totals = [Int](repeating: 0, count: classes)
         let indices = Array(examples.labels.indices)
@@ -213,13 +208,8 @@ public struct TopLayerTuner: Sendable {
                 normalized: false
             )
             for (slot, index) in chunk.enumerated() {
-                var best = 0
-                var bestScore = -Float.infinity
-                for c in 0..<classes {
-                    var score = headBias[c]
-                    for d in 0..<h { score += head[c * h + d] * pooled[slot][d] }
-                    if score > bestScore { (best, bestScore) = (c, score) }
-                }
+                let scores = Self.logits(head: head, bias: headBias, pooled[slot])
+                let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
                 let label = examples.labels[index]
                 totals[label] += 1
                 if best == label { hits[label] += 1 }
@@ -254,6 +244,15 @@ public struct TopLayerTuner: Sendable {
         var workspace = MiniLMEncoder.Workspace(rows: states.rows, longest: states.lengths.max() ?? 0)
         for layer in layers { MiniLMEncoder.apply(layer, to: &x, lengths: states.lengths, workspace: &workspace) }
         return .init(values: x, lengths: states.lengths)
+    }
+
+    /// The head's scores for a pooled vector: bias + head·v.
+    static func logits(head: [Float], bias: [Float], _ v: [Float]) -> [Float] {
+        var logits = bias
+        for c in bias.indices {
+            for d in v.indices { logits[c] += head[c * v.count + d] * v[d] }
+        }
+        return logits
     }
 
     func softmax(_ logits: [Float]) -> [Float] {
