@@ -83,14 +83,15 @@ public struct MiniLMEncoder: Sendable {
         return layer
     }
 
-    /// This encoder with the layers that `weights` holds (named as in the model's own file)
-    /// in place of its own: a tuned top layer.
-    /// - Throws: ``EmbedError`` `invalidModel` when `weights` holds no whole layer.
+    /// This encoder with the layers that `weights` holds (named as in the model's own file,
+    /// each tensor whole or as its change from this encoder's: ``layerDeltas(_:)``) in place of
+    /// its own: tuned top layers.
+    /// - Throws: ``EmbedError`` `invalidModel` when `weights` holds no layer, or only part of one.
     public func replacingLayers(from weights: SafeTensors) throws -> MiniLMEncoder {
         var copy = self
         var replaced = 0
-        for index in 0..<Self.layerCount where weights.tensors[Self.tensorNames(index)[0].name] != nil {
-            copy.layers[index] = try Self.layer(index, from: weights, prefix: "")
+        for index in 0..<Self.layerCount where Self.holdsLayer(index, weights) {
+            copy.layers[index] = try layer(index, replacedFrom: weights)
             replaced += 1
         }
         guard replaced > 0 else { throw EmbedError(.invalidModel, "the file holds no encoder layer") }
@@ -99,19 +100,6 @@ public struct MiniLMEncoder: Sendable {
 
     /// The top `count` layers (what a tuner starts from, or what it tuned).
     public func topLayers(_ count: Int) -> [Layer] { Array(layers.suffix(count)) }
-
-    /// `layers` as the top of the stack, in the model's own tensor names (what
-    /// ``replacingLayers(from:)`` reads back).
-    public static func topTensors(_ layers: [Layer]) -> [String: SafeTensors.Tensor] {
-        var tensors: [String: SafeTensors.Tensor] = [:]
-        for (offset, layer) in layers.enumerated() {
-            let index = layerCount - layers.count + offset
-            for ((name, shape), path) in zip(tensorNames(index), Layer.tensorPaths) {
-                tensors[name] = SafeTensors.Tensor(shape: shape, values: layer[keyPath: path])
-            }
-        }
-        return tensors
-    }
 
     /// Unit-length sentence vectors (384 floats each) for token-id sequences.
     public func embed(_ sequences: [[Int32]]) -> [[Float]] {

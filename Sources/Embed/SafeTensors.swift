@@ -1,17 +1,35 @@
 import Core
 import Foundation
 
-/// Float32 and Float16 tensors in a `.safetensors` file: an 8-byte little-endian header length,
-/// a JSON header (`name: {dtype, shape, data_offsets}`), then the raw little-endian data.
-/// Float16 values are read as Float32.
+/// Float32, Float16 and Int8 tensors in a `.safetensors` file: an 8-byte little-endian header
+/// length, a JSON header (`name: {dtype, shape, data_offsets}`), then the raw little-endian data.
+/// Every value is read as a `Float`; tensors of other types are skipped.
 public struct SafeTensors: Sendable {
+    /// How a tensor's values are stored.
+    public enum DType: String, Sendable {
+        case float32 = "F32"
+        case float16 = "F16"
+        /// Whole numbers from -128 to 127 (codes of a quantized tensor).
+        case int8 = "I8"
+
+        var width: Int {
+            switch self {
+            case .float32: 4
+            case .float16: 2
+            case .int8: 1
+            }
+        }
+    }
+
     public struct Tensor: Sendable {
         public var shape: [Int]
         public var values: [Float]
+        public var dtype: DType
 
-        public init(shape: [Int], values: [Float]) {
+        public init(shape: [Int], values: [Float], dtype: DType = .float32) {
             self.shape = shape
             self.values = values
+            self.dtype = dtype
         }
     }
 
@@ -37,12 +55,8 @@ public struct SafeTensors: Sendable {
         let base = 8 + Int(headerLength)
         var tensors: [String: Tensor] = [:]
         for (name, entry) in header.objectValue ?? [:] where name != "__metadata__" {
-            let width: Int
-            switch entry["dtype"]?.stringValue {
-            case "F32": width = 4
-            case "F16": width = 2
-            default: continue
-            }
+            guard let dtype = entry["dtype"]?.stringValue.flatMap(DType.init(rawValue:)) else { continue }
+            let width = dtype.width
             guard let shape = entry["shape"]?.arrayValue?.compactMap(\.intValue),
                 let start = entry["data_offsets"]?[0]?.intValue, let end = entry["data_offsets"]?[1]?.intValue,
                 end >= start, base + end <= data.count, (end - start) == shape.reduce(1, *) * width
@@ -51,19 +65,14 @@ public struct SafeTensors: Sendable {
             }
             // The format is little-endian, as is every machine this runs on.
             let bytes = (base + start)..<(base + end)
-            var values = [Float](repeating: 0, count: (end - start) / width)
-            if width == 4 {
-                values.withUnsafeMutableBytes { target in
-                    data.copyBytes(to: target.bindMemory(to: UInt8.self), from: bytes)
-                }
-            } else {
-                var halves = [Float16](repeating: 0, count: values.count)
-                halves.withUnsafeMutableBytes { target in
-                    data.copyBytes(to: target.bindMemory(to: UInt8.self), from: bytes)
-                }
-                for index in values.indices { values[index] = Float(halves[index]) }
+            let count = (end - start) / width
+            let values: [Float]
+            switch dtype {
+            case .float32: values = Self.read(Float.self, count, from: data, bytes)
+            case .float16: values = Self.read(Float16.self, count, from: data, bytes).map(Float.init)
+            case .int8: values = Self.read(Int8.self, count, from: data, bytes).map(Float.init)
             }
-            tensors[name] = Tensor(shape: shape, values: values)
+            tensors[name] = Tensor(shape: shape, values: values, dtype: dtype)
         }
         self.tensors = tensors
     }
@@ -77,22 +86,39 @@ public struct SafeTensors: Sendable {
         return tensor.values
     }
 
-    /// A `.safetensors` file of Float16 tensors, named in sorted order, the same bytes for the
-    /// same values (what a tuned layer is stored as: half the size, and float16 keeps a layer's
-    /// answers).
-    public static func float16(_ tensors: [String: Tensor]) -> Data {
+    private static func read<Value: Numeric>(_: Value.Type, _ count: Int, from data: Data, _ bytes: Range<Int>)
+        -> [Value]
+    {
+        var values = [Value](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { target in
+            data.copyBytes(to: target.bindMemory(to: UInt8.self), from: bytes)
+        }
+        return values
+    }
+
+    /// A `.safetensors` file of `tensors`, each in its own ``Tensor/dtype``, named in sorted order:
+    /// the same bytes for the same tensors.
+    /// - Precondition: an `int8` tensor holds whole numbers from -128 to 127.
+    public static func encoded(_ tensors: [String: Tensor]) -> Data {
         var offset = 0
         var entries: [String] = []
         var body = Data()
         for name in tensors.keys.sorted() {
             let tensor = tensors[name]!
-            let halves = tensor.values.map { Float16($0) }
-            halves.withUnsafeBytes { body.append(contentsOf: $0) }
+            let start = body.count
+            switch tensor.dtype {
+            case .float32: tensor.values.withUnsafeBytes { body.append(contentsOf: $0) }
+            case .float16: tensor.values.map { Float16($0) }.withUnsafeBytes { body.append(contentsOf: $0) }
+            case .int8:
+                precondition(tensor.values.allSatisfy { $0 == $0.rounded() && $0 >= -128 && $0 <= 127 })
+                tensor.values.map { Int8($0) }.withUnsafeBytes { body.append(contentsOf: $0) }
+            }
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             entries.append(
-                "\"\(name)\":{\"dtype\":\"F16\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + halves.count * 2)]}"
+                "\"\(name)\":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],"
+                    + "\"data_offsets\":[\(offset),\(offset + body.count - start)]}"
             )
-            offset += halves.count * 2
+            offset = body.count
         }
         var header = Data(("{" + entries.joined(separator: ",") + "}").utf8)
         // Padded with spaces to a multiple of 8 bytes, as the format recommends.

@@ -409,7 +409,7 @@ public struct Training: Sendable {
         return model
     }
 
-    /// MiniLM with its top layers tuned for sentiment, as stored (float16) and as it reads the
+    /// MiniLM with its top layers tuned for sentiment, as stored (8-bit changes) and as it reads the
     /// train and validation splits.
     struct TunedSentimentLayers {
         var embedder: MiniLMEmbedder
@@ -462,8 +462,8 @@ public struct Training: Sendable {
         for epoch in epochs.indices where epochs[epoch].validationMacroRecall > epochs[kept].validationMacroRecall {
             kept = epoch
         }
-        // What is served is the float16 file, so the vectors are computed from it.
-        let file = SafeTensors.float16(MiniLMEncoder.topTensors(epochs[kept].layers))
+        // What is served is the file (8-bit changes), so the vectors are computed from it.
+        let file = SafeTensors.encoded(miniLM.encoder.layerDeltas(epochs[kept].layers))
         let embedder = try miniLM.replacingLayers(from: SafeTensors(data: file))
         let layers = embedder.encoder.topLayers(tuner.layers)
         return TunedSentimentLayers(

@@ -580,7 +580,7 @@ import WainsightTesting
         #expect(error.code == .modelMissing)
         #expect(error.message.contains("wainsight train sentiment --embeddings"))
         // Layers of another run (here MiniLM's own top two) are refused as well.
-        try SafeTensors.float16(MiniLMEncoder.topTensors(miniLM.encoder.topLayers(2)))
+        try SafeTensors.encoded(miniLM.encoder.layerDeltas(miniLM.encoder.topLayers(2)))
             .write(to: folder.appendingPathComponent(Detector.tunedSentimentLayersFile))
         let other = try #require(throws: DetectError.self) { try Detector(directory: folder, miniLM: miniLM) }
         #expect(other.code == .invalidModel)

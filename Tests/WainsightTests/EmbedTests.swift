@@ -165,30 +165,74 @@ import WainsightTesting
         #expect(first.last?.layers.first?.query != embedder.encoder.layers[5].query)
     }
 
-    /// Tuned top layers written as float16 `.safetensors` read back in place of MiniLM's own top
-    /// (float16 rounding only, the same bytes every time); a file with no whole layer is refused.
-    @Test func tunedLayersRoundTripThroughFloat16SafeTensors() throws {
+    /// Tuned top layers stored as 8-bit changes from MiniLM's own weights read back in place of
+    /// its top: each weight within half a step of the tuned one, an unchanged row exactly as it
+    /// was, biases exact, the same bytes every time, half the size of float16 weights. A file
+    /// with no layer, or with part of one, is refused.
+    @Test func tunedLayersRoundTripAsEightBitChanges() throws {
         let embedder = try Self.embedder.get()
-        let top = embedder.encoder.topLayers(2)
-        let data = SafeTensors.float16(MiniLMEncoder.topTensors(top))
-        #expect(data == SafeTensors.float16(MiniLMEncoder.topTensors(top)))
-        #expect(data.count > 2 * 1_770_000 * 2 && data.count < 2 * 1_800_000 * 2)
-        let replaced = try embedder.replacingLayers(from: SafeTensors(data: data))
-        for (original, read) in zip(top, replaced.encoder.topLayers(2)) {
+        var random = SplitMix64(seed: 11)
+        var tuned = embedder.encoder.topLayers(2)
+        for layer in tuned.indices {
             for path in MiniLMEncoder.Layer.tensorPaths {
-                let worst = zip(original[keyPath: path], read[keyPath: path]).map { abs($0 - $1) - 1e-3 * abs($0) }
-                    .max()
-                #expect((worst ?? 1) <= 1e-6)
+                tuned[layer][keyPath: path] = tuned[layer][keyPath: path].map { $0 + 0.01 * Float(random.gaussian()) }
             }
         }
-        #expect(replaced.encoder.layers[0].query == embedder.encoder.layers[0].query)
-        let text = "the demo was great but the price is way too high"
-        let cosine = zip(embedder.embedSync([text])[0], replaced.embedSync([text])[0]).reduce(Float(0)) {
-            $0 + $1.0 * $1.1
+        // The first row of the top layer's query keeps MiniLM's weights.
+        for column in 0..<MiniLMEncoder.hidden { tuned[1].query[column] = embedder.encoder.layers[5].query[column] }
+        let tensors = embedder.encoder.layerDeltas(tuned)
+        let data = SafeTensors.encoded(tensors)
+        #expect(data == SafeTensors.encoded(embedder.encoder.layerDeltas(tuned)))
+        #expect(data.count > 2 * 1_769_472 && data.count < 2 * 1_769_472 + 100_000)
+        let replaced = try embedder.replacingLayers(from: SafeTensors(data: data))
+        let names = MiniLMEncoder.tensorNames(4) + MiniLMEncoder.tensorNames(5)
+        let paths = MiniLMEncoder.Layer.tensorPaths + MiniLMEncoder.Layer.tensorPaths
+        for (offset, ((name, shape), path)) in zip(names, paths).enumerated() {
+            let (wanted, read) = (
+                tuned[offset / 16][keyPath: path], replaced.encoder.layers[4 + offset / 16][keyPath: path]
+            )
+            guard shape.count == 2 else {
+                #expect(read == wanted, "\(name) is stored whole")
+                continue
+            }
+            let base = embedder.encoder.layers[4 + offset / 16][keyPath: path]
+            let largest = zip(wanted, base).map { abs($0 - $1) }.max() ?? 0
+            let worst = zip(wanted, read).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst <= largest / 254 * 1.01, "\(name): off by \(worst)")
         }
+        #expect(
+            replaced.encoder.layers[5].query.prefix(MiniLMEncoder.hidden)
+                == embedder.encoder.layers[5].query.prefix(MiniLMEncoder.hidden)
+        )
+        #expect(replaced.encoder.layers[0].query == embedder.encoder.layers[0].query)
+        var direct = embedder.encoder
+        direct.layers.replaceSubrange(4..<6, with: tuned)
+        let ids = [embedder.tokenizer.encode("the demo was great but the price is way too high")]
+        let cosine = zip(direct.embed(ids)[0], replaced.encoder.embed(ids)[0]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
         #expect(cosine > 0.999)
         #expect(throws: EmbedError.self) {
-            try embedder.replacingLayers(from: SafeTensors(data: SafeTensors.float16([:])))
+            try embedder.replacingLayers(from: SafeTensors(data: SafeTensors.encoded([:])))
         }
+        var partial = tensors
+        partial["encoder.layer.5.output.dense.weight.delta_step"] = nil
+        #expect(throws: EmbedError.self) {
+            try embedder.replacingLayers(from: SafeTensors(data: SafeTensors.encoded(partial)))
+        }
+    }
+
+    /// Each storage type reads back as written: float32 exactly, float16 rounded, int8 codes.
+    @Test func safeTensorsReadBackEachType() throws {
+        let values: [Float] = [-128, -1.5, 0, 0.333, 127]
+        let data = SafeTensors.encoded([
+            "a": SafeTensors.Tensor(shape: [5], values: values),
+            "b": SafeTensors.Tensor(shape: [5], values: values, dtype: .float16),
+            "c": SafeTensors.Tensor(shape: [1, 5], values: values.map { $0.rounded() }, dtype: .int8),
+        ])
+        let read = try SafeTensors(data: data)
+        #expect(read.tensors["a"]?.values == values)
+        #expect(read.tensors["b"]?.values == values.map { Float(Float16($0)) })
+        #expect(read.tensors["c"]?.values == values.map { $0.rounded() })
+        #expect(read.tensors["c"]?.shape == [1, 5])
+        #expect(read.tensors["c"]?.dtype == .int8)
     }
 }
