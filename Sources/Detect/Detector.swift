@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Embed
 import Foundation
@@ -230,8 +231,8 @@ public struct Detector: Sendable {
     }
 
     /// The same for async callers: with the tuned sentiment encoder (milliseconds of BLAS a
-    /// text) it runs on a Dispatch thread, so a large batch does not hold one of Swift
-    /// concurrency's few threads, which webhooks and the API share.
+    /// text) it runs on a Dispatch thread (``offThePool(_:)``); without it, inline
+    /// (microseconds).
     public func detectOffThePool(
         _ texts: [String],
         embeddings: [[Float]]? = nil,
@@ -240,11 +241,7 @@ public struct Detector: Sendable {
         guard sentimentEncoder != nil else {
             return detect(texts, embeddings: embeddings, embeddingModel: embeddingModel)
         }
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: detect(texts, embeddings: embeddings, embeddingModel: embeddingModel))
-            }
-        }
+        return await offThePool { detect(texts, embeddings: embeddings, embeddingModel: embeddingModel) }
     }
 
     /// - Parameter sentimentVector: the text's vector from ``sentimentEncoder``.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// all-MiniLM-L6-v2 on this machine: the WordPiece tokenizer and the BLAS encoder, from the
@@ -73,8 +74,10 @@ public struct MiniLMEmbedder: SentenceEmbedder {
         return MiniLMEncoder.TokenStates(values: values, lengths: lengths)
     }
 
+    /// Encodes on a Dispatch thread (``offThePool(_:)``): a text takes milliseconds, a batch
+    /// seconds.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
-        embedSync(texts)
+        await offThePool { embedSync(texts) }
     }
 
     /// The same, without suspension (for benchmarks and batch jobs). With several workers a

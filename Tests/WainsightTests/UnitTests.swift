@@ -2,6 +2,7 @@ import Core
 import Foundation
 import LinearAlgebra
 import Normalize
+import Synchronization
 import Testing
 
 @Suite struct ConsentKeywordsTests {
@@ -92,5 +93,46 @@ import Testing
     ])
     func malformedValuesNameTheirKey(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) { try WainsightConfiguration(environment: environment) }
+    }
+}
+
+@Suite struct OffThePoolTests {
+    /// More blocked `offThePool` calls than the machine has cores leave Swift concurrency's
+    /// threads free: a task started after them still runs while they are all blocked. (Had the
+    /// work held the pool's threads, the task would have waited for the guard that frees the
+    /// work after 20 s.)
+    @Test func blockedWorkLeavesTheConcurrencyPoolFree() async {
+        let blocked = ProcessInfo.processInfo.activeProcessorCount + 2
+        let gate = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let freedByGuard = Flag()
+        let guardRelease = DispatchWorkItem {
+            freedByGuard.value.withLock { $0 = true }
+            for _ in 0..<(2 * blocked) { gate.signal(); started.signal() }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: guardRelease)
+        let workers = (0..<blocked).map { index in
+            Task {
+                await offThePool {
+                    started.signal()
+                    gate.wait()
+                    return index
+                }
+            }
+        }
+        await offThePool { for _ in 0..<blocked { started.wait() } }
+        let answer = await Task { 6 * 7 }.value
+        let wasFreedByGuard = freedByGuard.value.withLock { $0 }
+        guardRelease.cancel()
+        for _ in 0..<blocked { gate.signal() }
+        var results: [Int] = []
+        for worker in workers { results.append(await worker.value) }
+        #expect(answer == 42)
+        #expect(!wasFreedByGuard, "the task ran only after the blocked work was freed")
+        #expect(results == Array(0..<blocked))
+    }
+
+    final class Flag: Sendable {
+        let value = Mutex(false)
     }
 }
