@@ -277,3 +277,18 @@ public struct Detector: Sendable {
         )
     }
 }
+
+/// A summary, not the weights: logging and ServiceLifecycle describe the services that hold a
+/// detector (the ingest worker's stages) with `String(describing:)`, and a reflected dump of
+/// the tables is megabytes (13 s of start-up per application in a debug build).
+extension Detector: CustomStringConvertible {
+    public var description: String {
+        let optional = [
+            intentWithEmbedding.map { _ in Self.intentWithEmbeddingName },
+            sentimentWithEmbedding.map { _ in Self.sentimentWithEmbeddingName },
+        ].compactMap { $0 }
+        return "Detector(languages: \(language.labels.count), intents: \(intent.labels.count), "
+            + "sentiments: \(sentiment.labels.count), with embeddings: \(optional), "
+            + "tuned sentiment encoder: \(sentimentEncoder != nil))"
+    }
+}

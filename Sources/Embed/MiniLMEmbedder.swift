@@ -115,3 +115,11 @@ private final class SliceResults<Value>: @unchecked Sendable {
     init(count: Int, empty: Value) { values = Array(repeating: empty, count: count) }
     func set(_ index: Int, _ value: Value) { values[index] = value }
 }
+
+/// A summary, not the weights (see `Detector`'s description: services that hold the embedder
+/// are described with `String(describing:)`).
+extension MiniLMEmbedder: CustomStringConvertible {
+    public var description: String {
+        "MiniLMEmbedder(\(Self.modelName), batch size: \(batchSize), workers: \(workers))"
+    }
+}

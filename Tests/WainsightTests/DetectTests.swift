@@ -484,6 +484,9 @@ import WainsightTesting
         let tuned = try #require(detector.sentimentEncoder)
         let joinedIntent = try #require(detector.intentWithEmbedding)
         #expect(detector.embeddingModel == MiniLMEmbedder.modelName)
+        // Described by a summary: services holding them are described at start-up.
+        #expect(String(describing: detector).count < 300, "\(String(describing: detector).prefix(300))")
+        #expect(String(describing: embedder).count < 100)
         // Without MiniLM the n-gram sentiment model answers.
         let withoutMiniLM = try Detector(directory: DetectTests.modelsDirectory)
         #expect(withoutMiniLM.sentimentEncoder == nil)
