@@ -13,6 +13,8 @@ import WhatsAppCloud
 
 /// Builds the wainsight application: HTTP server, webhook writer, Postgres pool and the
 /// background worker, as one service group. `wainsight serve` runs it; tests build the same.
+/// Run what this returns: its HTTP client to providers closes when the group stops, and dropping
+/// it unrun leaves the client open (a debug build stops on that).
 ///
 /// - Parameters:
 ///   - configuration: All settings.
@@ -30,7 +32,7 @@ public func buildApplication(
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let secretBox = try SecretBox(configuredKey: configuration.masterKey)
-    try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
+    _ = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
         try await Migrator(client: client).migrate(logger: logger)
     }
     let client = PostgresClient(
@@ -42,7 +44,14 @@ public func buildApplication(
     )
     let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
     let http = HTTPClientService(maxConnectionsPerHost: max(8, configuration.outbound.concurrency))
-    let configured = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger)
+    let configured: ConfiguredStages
+    do {
+        configured = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger)
+    } catch {
+        // Nothing will run the client's service to close it, and an open client must not be dropped.
+        try? await http.shutdown()
+        throw error
+    }
     let embedder = configured.embedder
     let detector = configured.detector
     let stages = stages + configured.stages

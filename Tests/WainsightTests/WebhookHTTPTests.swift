@@ -81,11 +81,12 @@ import WhatsAppCloud
     @Test func refusedRequestsStoreNothing() async throws {
         try await TestDatabase.with { url, client in
             let harness = try IngestHarness(client: client)
+            // Read before the app is built: an app dropped without running leaks its HTTP client.
+            let body = try Corpus.payload("pywa/text_1.json").body
             let app = try await buildApplication(
                 configuration: Self.configuration(databaseURL: url),
                 logger: TestDatabase.logger
             )
-            let body = try Corpus.payload("pywa/text_1.json").body
             try await app.test(.live) { http in
                 let unsigned = try await http.execute(
                     uri: "/webhooks/whatsapp",
@@ -171,11 +172,11 @@ import WhatsAppCloud
             let harness = try IngestHarness(client: client)
             let (org, apiKey) = try await harness.organization()
             try await harness.connectCorpus(org)
+            let payloads = try Corpus.all()
             let app = try await buildApplication(
                 configuration: Self.configuration(databaseURL: url),
                 logger: TestDatabase.logger
             )
-            let payloads = try Corpus.all()
             try await app.test(.live) { http in
                 for payload in payloads {
                     let response = try await http.execute(
