@@ -46,12 +46,18 @@ public struct IngestWorker: Service {
     }
 
     public func run() async throws {
+        // With no loops (`WAINSIGHT_WORKER_CONCURRENCY=0`) it still lives until shutdown: a
+        // service that returns early stops the whole service group, server included.
+        guard options.concurrency > 0 else {
+            try? await gracefulShutdown()
+            return
+        }
         await withDiscardingTaskGroup { group in
             for _ in 0..<options.concurrency {
                 group.addTask { await self.loop(kind: WebhookEventStore.ingestJobKind) }
             }
             // Stages get a loop of their own, so slow or failing stages never delay ingest.
-            if !stageRunner.stages.isEmpty, options.concurrency > 0 {
+            if !stageRunner.stages.isEmpty {
                 group.addTask { await self.loop(kind: WebhookIngestor.stageJobKind) }
             }
         }
@@ -104,5 +110,13 @@ public struct IngestWorker: Service {
                 return .retry(reason: "no handler for job kind \(job.kind)")
             }
         }
+    }
+}
+
+/// A summary: ServiceLifecycle describes every service with `String(describing:)`, and a
+/// reflected dump would print what the stages hold (model tables, an embedder's API key).
+extension IngestWorker: CustomStringConvertible {
+    public var description: String {
+        "IngestWorker(loops: \(options.concurrency), stages: \(stageRunner.stages.map(\.name)))"
     }
 }

@@ -94,3 +94,11 @@ public struct RemoteEmbedder: SentenceEmbedder {
         return vectors
     }
 }
+
+/// Names the endpoint, never the key (services holding the embedder are described with
+/// `String(describing:)`, and that text goes to logs and errors).
+extension RemoteEmbedder: CustomStringConvertible {
+    public var description: String {
+        "RemoteEmbedder(\(baseURL), model: \(model), dimensions: \(dimensions), api key: \(apiKey == nil ? "none" : "set"))"
+    }
+}

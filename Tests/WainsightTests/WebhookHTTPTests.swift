@@ -118,6 +118,43 @@ import WhatsAppCloud
         }
     }
 
+    /// `WAINSIGHT_WORKER_CONCURRENCY=0`: the process still serves, and stores webhooks for a
+    /// process that has ingest loops. Describing its services, which ServiceLifecycle does at
+    /// start (into logs and errors), shows none of the configured secrets.
+    @Test func anAppWithoutIngestLoopsServesAndDescribesNoSecret() async throws {
+        try await TestDatabase.with { url, client in
+            let harness = try IngestHarness(client: client)
+            let body = try Corpus.payload("pywa/text_1.json").body
+            var configuration = Self.configuration(databaseURL: url)
+            configuration.worker.concurrency = 0
+            configuration.embedding = .init(
+                mode: .remote,
+                remoteURL: "http://127.0.0.1:9",
+                remoteAPIKey: "sk-never-printed"
+            )
+            let app = try await buildApplication(configuration: configuration, logger: TestDatabase.logger)
+            let described = app.services.map { String(describing: $0) }.joined(separator: "\n")
+            for secret in ["sk-never-printed", Self.secret, "retired-secret", "verify-me"] {
+                #expect(!described.contains(secret), "\(secret)")
+            }
+            #expect(described.contains("IngestWorker(loops: 0"))
+            #expect(described.count < 20_000, "\(described.count) characters")
+            try await app.test(.live) { http in
+                let stored = try await http.execute(
+                    uri: "/webhooks/whatsapp",
+                    method: .post,
+                    headers: Self.signed(body),
+                    body: ByteBuffer(bytes: body)
+                )
+                #expect(stored.status == .ok)
+                let health = try await http.execute(uri: "/health", method: .get)
+                #expect(health.status == .ok)
+            }
+            #expect(try await harness.count("SELECT count(*) FROM webhook_events") == 1)
+            #expect(try await harness.count("SELECT count(*) FROM jobs WHERE state = 'queued'") == 1)
+        }
+    }
+
     @Test func signedButUnexpectedBodiesAreStoredAndExplained() async throws {
         try await TestDatabase.with { url, client in
             let harness = try IngestHarness(client: client)
