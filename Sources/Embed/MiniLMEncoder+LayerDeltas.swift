@@ -35,7 +35,13 @@ extension MiniLMEncoder {
     }
 
     /// Per row, the change as whole codes from -127 to 127 and the step they count in.
+    /// - Precondition: every weight is finite (a NaN would drop out of the row's largest change
+    ///   and be stored as a plausible code; an infinity would make the whole row NaN on reading).
     static func quantizedChange(from base: [Float], to tuned: [Float], rows: Int) -> (codes: [Float], steps: [Float]) {
+        precondition(
+            base.allSatisfy(\.isFinite) && tuned.allSatisfy(\.isFinite),
+            "a tuned layer holds NaN or infinity: tuning diverged"
+        )
         let columns = base.count / rows
         var codes = [Float](repeating: 0, count: base.count)
         var steps = [Float](repeating: 0, count: rows)

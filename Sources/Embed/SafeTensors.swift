@@ -57,9 +57,12 @@ public struct SafeTensors: Sendable {
         for (name, entry) in header.objectValue ?? [:] where name != "__metadata__" {
             guard let dtype = entry["dtype"]?.stringValue.flatMap(DType.init(rawValue:)) else { continue }
             let width = dtype.width
-            guard let shape = entry["shape"]?.arrayValue?.compactMap(\.intValue),
-                let start = entry["data_offsets"]?[0]?.intValue, let end = entry["data_offsets"]?[1]?.intValue,
-                end >= start, base + end <= data.count, (end - start) == shape.reduce(1, *) * width
+            guard let dimensions = entry["shape"]?.arrayValue,
+                case let shape = dimensions.compactMap(Self.wholeNumber), shape.count == dimensions.count,
+                let start = Self.wholeNumber(entry["data_offsets"]?[0]),
+                let end = Self.wholeNumber(entry["data_offsets"]?[1]),
+                start >= 0, end >= start, end <= data.count - base,
+                Self.byteCount(shape, width: width) == end - start
             else {
                 throw EmbedError(.invalidModel, "tensor \(name) has a malformed header entry")
             }
@@ -75,6 +78,24 @@ public struct SafeTensors: Sendable {
             tensors[name] = Tensor(shape: shape, values: values, dtype: dtype)
         }
         self.tensors = tensors
+    }
+
+    /// A JSON number that is exactly a whole number (`intValue` would round 2.4 to 2).
+    static func wholeNumber(_ value: JSONValue?) -> Int? {
+        guard let number = value?.doubleValue, number == number.rounded(.towardZero) else { return nil }
+        return Int(exactly: number)
+    }
+
+    /// Bytes of a tensor of this shape; `nil` for a negative dimension or a count that overflows.
+    static func byteCount(_ shape: [Int], width: Int) -> Int? {
+        var count = width
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
     }
 
     /// A tensor that must exist with this shape.
@@ -100,7 +121,6 @@ public struct SafeTensors: Sendable {
     /// the same bytes for the same tensors.
     /// - Precondition: an `int8` tensor holds whole numbers from -128 to 127.
     public static func encoded(_ tensors: [String: Tensor]) -> Data {
-        var offset = 0
         var entries: [String] = []
         var body = Data()
         for name in tensors.keys.sorted() {
@@ -116,9 +136,8 @@ public struct SafeTensors: Sendable {
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             entries.append(
                 "\"\(name)\":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],"
-                    + "\"data_offsets\":[\(offset),\(offset + body.count - start)]}"
+                    + "\"data_offsets\":[\(start),\(body.count)]}"
             )
-            offset = body.count
         }
         var header = Data(("{" + entries.joined(separator: ",") + "}").utf8)
         // Padded with spaces to a multiple of 8 bytes, as the format recommends.
