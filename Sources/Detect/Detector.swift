@@ -231,7 +231,7 @@ public struct Detector: Sendable {
     }
 
     /// The same for async callers: with the tuned sentiment encoder (milliseconds of BLAS a
-    /// text) it runs on a Dispatch thread (``offThePool(_:)``); without it, inline
+    /// text) it runs on a Dispatch thread (`offThePool`, in Core); without it, inline
     /// (microseconds).
     public func detectOffThePool(
         _ texts: [String],

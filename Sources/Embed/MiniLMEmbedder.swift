@@ -74,7 +74,7 @@ public struct MiniLMEmbedder: SentenceEmbedder {
         return MiniLMEncoder.TokenStates(values: values, lengths: lengths)
     }
 
-    /// Encodes on a Dispatch thread (``offThePool(_:)``): a text takes milliseconds, a batch
+    /// Encodes on a Dispatch thread (`offThePool`, in Core): a text takes milliseconds, a batch
     /// seconds.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         await offThePool { embedSync(texts) }
