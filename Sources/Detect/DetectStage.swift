@@ -32,7 +32,8 @@ public struct DetectStage: PipelineStage {
             let detections = await detector.detectOffThePool(
                 indices.map { messages[$0].text ?? "" },
                 embeddings: model == nil ? nil : indices.map { insights[$0].embedding ?? [] },
-                embeddingModel: model
+                embeddingModel: model,
+                lane: .background
             )
             for (index, detection) in zip(indices, detections) { Self.record(detection, in: &insights[index]) }
         }

@@ -231,17 +231,18 @@ public struct Detector: Sendable {
     }
 
     /// The same for async callers: with the tuned sentiment encoder (milliseconds of BLAS a
-    /// text) it runs on a Dispatch thread (`offThePool`, in Core); without it, inline
+    /// text) it runs on a Dispatch thread of `lane` (`offThePool`, in Core); without it, inline
     /// (microseconds).
     public func detectOffThePool(
         _ texts: [String],
         embeddings: [[Float]]? = nil,
-        embeddingModel: String? = nil
+        embeddingModel: String? = nil,
+        lane: WorkLane = .interactive
     ) async -> [Detection] {
         guard sentimentEncoder != nil else {
             return detect(texts, embeddings: embeddings, embeddingModel: embeddingModel)
         }
-        return await offThePool { detect(texts, embeddings: embeddings, embeddingModel: embeddingModel) }
+        return await offThePool(lane) { detect(texts, embeddings: embeddings, embeddingModel: embeddingModel) }
     }
 
     /// - Parameter sentimentVector: the text's vector from ``sentimentEncoder``.

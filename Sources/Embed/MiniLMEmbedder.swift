@@ -11,6 +11,8 @@ public struct MiniLMEmbedder: SentenceEmbedder {
     public private(set) var encoder: MiniLMEncoder
     /// Texts encoded per BLAS batch.
     public let batchSize: Int
+    /// Where ``embed(_:)`` computes: interactive unless made ``forBackgroundWork()``.
+    public private(set) var lane = WorkLane.interactive
     /// Batches encoded at once on separate threads (data parallelism; pair with one BLAS
     /// thread, `OPENBLAS_NUM_THREADS=1`, so the cores are not oversubscribed).
     public let workers: Int
@@ -74,10 +76,16 @@ public struct MiniLMEmbedder: SentenceEmbedder {
         return MiniLMEncoder.TokenStates(values: values, lengths: lengths)
     }
 
-    /// Encodes on a Dispatch thread (`offThePool`, in Core): a text takes milliseconds, a batch
-    /// seconds.
+    /// Encodes on a Dispatch thread of its ``lane`` (`offThePool`, in Core): a text takes
+    /// milliseconds, a batch seconds.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
-        await offThePool { embedSync(texts) }
+        await offThePool(lane) { embedSync(texts) }
+    }
+
+    public func forBackgroundWork() -> any SentenceEmbedder {
+        var copy = self
+        copy.lane = .background
+        return copy
     }
 
     /// The same, without suspension (for benchmarks and batch jobs). With several workers a

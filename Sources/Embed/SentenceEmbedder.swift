@@ -6,4 +6,13 @@ public protocol SentenceEmbedder: Sendable {
 
     /// One vector per text, in order.
     func embed(_ texts: [String]) async throws -> [[Float]]
+
+    /// This embedder for work nobody waits on (the embed stage, backfill): a local one computes
+    /// on the background lane (`WorkLane`, in Core), so requests are not queued behind it.
+    func forBackgroundWork() -> any SentenceEmbedder
+}
+
+extension SentenceEmbedder {
+    /// Itself: an embedder that does not compute here has no lane to choose.
+    public func forBackgroundWork() -> any SentenceEmbedder { self }
 }

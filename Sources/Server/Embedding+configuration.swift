@@ -131,7 +131,11 @@ public struct ConfiguredStages: Sendable {
     }
 
     public var stages: [any PipelineStage] {
-        let embed = embedder.map { [EmbedStage(embedder: $0.embedder, model: $0.model)] as [any PipelineStage] } ?? []
+        // Nobody waits on the stage: it computes on the background lane, beside requests.
+        let embed =
+            embedder.map {
+                [EmbedStage(embedder: $0.embedder.forBackgroundWork(), model: $0.model)] as [any PipelineStage]
+            } ?? []
         let detect = detector.map { [DetectStage(detector: $0)] as [any PipelineStage] } ?? []
         return detectReadsEmbeddings ? embed + detect : detect + embed
     }

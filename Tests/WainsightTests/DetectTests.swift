@@ -602,6 +602,10 @@ import WainsightTesting
             embedder: ConfiguredEmbedder(embedder: miniLM, model: MiniLMEmbedder.modelName)
         )
         #expect(local.stages.map(\.name) == ["embed", "detect"])
+        // The stage embeds on the background lane; the configured embedder (requests') stays interactive.
+        let stageEmbedder = (local.stages.first as? EmbedStage)?.embedder as? MiniLMEmbedder
+        #expect(stageEmbedder?.lane == .background)
+        #expect((local.embedder?.embedder as? MiniLMEmbedder)?.lane == .interactive)
         let remote = ConfiguredStages(
             detector: detector,
             embedder: ConfiguredEmbedder(embedder: miniLM, model: "text-embedding-3-small")

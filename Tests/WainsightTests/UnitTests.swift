@@ -132,6 +132,40 @@ import Testing
         #expect(results == Array(0..<blocked))
     }
 
+    /// Interactive work runs while background work keeps every background thread busy and more
+    /// waits in line: the lanes have threads of their own. (On one lane it would queue behind
+    /// the spinners, Dispatch's idle threads included, until the guard stops them after 20 s.)
+    @Test func interactiveWorkDoesNotQueueBehindBackgroundWork() async {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let spinners = cores + 8
+        let stop = Flag()
+        let freedByGuard = Flag()
+        let started = DispatchSemaphore(value: 0)
+        let guardRelease = DispatchWorkItem {
+            freedByGuard.value.withLock { $0 = true }
+            stop.value.withLock { $0 = true }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: guardRelease)
+        let workers = (0..<spinners).map { _ in
+            Task {
+                await offThePool(.background) {
+                    started.signal()
+                    var turns = 0
+                    while !stop.value.withLock({ $0 }) { turns += 1 }
+                    return turns
+                }
+            }
+        }
+        await offThePool(.interactive) { for _ in 0..<cores { started.wait() } }
+        let answer = await offThePool(.interactive) { 6 * 7 }
+        let wasFreedByGuard = freedByGuard.value.withLock { $0 }
+        guardRelease.cancel()
+        stop.value.withLock { $0 = true }
+        for worker in workers { _ = await worker.value }
+        #expect(answer == 42)
+        #expect(!wasFreedByGuard, "the interactive work ran only after the background work stopped")
+    }
+
     final class Flag: Sendable {
         let value = Mutex(false)
     }
