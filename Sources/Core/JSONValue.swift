@@ -49,6 +49,10 @@ public enum JSONValue: Sendable, Hashable {
 
     public var intValue: Int? { doubleValue.flatMap { $0.isFinite ? Int(exactly: $0.rounded()) : nil } }
 
+    /// The number when it is a whole number exactly (`intValue` rounds 2.4 to 2): for sizes and
+    /// offsets, where a fraction means the data is malformed.
+    public var exactIntValue: Int? { doubleValue.flatMap { Int(exactly: $0) } }
+
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil

@@ -1,9 +1,8 @@
 import Foundation
 
 /// Who waits for work run off the pool: a person (an API request) or nobody in particular (the
-/// pipeline, backfill). Each lane is a Dispatch global queue of its own quality of service,
-/// and each has its own threads (up to one per core), so a search never queues behind a
-/// backfill batch; the two share the cores.
+/// pipeline, backfill). Each lane is a Dispatch global queue of its own quality of service with
+/// threads of its own, so a search never queues behind a backfill batch; the two share the cores.
 public enum WorkLane: Sendable {
     case interactive
     case background
@@ -20,7 +19,7 @@ public enum WorkLane: Sendable {
 /// concurrency's threads. For CPU work of milliseconds or more (MiniLM, a large detect batch):
 /// the pool has a thread per core, and webhooks and requests share them.
 public func offThePool<Value: Sendable>(
-    _ lane: WorkLane = .interactive,
+    _ lane: WorkLane,
     _ work: @escaping @Sendable () -> Value
 ) async -> Value {
     await withCheckedContinuation { continuation in

@@ -279,9 +279,8 @@ public struct Detector: Sendable {
     }
 }
 
-/// A summary, not the weights: logging and ServiceLifecycle describe the services that hold a
-/// detector (the ingest worker's stages) with `String(describing:)`, and a reflected dump of
-/// the tables is megabytes (13 s of start-up per application in a debug build).
+/// A summary, not the weights: a reflected dump of the tables is megabytes, and whatever prints a
+/// value holding a detector (a log line, a service's description) would print them.
 extension Detector: CustomStringConvertible {
     public var description: String {
         let optional = [

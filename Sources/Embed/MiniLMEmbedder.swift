@@ -124,8 +124,8 @@ private final class SliceResults<Value>: @unchecked Sendable {
     func set(_ index: Int, _ value: Value) { values[index] = value }
 }
 
-/// A summary, not the weights (see `Detector`'s description: services that hold the embedder
-/// are described with `String(describing:)`).
+/// A summary, not the weights: whatever prints a value holding the embedder (a log line, a
+/// service's description) would otherwise print 22 million numbers.
 extension MiniLMEmbedder: CustomStringConvertible {
     public var description: String {
         "MiniLMEmbedder(\(Self.modelName), batch size: \(batchSize), workers: \(workers))"

@@ -58,9 +58,9 @@ public struct SafeTensors: Sendable {
             guard let dtype = entry["dtype"]?.stringValue.flatMap(DType.init(rawValue:)) else { continue }
             let width = dtype.width
             guard let dimensions = entry["shape"]?.arrayValue,
-                case let shape = dimensions.compactMap(Self.wholeNumber), shape.count == dimensions.count,
-                let start = Self.wholeNumber(entry["data_offsets"]?[0]),
-                let end = Self.wholeNumber(entry["data_offsets"]?[1]),
+                case let shape = dimensions.compactMap(\.exactIntValue), shape.count == dimensions.count,
+                let start = entry["data_offsets"]?[0]?.exactIntValue,
+                let end = entry["data_offsets"]?[1]?.exactIntValue,
                 start >= 0, end >= start, end <= data.count - base,
                 Self.byteCount(shape, width: width) == end - start
             else {
@@ -78,12 +78,6 @@ public struct SafeTensors: Sendable {
             tensors[name] = Tensor(shape: shape, values: values, dtype: dtype)
         }
         self.tensors = tensors
-    }
-
-    /// A JSON number that is exactly a whole number (`intValue` would round 2.4 to 2).
-    static func wholeNumber(_ value: JSONValue?) -> Int? {
-        guard let number = value?.doubleValue, number == number.rounded(.towardZero) else { return nil }
-        return Int(exactly: number)
     }
 
     /// Bytes of a tensor of this shape; `nil` for a negative dimension or a count that overflows.

@@ -113,14 +113,14 @@ import Testing
         DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: guardRelease)
         let workers = (0..<blocked).map { index in
             Task {
-                await offThePool {
+                await offThePool(.interactive) {
                     started.signal()
                     gate.wait()
                     return index
                 }
             }
         }
-        await offThePool { for _ in 0..<blocked { started.wait() } }
+        await offThePool(.interactive) { for _ in 0..<blocked { started.wait() } }
         let answer = await Task { 6 * 7 }.value
         let wasFreedByGuard = freedByGuard.value.withLock { $0 }
         guardRelease.cancel()

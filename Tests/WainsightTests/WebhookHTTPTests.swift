@@ -40,6 +40,20 @@ import WhatsAppCloud
         ]
     }
 
+    /// POSTs `body` to the webhook endpoint, signed with `secret` (unsigned when `nil`).
+    static func postWebhook(
+        _ body: Data,
+        secret: String? = secret,
+        via http: any TestClientProtocol
+    ) async throws -> TestResponse {
+        try await http.execute(
+            uri: "/webhooks/whatsapp",
+            method: .post,
+            headers: secret.map { signed(body, secret: $0) } ?? [:],
+            body: ByteBuffer(bytes: body)
+        )
+    }
+
     /// Waits (bounded) until the background worker has no ready job left.
     static func waitForWorker(_ harness: IngestHarness) async throws {
         for _ in 0..<500 {
@@ -88,30 +102,16 @@ import WhatsAppCloud
                 logger: TestDatabase.logger
             )
             try await app.test(.live) { http in
-                let unsigned = try await http.execute(
-                    uri: "/webhooks/whatsapp",
-                    method: .post,
-                    body: ByteBuffer(bytes: body)
-                )
+                let unsigned = try await Self.postWebhook(body, secret: nil, via: http)
                 #expect(unsigned.status == .unauthorized)
                 #expect(String(buffer: unsigned.body).contains("missing_signature"))
 
-                let forged = try await http.execute(
-                    uri: "/webhooks/whatsapp",
-                    method: .post,
-                    headers: Self.signed(body, secret: "not-our-secret"),
-                    body: ByteBuffer(bytes: body)
-                )
+                let forged = try await Self.postWebhook(body, secret: "not-our-secret", via: http)
                 #expect(forged.status == .unauthorized)
                 #expect(String(buffer: forged.body).contains("bad_signature"))
 
                 let huge = Data(repeating: UInt8(ascii: " "), count: 100 * 1024) + body
-                let tooLarge = try await http.execute(
-                    uri: "/webhooks/whatsapp",
-                    method: .post,
-                    headers: Self.signed(huge),
-                    body: ByteBuffer(bytes: huge)
-                )
+                let tooLarge = try await Self.postWebhook(huge, via: http)
                 #expect(tooLarge.status == .contentTooLarge)
             }
             #expect(try await harness.count("SELECT count(*) FROM webhook_events") == 0)
@@ -140,12 +140,7 @@ import WhatsAppCloud
             #expect(described.contains("IngestWorker(loops: 0"))
             #expect(described.count < 20_000, "\(described.count) characters")
             try await app.test(.live) { http in
-                let stored = try await http.execute(
-                    uri: "/webhooks/whatsapp",
-                    method: .post,
-                    headers: Self.signed(body),
-                    body: ByteBuffer(bytes: body)
-                )
+                let stored = try await Self.postWebhook(body, via: http)
                 #expect(stored.status == .ok)
                 let health = try await http.execute(uri: "/health", method: .get)
                 #expect(health.status == .ok)
@@ -171,21 +166,11 @@ import WhatsAppCloud
             )
             let notWhatsApp = Data(#"{"hello":"world"}"#.utf8)
             try await app.test(.live) { http in
-                let bad = try await http.execute(
-                    uri: "/webhooks/whatsapp",
-                    method: .post,
-                    headers: Self.signed(malformed),
-                    body: ByteBuffer(bytes: malformed)
-                )
+                let bad = try await Self.postWebhook(malformed, via: http)
                 #expect(bad.status == .badRequest)
                 #expect(String(buffer: bad.body).contains("malformed_payload"))
                 for body in [unknownField, notWhatsApp] {
-                    let response = try await http.execute(
-                        uri: "/webhooks/whatsapp",
-                        method: .post,
-                        headers: Self.signed(body),
-                        body: ByteBuffer(bytes: body)
-                    )
+                    let response = try await Self.postWebhook(body, via: http)
                     #expect(response.status == .ok)
                 }
                 try await Self.waitForWorker(harness)
@@ -216,21 +201,11 @@ import WhatsAppCloud
             )
             try await app.test(.live) { http in
                 for payload in payloads {
-                    let response = try await http.execute(
-                        uri: "/webhooks/whatsapp",
-                        method: .post,
-                        headers: Self.signed(payload.body),
-                        body: ByteBuffer(bytes: payload.body)
-                    )
+                    let response = try await Self.postWebhook(payload.body, via: http)
                     #expect(response.status == .ok, "\(payload.name)")
                 }
                 // A re-delivery of the same bytes is acknowledged and collapses onto the stored event.
-                let again = try await http.execute(
-                    uri: "/webhooks/whatsapp",
-                    method: .post,
-                    headers: Self.signed(payloads[0].body),
-                    body: ByteBuffer(bytes: payloads[0].body)
-                )
+                let again = try await Self.postWebhook(payloads[0].body, via: http)
                 #expect(again.status == .ok)
                 try await Self.waitForWorker(harness)
 
