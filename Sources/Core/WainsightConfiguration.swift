@@ -5,7 +5,8 @@ import Foundation
 /// Environment keys (documented in README.md, "Configuration"):
 /// `WAINSIGHT_DATABASE_URL`, `WAINSIGHT_APP_SECRETS`, `WAINSIGHT_VERIFY_TOKEN`,
 /// `WAINSIGHT_MASTER_KEY`, `WAINSIGHT_HOST`, `WAINSIGHT_PORT`, `WAINSIGHT_MAX_WEBHOOK_BYTES`,
-/// `WAINSIGHT_DATABASE_CONNECTIONS`, `WAINSIGHT_WORKER_CONCURRENCY`, `WAINSIGHT_WORKER_BATCH`, and the
+/// `WAINSIGHT_DATABASE_CONNECTIONS`, `WAINSIGHT_WORKER_CONCURRENCY`, `WAINSIGHT_WORKER_BATCH`,
+/// `WAINSIGHT_SHUTDOWN_GRACE_MS`, and the
 /// sending keys of ``OutboundOptions``.
 public struct WainsightConfiguration: Sendable {
     /// Postgres connection URL. Default: the local `scripts/dev-postgres` server.
@@ -34,6 +35,10 @@ public struct WainsightConfiguration: Sendable {
     /// Folder of the local language, intent and sentiment models (`WAINSIGHT_MODELS_DIR`). Default
     /// `models`; the detect stage is off, with a notice, when their files are not there.
     public var modelsDirectory: String
+    /// How long work in flight (jobs, sends, provider calls) may go on after SIGTERM or SIGINT
+    /// before it is cancelled and handed back (`WAINSIGHT_SHUTDOWN_GRACE_MS`). Default 5 s; the
+    /// process exits within 10 s whatever it is.
+    public var shutdownGrace: Duration
 
     public struct EmbeddingOptions: Sendable {
         /// Which embedder (`WAINSIGHT_EMBEDDER`).
@@ -197,7 +202,8 @@ public struct WainsightConfiguration: Sendable {
         worker: WorkerOptions = WorkerOptions(),
         outbound: OutboundOptions = OutboundOptions(),
         embedding: EmbeddingOptions = EmbeddingOptions(),
-        modelsDirectory: String = "models"
+        modelsDirectory: String = "models",
+        shutdownGrace: Duration = .seconds(5)
     ) {
         self.databaseURL = databaseURL
         self.databaseConnections = databaseConnections
@@ -211,6 +217,7 @@ public struct WainsightConfiguration: Sendable {
         self.outbound = outbound
         self.embedding = embedding
         self.modelsDirectory = modelsDirectory
+        self.shutdownGrace = shutdownGrace
     }
 
     /// Reads every setting from `environment`, with the defaults above for keys that are unset.
@@ -249,6 +256,7 @@ public struct WainsightConfiguration: Sendable {
         if let count = try integer("WAINSIGHT_DATABASE_CONNECTIONS", in: 1...500) { databaseConnections = count }
         if let count = try integer("WAINSIGHT_WORKER_CONCURRENCY", in: 0...64) { worker.concurrency = count }
         if let count = try integer("WAINSIGHT_WORKER_BATCH", in: 1...10_000) { worker.batchSize = count }
+        if let ms = try integer("WAINSIGHT_SHUTDOWN_GRACE_MS", in: 0...7_000) { shutdownGrace = .milliseconds(ms) }
 
         if let url = value("WAINSIGHT_GRAPH_BASE_URL") { outbound.graphBaseURL = url }
         if let version = value("WAINSIGHT_GRAPH_API_VERSION") {

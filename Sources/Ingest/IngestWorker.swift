@@ -34,10 +34,11 @@ public struct IngestWorker: Service {
         secretBox: SecretBox,
         stages: [any PipelineStage],
         options: WainsightConfiguration.WorkerOptions,
+        shutdown: ShutdownGrace = ShutdownGrace(),
         logger: Logger
     ) -> IngestWorker {
         IngestWorker(
-            queue: JobQueue(client: client, logger: logger, maxAttempts: options.maxAttempts),
+            queue: JobQueue(client: client, logger: logger, maxAttempts: options.maxAttempts, shutdown: shutdown),
             ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
             stageRunner: StageRunner(stages: stages, logger: logger),
             options: options,
@@ -52,15 +53,20 @@ public struct IngestWorker: Service {
             try? await gracefulShutdown()
             return
         }
-        await withDiscardingTaskGroup { group in
-            for _ in 0..<options.concurrency {
-                group.addTask { await self.loop(kind: WebhookEventStore.ingestJobKind) }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<options.concurrency {
+                    group.addTask { await self.loop(kind: WebhookEventStore.ingestJobKind) }
+                }
+                // Stages get a loop of their own, so slow or failing stages never delay ingest.
+                if !stageRunner.stages.isEmpty {
+                    group.addTask { await self.loop(kind: WebhookIngestor.stageJobKind) }
+                }
             }
-            // Stages get a loop of their own, so slow or failing stages never delay ingest.
-            if !stageRunner.stages.isEmpty {
-                group.addTask { await self.loop(kind: WebhookIngestor.stageJobKind) }
-            }
+        } onGracefulShutdown: { [queue] in
+            queue.shutdown.begin()
         }
+        logger.info("ingest worker stopped")
     }
 
     /// Runs every job that is ready now, then returns (for `wainsight ingest` and tests).
@@ -77,7 +83,7 @@ public struct IngestWorker: Service {
     }
 
     private func loop(kind: String) async {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !queue.shutdown.isDraining {
             do {
                 if try await runBatch(kind: kind) == 0 {
                     try await Task.sleep(for: options.pollInterval)

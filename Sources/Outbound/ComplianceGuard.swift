@@ -28,22 +28,51 @@ public enum ComplianceGuard {
         }
     }
 
+    /// Whether the 24-hour customer-care window is open at `now`.
+    public static func windowIsOpen(expiresAt: Date?, now: Date) -> Bool {
+        guard let expiresAt else { return false }
+        return expiresAt > now
+    }
+
     /// A session (free-form) message needs the 24-hour customer-care window open now.
-    /// - Parameter templates: the account's templates, to suggest the approved ones.
-    /// - Throws: ``OutboundError`` `.windowClosed` with the approved templates.
-    public static func checkWindow(expiresAt: Date?, now: Date, templates: [MessageTemplate] = []) throws {
-        guard let expiresAt, expiresAt > now else {
-            let choices = templates.filter(\.isApproved).map {
-                OutboundError.TemplateChoice(name: $0.name, language: $0.language, category: $0.category ?? "")
-            }
-            let since = expiresAt.map { "closed at \(ISO8601DateFormatter().string(from: $0))" } ?? "never opened"
-            throw OutboundError(
-                .windowClosed,
-                "the 24-hour customer-care window is \(since): send an approved template instead"
-                    + (choices.isEmpty ? " (none is synced: run a template sync)" : ""),
-                templates: choices
-            )
+    /// - Parameters:
+    ///   - templates: the account's templates, to suggest the approved ones.
+    ///   - language: the thread's language (ISO 639-1, as detect writes it); templates in it are
+    ///     suggested first. `nil` when unknown.
+    /// - Throws: ``OutboundError`` `.windowClosed`, naming the approved templates in its message
+    ///   and listing them in `templates`.
+    public static func checkWindow(
+        expiresAt: Date?,
+        now: Date,
+        templates: [MessageTemplate] = [],
+        language: String? = nil
+    ) throws {
+        guard !windowIsOpen(expiresAt: expiresAt, now: now) else { return }
+        let choices = suggestions(templates, language: language)
+        let since = expiresAt.map { "closed at \(ISO8601DateFormatter().string(from: $0))" } ?? "never opened"
+        let offer =
+            choices.isEmpty
+            ? "no approved template is synced for this number (run a template sync)"
+            : "approved: " + choices.map { "\($0.name) (\($0.language))" }.joined(separator: ", ")
+        throw OutboundError(
+            .windowClosed,
+            "the 24-hour customer-care window is \(since): send an approved template instead; \(offer)",
+            templates: choices
+        )
+    }
+
+    /// The approved templates, those in `language` first (`pt` matches `pt_BR`), then by name
+    /// and language.
+    static func suggestions(_ templates: [MessageTemplate], language: String?) -> [OutboundError.TemplateChoice] {
+        let wanted = language?.lowercased()
+        func speaks(_ template: MessageTemplate) -> Bool {
+            guard let wanted else { return false }
+            let code = template.language.lowercased()
+            return code == wanted || code.split(separator: "_").first.map(String.init) == wanted
         }
+        return templates.filter(\.isApproved)
+            .sorted { (speaks($0) ? 0 : 1, $0.name, $0.language) < (speaks($1) ? 0 : 1, $1.name, $1.language) }
+            .map { OutboundError.TemplateChoice(name: $0.name, language: $0.language, category: $0.category ?? "") }
     }
 
     /// The template must be known, APPROVED in the requested language, and the components must

@@ -225,7 +225,16 @@ public struct MediaFetcher: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        try await withGracefulShutdownHandler {
+            try await loop()
+        } onGracefulShutdown: { [queue] in
+            queue.shutdown.begin()
+        }
+        logger.info("media fetcher stopped")
+    }
+
+    private func loop() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !queue.shutdown.isDraining {
             do {
                 if try await drainOnce() == 0 { try await Task.sleep(for: .milliseconds(500)) }
             } catch is CancellationError {

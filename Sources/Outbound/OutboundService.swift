@@ -76,15 +76,13 @@ public struct OutboundService: Sendable {
         }
         let target = try await target(organization: organization, recipient)
         try ComplianceGuard.checkRecipient(target.consent, templateCategory: nil)
-        do {
-            try ComplianceGuard.checkWindow(expiresAt: target.windowExpiresAt, now: Date())
-        } catch let error as OutboundError {
-            var refusal = error
-            let known = try await templates.list(organization: organization, wabaID: target.wabaID)
-            refusal.templates = known.filter(\.isApproved).map {
-                OutboundError.TemplateChoice(name: $0.name, language: $0.language, category: $0.category ?? "")
-            }
-            throw refusal
+        if !ComplianceGuard.windowIsOpen(expiresAt: target.windowExpiresAt, now: Date()) {
+            try ComplianceGuard.checkWindow(
+                expiresAt: target.windowExpiresAt,
+                now: Date(),
+                templates: try await templates.list(organization: organization, wabaID: target.wabaID),
+                language: target.language
+            )
         }
         let id = UUID()
         let body = MessageBody.text(

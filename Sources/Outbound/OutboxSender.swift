@@ -16,8 +16,13 @@ import WhatsAppCloud
 /// Those in-flight messages are the only possible duplicates: the Graph API has no idempotency key.
 public struct OutboxSender: Service {
     public let outbox: OutboxRepository
+    /// The templates a window refusal suggests.
+    public let templates: TemplateRepository
     public let directory: ProviderDirectory
     public let options: WainsightConfiguration.OutboundOptions
+    /// The process's shutdown: lanes stop claiming when it starts, and a send still waiting for
+    /// the provider when its grace ends is cancelled and released for another sender.
+    public let shutdown: ShutdownGrace
     public let logger: Logger
     /// Token buckets per number and per recipient, kept across lanes (a lane ends when its
     /// number has nothing due; Meta's limits do not reset with it).
@@ -25,13 +30,17 @@ public struct OutboxSender: Service {
 
     public init(
         outbox: OutboxRepository,
+        templates: TemplateRepository,
         directory: ProviderDirectory,
         options: WainsightConfiguration.OutboundOptions,
+        shutdown: ShutdownGrace = ShutdownGrace(),
         logger: Logger
     ) {
         self.outbox = outbox
+        self.templates = templates
         self.directory = directory
         self.options = options
+        self.shutdown = shutdown
         self.logger = logger
     }
 
@@ -40,9 +49,18 @@ public struct OutboxSender: Service {
     }
 
     public func run() async throws {
+        await withGracefulShutdownHandler {
+            await poll()
+        } onGracefulShutdown: { [shutdown] in
+            shutdown.begin()
+        }
+        logger.info("outbox sender stopped")
+    }
+
+    private func poll() async {
         let lanes = ActiveLanes()
         await withDiscardingTaskGroup { group in
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled && !shutdown.isDraining {
                 do {
                     for account in try await outbox.accountsWithDueMessages() {
                         guard lanes.start(account) else { continue }
@@ -106,7 +124,7 @@ public struct OutboxSender: Service {
 
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled && !shutdown.isDraining {
                 if inFlight >= limit {
                     await group.next()
                     inFlight -= 1
@@ -171,8 +189,14 @@ public struct OutboxSender: Service {
             // The rules again, as they are now: consent or the window may have changed since queueing.
             do {
                 try ComplianceGuard.checkRecipient(item.consent, templateCategory: message.templateCategory)
-                if message.kind == .text {
-                    try ComplianceGuard.checkWindow(expiresAt: item.windowExpiresAt, now: Date())
+                if message.kind == .text && !ComplianceGuard.windowIsOpen(expiresAt: item.windowExpiresAt, now: Date())
+                {
+                    try ComplianceGuard.checkWindow(
+                        expiresAt: item.windowExpiresAt,
+                        now: Date(),
+                        templates: try await templates.list(organization: message.organizationID, wabaID: item.wabaID),
+                        language: item.language
+                    )
                 }
             } catch let refusal as OutboundError {
                 try await outbox.markFailed(
@@ -186,9 +210,15 @@ public struct OutboxSender: Service {
 
             let receipt: SendReceipt
             do {
-                receipt = try await provider.send(message.body)
+                receipt = try await shutdown.run { try await provider.send(message.body) }
             } catch let error as OutboundError {
                 try await recordFailure(message, error: error)
+                return
+            } catch let interrupted as ShutdownGrace.Interrupted {
+                // Meta may or may not have it: released now, it goes out again from the next
+                // sender, as after a crash (the Graph API has no idempotency key).
+                try await outbox.markRetry(message, after: .zero, error: interrupted.description)
+                logger.info("outbox send interrupted at shutdown; released", metadata: metadata)
                 return
             }
             metadata["wa.message.id"] = "\(receipt.messageID)"

@@ -22,6 +22,8 @@ import WhatsAppCloud
 ///     ``ConfiguredStages``).
 ///   - runWorker: Whether this process also runs the background workers (ingest, outbox
 ///     senders, media fetcher). Default true.
+///   - shutdown: The process's shutdown, shared by its workers (see ``runUntilStopped(_:shutdown:deadline:logger:)``).
+///     Default: one with the configured grace.
 ///   - logger: The application logger.
 /// - Throws: ``StoreError`` when the master key is missing or the database URL is malformed;
 ///   migrations run first, so their errors surface here too.
@@ -29,8 +31,10 @@ public func buildApplication(
     configuration: WainsightConfiguration,
     stages: [any PipelineStage] = [],
     runWorker: Bool = true,
+    shutdown: ShutdownGrace? = nil,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
+    let shutdown = shutdown ?? ShutdownGrace(grace: configuration.shutdownGrace)
     let secretBox = try SecretBox(configuredKey: configuration.masterKey)
     _ = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
         try await Migrator(client: client).migrate(logger: logger)
@@ -60,6 +64,7 @@ public func buildApplication(
         client: client,
         httpClient: http.client,
         secretBox: secretBox,
+        shutdown: shutdown,
         logger: logger
     )
     // Started in this order, stopped in reverse: the HTTP client outlives the senders.
@@ -71,6 +76,7 @@ public func buildApplication(
                 secretBox: secretBox,
                 stages: stages,
                 options: configuration.worker,
+                shutdown: shutdown,
                 logger: logger
             )
         )
@@ -148,18 +154,22 @@ public struct OutboundParts: Sendable {
         client: PostgresClient,
         httpClient: HTTPClient,
         secretBox: SecretBox,
+        shutdown: ShutdownGrace = ShutdownGrace(),
         logger: Logger
     ) {
         let accounts = AccountRepository(client: client, secretBox: secretBox, logger: logger)
         let outbox = OutboxRepository(client: client, logger: logger)
         directory = ProviderDirectory(accounts: accounts, httpClient: httpClient, options: configuration.outbound)
-        service = OutboundService(
+        let templates = TemplateRepository(client: client, logger: logger)
+        service = OutboundService(outbox: outbox, templates: templates, directory: directory, logger: logger)
+        sender = OutboxSender(
             outbox: outbox,
-            templates: TemplateRepository(client: client, logger: logger),
+            templates: templates,
             directory: directory,
+            options: configuration.outbound,
+            shutdown: shutdown,
             logger: logger
         )
-        sender = OutboxSender(outbox: outbox, directory: directory, options: configuration.outbound, logger: logger)
         media = MediaService(
             client: client,
             directory: directory,
@@ -168,7 +178,12 @@ public struct OutboundParts: Sendable {
             logger: logger
         )
         mediaFetcher = MediaFetcher(
-            queue: JobQueue(client: client, logger: logger, maxAttempts: configuration.worker.maxAttempts),
+            queue: JobQueue(
+                client: client,
+                logger: logger,
+                maxAttempts: configuration.worker.maxAttempts,
+                shutdown: shutdown
+            ),
             media: media,
             logger: logger
         )

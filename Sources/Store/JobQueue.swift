@@ -36,12 +36,22 @@ public struct JobQueue: Sendable {
     public let maxAttempts: Int
     /// How long a claimed job stays leased to its worker. Default 60 s.
     public let lease: Duration
+    /// The process's shutdown: once it starts no job is begun, and a job still running when its
+    /// grace ends is cancelled and queued again. Default: a grace of 5 s of its own.
+    public let shutdown: ShutdownGrace
 
-    public init(client: PostgresClient, logger: Logger, maxAttempts: Int = 8, lease: Duration = .seconds(60)) {
+    public init(
+        client: PostgresClient,
+        logger: Logger,
+        maxAttempts: Int = 8,
+        lease: Duration = .seconds(60),
+        shutdown: ShutdownGrace = ShutdownGrace()
+    ) {
         self.client = client
         self.logger = logger
         self.maxAttempts = maxAttempts
         self.lease = lease
+        self.shutdown = shutdown
     }
 
     /// The lease ran out or another worker holds the job: its transaction must not commit.
@@ -65,19 +75,27 @@ public struct JobQueue: Sendable {
 
     /// Leases up to `limit` ready jobs of `kinds` and runs each in its own transaction. A
     /// handler that throws has its writes rolled back and the job is retried with backoff; after
-    /// ``maxAttempts`` it is dead and keeps its last error.
-    /// - Returns: How many jobs were leased (0 when none was ready).
+    /// ``maxAttempts`` it is dead and keeps its last error. Once shutdown starts no further job
+    /// of the batch begins (they are handed back), and a job that outlives the grace is cancelled,
+    /// rolled back and queued again without counting an attempt.
+    /// - Returns: How many jobs were leased (0 when none was ready or shutdown has started).
     public func process(
         kinds: [String],
         limit: Int,
-        handler: (PostgresConnection, Job) async throws -> JobOutcome
+        handler: @escaping @Sendable (PostgresConnection, Job) async throws -> JobOutcome
     ) async throws -> Int {
+        guard !shutdown.isDraining else { return 0 }
         try await releaseExpiredLeases()
         let jobs = try await claim(kinds: kinds, limit: limit)
         for (index, job) in jobs.enumerated() {
-            if Task.isCancelled {
+            if Task.isCancelled || shutdown.isDraining {
                 try? await release(jobs[index...].map(\.id))
-                throw CancellationError()
+                if Task.isCancelled { throw CancellationError() }
+                logger.info(
+                    "jobs handed back at shutdown",
+                    metadata: ["job.kind": "\(job.kind)", "jobs": "\(jobs.count - index)"]
+                )
+                return jobs.count
             }
             do {
                 try await client.withTransaction(logger: logger) { connection in
@@ -86,11 +104,17 @@ public struct JobQueue: Sendable {
                     // flush: should Postgres itself crash, a lost commit takes its job's "done"
                     // with it and the job runs again.
                     try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
-                    let outcome = try await handler(connection, job)
+                    let outcome = try await shutdown.run { try await handler(connection, job) }
                     guard try await finish(job, outcome, on: connection) else { throw LeaseLost() }
                 }
             } catch let error as PostgresTransactionError where error.closureError is LeaseLost {
                 logger.info("job lease lost; its writes were rolled back", metadata: ["job.id": "\(job.id)"])
+            } catch let error as PostgresTransactionError where error.closureError is ShutdownGrace.Interrupted {
+                try await release([job.id])
+                logger.info(
+                    "job interrupted at shutdown; rolled back and queued again",
+                    metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind)"]
+                )
             } catch {
                 // The transaction rolled back the handler's writes; record the failure apart.
                 let reason = StoreError.summary(of: error)

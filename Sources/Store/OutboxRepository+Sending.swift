@@ -9,6 +9,10 @@ public struct ClaimedMessage: Sendable {
     public var message: OutboxMessage
     public var consent: ContactConsent
     public var windowExpiresAt: Date?
+    /// The WABA of the sending number (whose templates a refusal suggests).
+    public var wabaID: String
+    /// The thread's language (see ``SendTarget/language``).
+    public var language: String?
 }
 
 extension OutboxRepository {
@@ -58,10 +62,12 @@ extension OutboxRepository {
                 RETURNING o.*
             )
             SELECT \(unescaped: Self.prefixed(OutboxMessage.columns, "o")),
-                c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at
+                c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at,
+                a.waba_id, (\(unescaped: Self.threadLanguage("t.id")))
             FROM claimed o
             JOIN whatsapp_contacts c ON c.id = o.contact_id
             JOIN whatsapp_threads t ON t.id = o.thread_id
+            JOIN whatsapp_accounts a ON a.id = o.account_id
             LEFT JOIN whatsapp_suppressions s ON s.organization_id = o.organization_id
                 AND s.recipient IN (c.wa_id, c.user_id)
             """,
@@ -79,7 +85,9 @@ extension OutboxRepository {
                         doNotContact: try r[25].decode(Bool.self),
                         suppression: try r[26].decode(String?.self)
                     ),
-                    windowExpiresAt: try r[27].decode(Date?.self)
+                    windowExpiresAt: try r[27].decode(Date?.self),
+                    wabaID: try r[28].decode(String.self),
+                    language: try r[29].decode(String?.self)
                 )
             )
         }

@@ -130,6 +130,8 @@ public struct SendTarget: Sendable, Equatable {
     public var consent: ContactConsent
     /// End of the 24-hour customer-care window; `nil` when the user never wrote.
     public var windowExpiresAt: Date?
+    /// The language detected in the contact's latest inbound message; `nil` when unknown.
+    public var language: String?
 }
 
 /// A contact's standing for business messages.
@@ -171,7 +173,8 @@ public struct OutboxRepository: Sendable {
 
     static let targetSelect = """
         SELECT t.account_id, a.phone_number_id, a.waba_id, t.id, c.id, coalesce(c.wa_id, c.user_id),
-            c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at
+            c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at,
+            (\(threadLanguage("t.id")))
         FROM whatsapp_threads t
         JOIN whatsapp_accounts a ON a.id = t.account_id
         JOIN whatsapp_contacts c ON c.id = t.contact_id
@@ -194,8 +197,18 @@ public struct OutboxRepository: Sendable {
                 doNotContact: try r[8].decode(Bool.self),
                 suppression: try r[9].decode(String?.self)
             ),
-            windowExpiresAt: try r[10].decode(Date?.self)
+            windowExpiresAt: try r[10].decode(Date?.self),
+            language: try r[11].decode(String?.self)
         )
+    }
+
+    /// A subquery for the language of a thread's latest inbound message that has one.
+    static func threadLanguage(_ thread: String) -> String {
+        """
+        SELECT m.ai_language FROM whatsapp_messages m
+        WHERE m.thread_id = \(thread) AND m.direction = 'inbound' AND m.ai_language IS NOT NULL
+        ORDER BY m.sent_at DESC, m.id DESC LIMIT 1
+        """
     }
 
     /// The target of a thread of the organization.

@@ -20,12 +20,18 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let logger = options.logger()
-        let app = try await buildApplication(configuration: configuration, runWorker: !noWorker, logger: logger)
+        let shutdown = ShutdownGrace(grace: configuration.shutdownGrace)
+        let app = try await buildApplication(
+            configuration: configuration,
+            runWorker: !noWorker,
+            shutdown: shutdown,
+            logger: logger
+        )
         logger.info(
             "serving",
             metadata: ["http.url": "http://\(configuration.host):\(configuration.port)", "worker": "\(!noWorker)"]
         )
-        try await app.runService()
+        try await runUntilStopped(app, shutdown: shutdown, logger: logger)
     }
 }
 

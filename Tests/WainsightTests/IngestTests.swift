@@ -560,7 +560,7 @@ struct LengthStage: PipelineStage {
             let harness = try IngestHarness(client: client)
             let queue = JobQueue(client: client, logger: harness.logger, maxAttempts: 2)
             try await queue.enqueue(kind: "probe")
-            let handler: (PostgresConnection, Job) async throws -> JobOutcome = { connection, _ in
+            let handler: @Sendable (PostgresConnection, Job) async throws -> JobOutcome = { connection, _ in
                 try await connection.query(
                     "INSERT INTO organizations (name) VALUES ('written then undone')",
                     logger: harness.logger

@@ -283,6 +283,34 @@ import WhatsAppCloud
             #expect(closed?["code"]?.stringValue == "window_closed")
             let offered = Set(closed?["templates"]?.arrayValue?.compactMap { $0["name"]?.stringValue.map { $0 } } ?? [])
             #expect(offered == ["order_update", "spring_sale"])
+            // The message names them too (it once said none was synced while listing them).
+            #expect(
+                closed?["message"]?.stringValue
+                    == "the 24-hour customer-care window is never opened: send an approved template instead; "
+                    + "approved: order_update (en_US), order_update (es), spring_sale (en_US)"
+            )
+            // A thread whose customer writes Spanish gets the Spanish template first.
+            try await fixture.inbound(from: "15550007777", id: "wamid.ES", text: "Hola, ¿tienen stock?")
+            let spanish = try await fixture.thread(of: "15550007777")
+            try await fixture.harness.client.query(
+                "UPDATE whatsapp_messages SET ai_language = 'es' WHERE thread_id = \(spanish)",
+                logger: fixture.harness.logger
+            )
+            try await fixture.harness.client.query(
+                "UPDATE whatsapp_threads SET care_window_expires_at = now() - interval '1 hour' WHERE id = \(spanish)",
+                logger: fixture.harness.logger
+            )
+            let closedES = try await refusal(
+                "/api/whatsapp/messages",
+                ["thread_id": .string(spanish.uuidString), "text": "hola"]
+            )
+            #expect(closedES?["templates"]?[0]?["language"]?.stringValue == "es")
+            #expect(
+                closedES?["message"]?.stringValue?.hasSuffix(
+                    "approved: order_update (es), order_update (en_US), spring_sale (en_US)"
+                ) == true,
+                "\(closedES?["message"] ?? .null)"
+            )
 
             // Template rules: approval, language, parameters.
             #expect(
@@ -403,6 +431,20 @@ import WhatsAppCloud
             let message = try await fixture.api(client, .get, "/api/whatsapp/messages/\(id)")
             #expect(message.json["message"]?["status"]?.stringValue == "failed")
             #expect(message.json["message"]?["error_message"]?.stringValue?.hasPrefix("window_closed") == true)
+            // No template is synced in this test, and the refusal says so.
+            #expect(
+                message.json["message"]?["error_message"]?.stringValue?.hasSuffix(
+                    "no approved template is synced for this number (run a template sync)"
+                ) == true
+            )
+            _ = try await fixture.api(client, .post, "/api/whatsapp/templates/sync")
+            let again = try await fixture.api(
+                client,
+                .post,
+                "/api/whatsapp/messages",
+                ["thread_id": .string(thread.uuidString), "text": "still there?"]
+            )
+            #expect(again.json["error"]?["message"]?.stringValue?.contains("approved: order_update (en_US)") == true)
         }
     }
 
