@@ -200,6 +200,7 @@ let package = Package(
                 "Core", "LinearAlgebra", "Normalize", "Embed", "VectorIndex", "RemoteModels", "WhatsAppCloud", "Store",
                 "Ingest", "Outbound", "Server", "Detect", "ModelTraining",
                 "WainsightTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],

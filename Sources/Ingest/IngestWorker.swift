@@ -67,6 +67,9 @@ public struct IngestWorker: Service {
             queue.shutdown.begin()
         }
         logger.info("ingest worker stopped")
+        // Stopped early when the process's shutdown began (at the signal), it still returns only
+        // when its own turn comes: a service that returns before that ends the whole group.
+        try? await gracefulShutdown()
     }
 
     /// Runs every job that is ready now, then returns (for `wainsight ingest` and tests).

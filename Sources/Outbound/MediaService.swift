@@ -231,6 +231,7 @@ public struct MediaFetcher: Service {
             queue.shutdown.begin()
         }
         logger.info("media fetcher stopped")
+        try? await gracefulShutdown()  // its own turn (see IngestWorker.run)
     }
 
     private func loop() async throws {

@@ -55,6 +55,7 @@ public struct OutboxSender: Service {
             shutdown.begin()
         }
         logger.info("outbox sender stopped")
+        try? await gracefulShutdown()  // its own turn (see IngestWorker.run)
     }
 
     private func poll() async {

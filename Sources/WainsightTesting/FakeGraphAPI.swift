@@ -93,6 +93,9 @@ public final class FakeGraphAPI: Sendable {
         var attempts: [String: [Double]] = [:]
         var invalid: [String] = []
         var media: [String: (mimeType: String, data: Data)] = [:]
+        /// Media lookups wait this long before answering; `nil`: they answer at once.
+        var mediaStall: Duration?
+        var stalledMediaLookups = 0
         var nextID = 0
     }
 
@@ -137,6 +140,11 @@ public final class FakeGraphAPI: Sendable {
         }
     }
 
+    /// Media lookups (`GET /{version}/{media_id}`) hang for `delay` first; `nil` ends that.
+    public func stallMediaLookups(_ delay: Duration?) {
+        state.withLock { $0.mediaStall = delay }
+    }
+
     /// Stores a media file that inbound webhooks can name.
     public func addMedia(id: String, mimeType: String, data: Data) {
         state.withLock { $0.media[id] = (mimeType, data) }
@@ -151,6 +159,8 @@ public final class FakeGraphAPI: Sendable {
     /// Requests that broke the documented protocol (wrong path, credential or body): should stay empty.
     public var invalidRequests: [String] { state.withLock { $0.invalid } }
     public var requestCount: Int { state.withLock { $0.requests } }
+    /// Media lookups that were made to hang (see ``stallMediaLookups(_:)``).
+    public var stalledMediaLookups: Int { state.withLock { $0.stalledMediaLookups } }
     public func mediaData(id: String) -> Data? { state.withLock { $0.media[id]?.data } }
 
     // MARK: Running
@@ -438,6 +448,11 @@ public final class FakeGraphAPI: Sendable {
     }
 
     private func mediaInfo(_ request: Request, id: String) async throws -> Response {
+        let stall = state.withLock { state in
+            if state.mediaStall != nil { state.stalledMediaLookups += 1 }
+            return state.mediaStall
+        }
+        if let stall { try await Task.sleep(for: stall) }
         guard let media = state.withLock({ $0.media[id] }) else {
             return Self.error(
                 status: 404,

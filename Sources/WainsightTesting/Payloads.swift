@@ -35,6 +35,23 @@ public enum Payloads {
         )
     }
 
+    /// An inbound voice note whose file is `mediaID` at the provider (the worker fetches it).
+    public static func audio(
+        to phoneNumberID: String,
+        from waID: String,
+        id: String,
+        at timestamp: Int,
+        mediaID: String
+    )
+        -> Data
+    {
+        envelope(
+            phoneNumberID: phoneNumberID,
+            value: contact(waID, name: "Ana")
+                + #","messages":[{"from":"\#(waID)","id":"\#(id)","timestamp":"\#(timestamp)","type":"audio","audio":{"mime_type":"audio/ogg; codecs=opus","id":"\#(mediaID)","voice":true}}]"#
+        )
+    }
+
     /// An inbound message from a username (BSUID-only) user: `from` and `wa_id` are empty.
     public static func textFromUsername(
         to phoneNumberID: String,
