@@ -31,7 +31,7 @@ public struct MediaService: Sendable {
     }
 
     /// MIME types WhatsApp accepts, with their size limits (shared/whatsapp/api-facts.md §6).
-    static let limits: [String: Int] = [
+    public static let limits: [String: Int] = [
         "image/jpeg": 5 << 20, "image/png": 5 << 20, "image/webp": 500 << 10,
         "video/mp4": 16 << 20, "video/3gpp": 16 << 20,
         "audio/aac": 16 << 20, "audio/amr": 16 << 20, "audio/mpeg": 16 << 20, "audio/mp4": 16 << 20,

@@ -9,9 +9,11 @@ public struct AppRequestContext: RequestContext {
     /// Set by ``APIKeyMiddleware``; `nil` on unauthenticated routes.
     public var organization: OrganizationID?
 
-    /// JSON answers use snake_case keys and ISO 8601 dates, like Meta's and the CRM's APIs.
+    /// JSON answers use snake_case keys and ISO 8601 dates, like Meta's and the CRM's APIs, with
+    /// keys in a stable (sorted) order.
     public var responseEncoder: JSONEncoder {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         return encoder

@@ -35,7 +35,7 @@ public func buildApplication(
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let shutdown = shutdown ?? ShutdownGrace(grace: configuration.shutdownGrace)
-    let secretBox = try SecretBox(configuredKey: configuration.masterKey)
+    let secretBox = try SecretBox(masterKeys: configuration.masterKeys)
     _ = try await Database.withClient(url: configuration.databaseURL, logger: logger) { client in
         try await Migrator(client: client).migrate(logger: logger)
     }
@@ -116,9 +116,18 @@ public func buildRouter(
     logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
     router.get("/health") { _, _ in
         try await client.query("SELECT 1", logger: logger)
         return ["status": "ok"]
+    }
+    router.get(RouterPath(OpenAPIDocument.path)) { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.data))
+        )
     }
     WebhookController(
         handshake: VerificationHandshake(verifyToken: configuration.verifyToken),

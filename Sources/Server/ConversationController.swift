@@ -55,8 +55,8 @@ public struct ConversationController: Sendable {
     }
 
     struct ThreadSummary: Codable, Sendable {
-        var id: UUID
-        var contactID: UUID
+        @LowercaseID var id: UUID
+        @LowercaseID var contactID: UUID
         var waID: String?
         var profileName: String?
         var optInStatus: String
@@ -111,17 +111,17 @@ public struct ConversationController: Sendable {
     }
 
     struct ThreadDetail: ResponseEncodable {
-        var id: UUID
-        var accountID: UUID
+        @LowercaseID var id: UUID
+        @LowercaseID var accountID: UUID
         var phoneNumberID: String
-        var contactID: UUID
+        @LowercaseID var contactID: UUID
         var waID: String?
         var userID: String?
         var profileName: String?
         var optInStatus: String
         var marketingOptedOut: Bool
         var doNotContact: Bool
-        var leadID: UUID?
+        @OptionalLowercaseID var leadID: UUID?
         var lastMessageAt: Date?
         var lastInboundAt: Date?
         var careWindowExpiresAt: Date?
@@ -175,7 +175,7 @@ public struct ConversationController: Sendable {
     }
 
     struct MessageView: Codable, Sendable {
-        var id: UUID
+        @LowercaseID var id: UUID
         var providerMessageID: String
         var direction: String
         var type: String

@@ -23,7 +23,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     static func jsonResponse(status: HTTPResponse.Status, code: String, message: String) -> Response {
         let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(body)) ?? Data()
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

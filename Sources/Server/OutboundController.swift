@@ -42,12 +42,12 @@ public struct OutboundController: Sendable {
 
     /// An outbox message as the API shows it.
     struct OutboxView: Codable, Sendable {
-        var id: UUID
+        @LowercaseID var id: UUID
         /// queued, sending, sent, delivered, read, failed or dead.
         var status: String
         var attempts: Int
-        var threadID: UUID
-        var accountID: UUID
+        @LowercaseID var threadID: UUID
+        @LowercaseID var accountID: UUID
         var recipient: String
         var kind: String
         var templateName: String?
@@ -225,7 +225,7 @@ public struct OutboundController: Sendable {
     }
 
     struct MediaView: Codable, Sendable {
-        var id: UUID
+        @LowercaseID var id: UUID
         var direction: String
         var mimeType: String?
         var filename: String?
@@ -347,6 +347,7 @@ extension OutboundError: HTTPResponseError {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let body = Body(
             error: .init(

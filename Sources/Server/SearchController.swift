@@ -25,9 +25,9 @@ public struct SearchController: Sendable {
     }
 
     struct Hit: Codable, Sendable {
-        var messageID: UUID
-        var threadID: UUID?
-        var contactID: UUID?
+        @LowercaseID var messageID: UUID
+        @OptionalLowercaseID var threadID: UUID?
+        @OptionalLowercaseID var contactID: UUID?
         var waID: String?
         var profileName: String?
         var direction: String
