@@ -201,6 +201,7 @@ let package = Package(
                 "Ingest", "Outbound", "Server", "Detect", "ModelTraining",
                 "WainsightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],

@@ -17,9 +17,15 @@ public struct WainsightConfiguration: Sendable {
     public var appSecrets: [String]
     /// The token Meta echoes in the verification handshake. Default: none (every handshake is refused).
     public var verifyToken: String?
-    /// 32-byte key that encrypts access tokens and raw payloads at rest. Default: none (commands
-    /// that need it fail and say how to make one).
-    public var masterKey: Data?
+    /// 32-byte keys that encrypt access tokens and raw payloads at rest: the first seals, every
+    /// one opens, so the key can be rotated (`WAINSIGHT_MASTER_KEY`, comma-separated). Default:
+    /// none (commands that need it fail and say how to make one).
+    public var masterKeys: [Data]
+    /// The sealing key (the first of ``masterKeys``).
+    public var masterKey: Data? {
+        get { masterKeys.first }
+        set { masterKeys = (newValue.map { [$0] } ?? []) + masterKeys.dropFirst() }
+    }
     /// Interface the HTTP server binds. Default `127.0.0.1`.
     public var host: String
     /// HTTP port. Default 8080.
@@ -209,7 +215,7 @@ public struct WainsightConfiguration: Sendable {
         self.databaseConnections = databaseConnections
         self.appSecrets = appSecrets
         self.verifyToken = verifyToken
-        self.masterKey = masterKey
+        self.masterKeys = masterKey.map { [$0] } ?? []
         self.host = host
         self.port = port
         self.maxWebhookBytes = maxWebhookBytes
@@ -241,14 +247,18 @@ public struct WainsightConfiguration: Sendable {
                 .filter { !$0.isEmpty }
         }
         verifyToken = value("WAINSIGHT_VERIFY_TOKEN")
-        if let key = value("WAINSIGHT_MASTER_KEY") {
-            guard let bytes = Data(base64Encoded: key), bytes.count == 32 else {
-                throw ConfigurationError(
-                    key: "WAINSIGHT_MASTER_KEY",
-                    message: "must be 32 random bytes in base64 (make one with: openssl rand -base64 32)"
-                )
-            }
-            masterKey = bytes
+        if let list = value("WAINSIGHT_MASTER_KEY") {
+            masterKeys = try list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.enumerated().map { index, key in
+                    guard let bytes = Data(base64Encoded: key), bytes.count == 32 else {
+                        throw ConfigurationError(
+                            key: "WAINSIGHT_MASTER_KEY",
+                            message: "key \(index + 1) must be 32 random bytes in base64 (make one with: "
+                                + "openssl rand -base64 32); several keys are separated by commas, the sealing key first"
+                        )
+                    }
+                    return bytes
+                }
         }
         if let host = value("WAINSIGHT_HOST") { self.host = host }
         if let port = try integer("WAINSIGHT_PORT", in: 0...65535) { self.port = port }

@@ -110,7 +110,12 @@ public struct IngestWorker: Service {
             switch job.kind {
             case WebhookEventStore.ingestJobKind:
                 guard let eventID = job.refID else { return .done }
-                _ = try await ingestor.ingest(eventID: eventID, on: connection)
+                do {
+                    _ = try await ingestor.ingest(eventID: eventID, on: connection)
+                } catch let error as StoreError where error.code == .decryptionFailed {
+                    // No retry can open it; `wainsight reprocess` queues it again once the key is back.
+                    return .dead(reason: "\(error.code): \(error.message); then run wainsight reprocess")
+                }
                 return .done
             case WebhookIngestor.stageJobKind:
                 guard let messageID = job.refUUID else { return .done }

@@ -257,6 +257,8 @@ public struct MediaFetcher: Service {
             do {
                 try await media.fetch(blobID: blobID, on: connection)
                 return .done
+            } catch let error as StoreError where error.code == .decryptionFailed {
+                return .dead(reason: "\(error.code): \(error.message)")  // the account's token: no retry opens it
             } catch let error as OutboundError {
                 try? await MediaRepository.recordDownloadError(
                     id: blobID,

@@ -17,7 +17,7 @@ import UnixSignals
 /// at once.
 ///
 /// Docker, Kubernetes and systemd stop a service with SIGTERM and kill it after a grace period
-/// (10 s by default for the first two); `deadline` stays inside it.
+/// (Docker's default is 10 s, Kubernetes' 30 s, systemd's 90 s); `deadline` stays inside all.
 ///
 /// - Throws: What the application threw before any signal (a failed start, say).
 public func runUntilStopped(

@@ -20,6 +20,9 @@ public enum JobOutcome: Sendable, Equatable {
     case done
     /// Partly done (what was done is committed); run again after a backoff.
     case retry(reason: String)
+    /// Cannot succeed by running again (for example, its data opens under no configured key):
+    /// parked as dead at once with the reason, instead of spending every attempt.
+    case dead(reason: String)
 }
 
 /// The Postgres job queue, shared by every process.
@@ -192,9 +195,11 @@ public struct JobQueue: Sendable {
                 """,
                 logger: logger
             )
-        case .retry(let reason):
+        case .retry(let reason), .dead(let reason):
             let attempts = job.attempts + 1
-            let state = attempts >= maxAttempts ? "dead" : "queued"
+            let isDead: Bool
+            if case .dead = outcome { isDead = true } else { isDead = attempts >= maxAttempts }
+            let state = isDead ? "dead" : "queued"
             let delay = Self.backoff(attempt: attempts)
             rows = try await connection.query(
                 """

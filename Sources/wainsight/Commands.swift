@@ -117,7 +117,7 @@ struct Account: AsyncParsableCommand {
             guard let token = accessToken ?? ProcessInfo.processInfo.environment["WAINSIGHT_ACCESS_TOKEN"],
                 !token.isEmpty
             else { throw ValidationError("give --access-token or set WAINSIGHT_ACCESS_TOKEN") }
-            let box = try SecretBox(configuredKey: try options.configuration().masterKey)
+            let box = try SecretBox(masterKeys: try options.configuration().masterKeys)
             let (account, requeued) = try await options.withDatabase { client, _, logger in
                 let accounts = AccountRepository(client: client, secretBox: box, logger: logger)
                 let added = try await accounts.add(
@@ -150,7 +150,7 @@ struct Ingest: AsyncParsableCommand {
     @Flag(help: "Only store and queue; leave processing to a running worker.") var noProcess = false
 
     func run() async throws {
-        let box = try SecretBox(configuredKey: try options.configuration().masterKey)
+        let box = try SecretBox(masterKeys: try options.configuration().masterKeys)
         let events = try files.map { path -> SealedWebhook in
             guard let body = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read \(path)")
@@ -197,7 +197,7 @@ struct Reprocess: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let box = try SecretBox(configuredKey: try options.configuration().masterKey)
+        let box = try SecretBox(masterKeys: try options.configuration().masterKeys)
         let (queued, ran) = try await options.withDatabase { client, configuration, logger in
             let queued = try await WebhookEventStore(client: client, logger: logger).requeueAll()
             return (queued, try await drainWithConfiguredStages(client, box, configuration, logger))

@@ -88,7 +88,7 @@ struct Templates: AsyncParsableCommand {
                 return id
             }
             let counts = try await options.withDatabase { client, configuration, logger in
-                let box = try SecretBox(configuredKey: configuration.masterKey)
+                let box = try SecretBox(masterKeys: configuration.masterKeys)
                 let http = HTTPClientService(maxConnectionsPerHost: 4)
                 do {
                     let parts = OutboundParts(
