@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
 
         // Stage modules: pure compute, no I/O.
-        .target(name: "Normalize", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .target(name: "Normalize", swiftSettings: swiftSettings),
         .target(
             name: "Detect",
             dependencies: ["Core", "Normalize", "CBLAS", "Embed", .product(name: "Crypto", package: "swift-crypto")],
@@ -52,17 +52,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Extract", dependencies: ["Core", "Normalize"], swiftSettings: swiftSettings),
+        .target(name: "Extract", dependencies: ["Core"], swiftSettings: swiftSettings),
         .target(
             name: "Embed",
             dependencies: [
-                "Core", "Normalize", "LinearAlgebra", "CBLAS",
+                "Core", "Normalize", "CBLAS",
             ],
             swiftSettings: swiftSettings
         ),
         .target(name: "VectorIndex", dependencies: ["Core", "CBLAS"], swiftSettings: swiftSettings),
-        // Named KPIMetrics: swift-metrics already owns the module name Metrics.
-        .target(name: "KPIMetrics", dependencies: ["Core"], swiftSettings: swiftSettings),
+        // The Metrics folder, named KPIMetrics: swift-metrics already owns the module name Metrics.
+        .target(name: "KPIMetrics", path: "Sources/Metrics", swiftSettings: swiftSettings),
 
         // WhatsApp Cloud API wire types, webhook signatures and handshakes.
         .target(
@@ -130,8 +130,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "RemoteModels",
-                "VectorIndex", "Detect",
+                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "RemoteModels", "Detect",
                 "CBLAS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -148,8 +147,8 @@ let package = Package(
         .executableTarget(
             name: "wainsight",
             dependencies: [
-                "Core", "Server", "Store", "Ingest", "WhatsAppCloud", "Outbound", "Embed", "Normalize", "RemoteModels",
-                "VectorIndex", "Detect", "ModelTraining", "CBLAS",
+                "Core", "Server", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "ModelTraining",
+                "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -180,7 +179,7 @@ let package = Package(
         .target(
             name: "WainsightTesting",
             dependencies: [
-                "Core", "Store", "WhatsAppCloud", "Ingest", "Outbound",
+                "Core", "Store", "WhatsAppCloud", "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -188,7 +187,6 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
