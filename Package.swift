@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Core", "VectorIndex",
+                "Core", "VectorIndex", "WhatsAppCloud",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,12 +126,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one list of pipeline stages and their models, shared by the server and every command.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Core", "Detect", "Embed", "RemoteModels", "CBLAS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, auth and the application builder.
         .target(
             name: "Server",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "RemoteModels", "Detect",
-                "CBLAS",
+                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Pipeline",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -148,9 +157,10 @@ let package = Package(
             name: "wainsight",
             dependencies: [
                 "Core", "Server", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "ModelTraining",
+                "Pipeline",
                 "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -196,7 +206,7 @@ let package = Package(
             name: "WainsightTests",
             dependencies: [
                 "Core", "LinearAlgebra", "Normalize", "Embed", "VectorIndex", "RemoteModels", "WhatsAppCloud", "Store",
-                "Ingest", "Outbound", "Server", "Detect", "ModelTraining",
+                "Ingest", "Outbound", "Server", "Detect", "ModelTraining", "Pipeline",
                 "WainsightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

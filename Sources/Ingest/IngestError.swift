@@ -2,7 +2,6 @@
 public struct IngestError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable {
-            case conflict = "conflict"
             case eventMissing = "event_missing"
             case stageFailed = "stage_failed"
             case unknownStage = "unknown_stage"
@@ -10,8 +9,6 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
-        /// Concurrent writers raced on a row; the job is retried.
-        public static let conflict = Code(.conflict)
         /// The job names a webhook event or message that does not exist.
         public static let eventMissing = Code(.eventMissing)
         /// A pipeline stage threw; it is retried with backoff.

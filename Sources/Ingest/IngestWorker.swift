@@ -56,11 +56,11 @@ public struct IngestWorker: Service {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<options.concurrency {
-                    group.addTask { await self.loop(kind: WebhookEventStore.ingestJobKind) }
+                    group.addTask { await self.loop(kind: .ingestWebhook) }
                 }
                 // Stages get a loop of their own, so slow or failing stages never delay ingest.
                 if !stageRunner.stages.isEmpty {
-                    group.addTask { await self.loop(kind: WebhookIngestor.stageJobKind) }
+                    group.addTask { await self.loop(kind: .runStages) }
                 }
             }
         } onGracefulShutdown: { [queue] in
@@ -78,14 +78,14 @@ public struct IngestWorker: Service {
     public func drain() async throws -> Int {
         var total = 0
         while true {
-            let ingested = try await runBatch(kind: WebhookEventStore.ingestJobKind)
-            let staged = stageRunner.stages.isEmpty ? 0 : try await runBatch(kind: WebhookIngestor.stageJobKind)
+            let ingested = try await runBatch(kind: .ingestWebhook)
+            let staged = stageRunner.stages.isEmpty ? 0 : try await runBatch(kind: .runStages)
             total += ingested + staged
             if ingested + staged == 0 { return total }
         }
     }
 
-    private func loop(kind: String) async {
+    private func loop(kind: JobKind) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !queue.shutdown.isDraining {
             do {
                 if try await runBatch(kind: kind) == 0 {
@@ -105,10 +105,10 @@ public struct IngestWorker: Service {
         }
     }
 
-    private func runBatch(kind: String) async throws -> Int {
+    private func runBatch(kind: JobKind) async throws -> Int {
         try await queue.process(kinds: [kind], limit: options.batchSize) { connection, job in
             switch job.kind {
-            case WebhookEventStore.ingestJobKind:
+            case .ingestWebhook:
                 guard let eventID = job.refID else { return .done }
                 do {
                     _ = try await ingestor.ingest(eventID: eventID, on: connection)
@@ -117,11 +117,11 @@ public struct IngestWorker: Service {
                     return .dead(reason: "\(error.code): \(error.message); then run wainsight reprocess")
                 }
                 return .done
-            case WebhookIngestor.stageJobKind:
+            case .runStages:
                 guard let messageID = job.refUUID else { return .done }
                 return try await stageRunner.run(messageID: messageID, on: connection)
-            default:
-                return .retry(reason: "no handler for job kind \(job.kind)")
+            case .downloadMedia:
+                return .retry(reason: "download_media jobs are the media fetcher's")
             }
         }
     }

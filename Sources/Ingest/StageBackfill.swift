@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Logging
 import PostgresNIO
+import Store
 
 /// Runs the pipeline stages over stored messages that have not had them (`wainsight
 /// backfill`): batches in message-id order, one transaction each, so an interrupted run
@@ -35,37 +36,23 @@ public struct StageBackfill: Sendable {
         }
         guard let first = known.firstIndex(where: stages.contains) else { return ([], 0) }
         let stages = Array(known[first...])
-        let org = organization?.rawValue
-        var cleared = 0
-        for try await count in try await client.query(
-            """
-            WITH cleared AS (
-                DELETE FROM message_stage_runs
-                WHERE stage = ANY(\(stages)) AND (\(org)::uuid IS NULL OR organization_id = \(org))
-                RETURNING 1
-            ) SELECT count(*)::int FROM cleared
-            """,
+        let cleared = try await StageRunRepository.forget(
+            stages,
+            organization: organization,
+            client: client,
             logger: logger
-        ).decode(Int.self) { cleared = count }
+        )
         return (stages, cleared)
     }
 
     /// How many messages with text have a stage not yet done.
     public func pending(organization: OrganizationID?) async throws -> Int {
-        let names = runner.stages.map(\.name)
-        let org = organization?.rawValue
-        for try await count in try await client.query(
-            """
-            SELECT count(*)::int FROM whatsapp_messages m WHERE m.text IS NOT NULL
-                AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
-                AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
-                     AND r.stage = ANY(\(names))) < \(names.count)
-            """,
+        try await StageRunRepository.pending(
+            runner.stages.map(\.name),
+            organization: organization,
+            client: client,
             logger: logger
-        ).decode(Int.self) {
-            return count
-        }
-        return 0
+        )
     }
 
     /// Runs every stage not yet done, `batch` messages at a time.
@@ -78,21 +65,17 @@ public struct StageBackfill: Sendable {
         progress: (Int) -> Void = { _ in }
     ) async throws -> Int {
         let names = runner.stages.map(\.name)
-        let org = organization?.rawValue
         var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         var processed = 0
         while true {
-            var ids: [UUID] = []
-            for try await id in try await client.query(
-                """
-                SELECT m.id FROM whatsapp_messages m WHERE m.id > \(after) AND m.text IS NOT NULL
-                    AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
-                    AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
-                         AND r.stage = ANY(\(names))) < \(names.count)
-                ORDER BY m.id LIMIT \(batch)
-                """,
+            let ids = try await StageRunRepository.messagesLacking(
+                names,
+                organization: organization,
+                after: after,
+                limit: batch,
+                client: client,
                 logger: logger
-            ).decode(UUID.self) { ids.append(id) }
+            )
             guard let last = ids.last else { break }
             try await client.withTransaction(logger: logger) { connection in
                 _ = try await runner.runBatch(messageIDs: ids, on: connection)

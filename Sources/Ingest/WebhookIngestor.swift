@@ -24,9 +24,6 @@ public struct WebhookIngestor: Sendable {
     public let queueStages: Bool
     public let logger: Logger
 
-    /// Job kind that runs the pipeline stages on one message (`ref_uuid` = message id).
-    public static let stageJobKind = "run_stages"
-
     public init(secretBox: SecretBox, queueStages: Bool, logger: Logger) {
         self.secretBox = secretBox
         self.queueStages = queueStages
@@ -35,13 +32,8 @@ public struct WebhookIngestor: Sendable {
 
     /// Ingests webhook event `eventID` on `connection` (inside a transaction).
     public func ingest(eventID: Int64, on connection: PostgresConnection) async throws -> IngestReport {
-        let rows = try await connection.query(
-            "SELECT payload_enc, received_at FROM webhook_events WHERE id = \(eventID) FOR UPDATE",
-            logger: logger
-        )
-        var found: (Data, Date)?
-        for try await row in rows.decode((Data, Date).self) { found = row }
-        guard let (sealed, receivedAt) = found else {
+        guard let (sealed, receivedAt) = try await WebhookEventStore.lock(eventID, on: connection, logger: logger)
+        else {
             throw IngestError(.eventMissing, "webhook event \(eventID) does not exist")
         }
         let body = try secretBox.open(sealed)
@@ -57,12 +49,12 @@ public struct WebhookIngestor: Sendable {
                 metadata: ["webhook.event.id": "\(eventID)", "reason": "\(error.message)"]
             )
         }
-        try await connection.query(
-            """
-            UPDATE webhook_events SET state = \(report.state.rawValue), note = \(report.note), processed_at = now(),
-                organization_id = coalesce(\(report.organization?.rawValue), organization_id)
-            WHERE id = \(eventID)
-            """,
+        try await WebhookEventStore.markIngested(
+            eventID,
+            state: report.state,
+            note: report.note,
+            organization: report.organization,
+            on: connection,
             logger: logger
         )
         return report
@@ -117,24 +109,15 @@ public struct WebhookIngestor: Sendable {
     }
 
     private func route(_ change: WebhookChange, on connection: PostgresConnection) async throws -> Route? {
-        let rows: PostgresRowSequence
-        if let phoneNumberID = change.phoneNumberID {
-            rows = try await connection.query(
-                "SELECT organization_id, id FROM whatsapp_accounts WHERE phone_number_id = \(phoneNumberID)",
+        guard
+            let (organization, account) = try await AccountRepository.owner(
+                phoneNumberID: change.phoneNumberID,
+                wabaID: change.wabaID,
+                on: connection,
                 logger: logger
             )
-        } else if let wabaID = change.wabaID {
-            rows = try await connection.query(
-                "SELECT organization_id, id FROM whatsapp_accounts WHERE waba_id = \(wabaID) ORDER BY created_at, id LIMIT 1",
-                logger: logger
-            )
-        } else {
-            return nil
-        }
-        for try await (organization, account) in rows.decode((UUID, UUID).self) {
-            return Route(organization: OrganizationID(organization), account: account)
-        }
-        return nil
+        else { return nil }
+        return Route(organization: organization, account: account)
     }
 
     private func ingest(
@@ -145,6 +128,93 @@ public struct WebhookIngestor: Sendable {
         eventID: Int64,
         report: inout IngestReport
     ) async throws {
+        let people = try await writePeople(change, route: route, writer: writer, fallbackTime: fallbackTime)
+        try await writeMessages(
+            change,
+            people: people,
+            route: route,
+            writer: writer,
+            fallbackTime: fallbackTime,
+            eventID: eventID
+        )
+        for status in change.statuses {
+            try await writer.recordStatus(status, occurredAt: status.timestamp ?? fallbackTime, eventID: eventID)
+        }
+
+        try await writeMarketingPreferences(change, writer: writer, fallbackTime: fallbackTime)
+        if let wabaID = change.wabaID, let update = TemplateUpdate(field: change.field, value: change.value) {
+            try await TemplateRepository.apply(
+                update,
+                organization: route.organization,
+                wabaID: wabaID,
+                occurredAt: change.entryTime ?? fallbackTime,
+                on: writer.connection,
+                logger: logger
+            )
+        }
+
+        // Everything that is not conversation traffic is kept whole as an account event:
+        // account-level fields, user preferences, value-level errors, unknown fields.
+        let isTraffic = change.field == "messages" || WebhookParser.echoFields.contains(change.field)
+        if !isTraffic || !change.errors.isEmpty || !change.isMessageTraffic {
+            try await writer.recordAccountEvent(
+                wabaID: change.wabaID,
+                phoneNumberID: change.phoneNumberID,
+                field: change.field,
+                event: change.value["event"]?.nonEmptyString ?? change.value["status"]?.nonEmptyString
+                    ?? (change.errors.isEmpty ? nil : "errors"),
+                occurredAt: change.entryTime,
+                payload: change.value,
+                eventID: eventID
+            )
+        }
+    }
+
+    /// A user's stop or resume of marketing messages, as consent of the marketing scope.
+    private func writeMarketingPreferences(
+        _ change: WebhookChange,
+        writer: ConversationWriter,
+        fallbackTime: Date
+    ) async throws {
+        for preference in change.userPreferences where preference.category == "marketing_messages" {
+            guard preference.value == "stop" || preference.value == "resume" else { continue }
+            guard
+                let contact = try await writer.upsertContact(
+                    waID: preference.waID,
+                    userID: preference.userID,
+                    name: nil,
+                    seenAt: nil,
+                    lastSeen: nil
+                )
+            else { continue }
+            let reference = preference.raw.canonicalData().base64EncodedString()
+            try await writer.recordConsent(
+                contact: contact,
+                scope: .marketing,
+                optedOut: preference.value == "stop",
+                source: "user_preferences",
+                reference: String(reference.prefix(200)),
+                detail: preference.detail,
+                occurredAt: preference.timestamp ?? fallbackTime
+            )
+        }
+    }
+
+    /// The contacts and open threads of a change's messages, keyed `wa:<wa_id>` or `user:<BSUID>`.
+    private struct People {
+        /// Per message of the change, its customer's key (`nil` when it names none).
+        var senderKeys: [String?]
+        var contacts: [String: UUID]
+        var threads: [String: UUID]
+    }
+
+    /// Writes the change's contacts (with their profiles) and opens their threads.
+    private func writePeople(
+        _ change: WebhookChange,
+        route: Route,
+        writer: ConversationWriter,
+        fallbackTime: Date
+    ) async throws -> People {
         // Profiles first, so messages find their contact with its name.
         var profiles: [String: ContactProfile] = [:]
         for profile in change.contacts {
@@ -217,11 +287,23 @@ public struct WebhookIngestor: Sendable {
             threads[key] = try await writer.openThread(account: route.account, contact: contact)
         }
 
-        for (message, key) in zip(change.messages, senderKeys) {
+        return People(senderKeys: senderKeys, contacts: contacts, threads: threads)
+    }
+
+    /// Writes the change's messages, then their media and any consent keyword.
+    private func writeMessages(
+        _ change: WebhookChange,
+        people: People,
+        route: Route,
+        writer: ConversationWriter,
+        fallbackTime: Date,
+        eventID: Int64
+    ) async throws {
+        for (message, key) in zip(change.messages, people.senderKeys) {
             let sentAt = message.timestamp ?? fallbackTime
             let inbound = message.direction == .inbound
-            let contact = key.flatMap { contacts[$0] }
-            let thread = key.flatMap { threads[$0] }
+            let contact = key.flatMap { people.contacts[$0] }
+            let thread = key.flatMap { people.threads[$0] }
 
             let write = try await writer.upsertMessage(message, thread: thread, sentAt: sentAt, eventID: eventID)
             switch write {
@@ -260,60 +342,6 @@ public struct WebhookIngestor: Sendable {
             }
         }
 
-        for status in change.statuses {
-            try await writer.recordStatus(status, occurredAt: status.timestamp ?? fallbackTime, eventID: eventID)
-        }
-
-        for preference in change.userPreferences where preference.category == "marketing_messages" {
-            guard preference.value == "stop" || preference.value == "resume" else { continue }
-            guard
-                let contact = try await writer.upsertContact(
-                    waID: preference.waID,
-                    userID: preference.userID,
-                    name: nil,
-                    seenAt: nil,
-                    lastSeen: nil
-                )
-            else { continue }
-            let reference = preference.raw.canonicalData().base64EncodedString()
-            try await writer.recordConsent(
-                contact: contact,
-                scope: .marketing,
-                optedOut: preference.value == "stop",
-                source: "user_preferences",
-                reference: String(reference.prefix(200)),
-                detail: preference.detail,
-                occurredAt: preference.timestamp ?? fallbackTime
-            )
-        }
-
-        if let wabaID = change.wabaID {
-            try await TemplateRepository.applyWebhook(
-                organization: route.organization,
-                wabaID: wabaID,
-                field: change.field,
-                value: change.value,
-                occurredAt: change.entryTime ?? fallbackTime,
-                on: writer.connection,
-                logger: logger
-            )
-        }
-
-        // Everything that is not conversation traffic is kept whole as an account event:
-        // account-level fields, user preferences, value-level errors, unknown fields.
-        let isTraffic = change.field == "messages" || WebhookParser.echoFields.contains(change.field)
-        if !isTraffic || !change.errors.isEmpty || !change.isMessageTraffic {
-            try await writer.recordAccountEvent(
-                wabaID: change.wabaID,
-                phoneNumberID: change.phoneNumberID,
-                field: change.field,
-                event: change.value["event"]?.nonEmptyString ?? change.value["status"]?.nonEmptyString
-                    ?? (change.errors.isEmpty ? nil : "errors"),
-                occurredAt: change.entryTime,
-                payload: change.value,
-                eventID: eventID
-            )
-        }
     }
 
     /// Follow-ups when a message's content is new: the message it amends, statuses waiting
@@ -335,11 +363,11 @@ public struct WebhookIngestor: Sendable {
         // Every message with content gets the stages (echoes of the business's own messages too);
         // each stage decides what it handles.
         if queueStages, message.targetMessageID == nil {
-            try await writer.connection.query(
-                """
-                INSERT INTO jobs (kind, ref_uuid, organization_id)
-                VALUES (\(Self.stageJobKind), \(id), \(route.organization.rawValue))
-                """,
+            try await JobQueue.enqueue(
+                .runStages,
+                refUUIDs: [id],
+                organization: route.organization,
+                on: writer.connection,
                 logger: logger
             )
         }

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Store
 
 /// WhatsApp's rules for business messages, checked before a message is queued and again
 /// before it is sent (consent and the window can change in between). Pure: no I/O.

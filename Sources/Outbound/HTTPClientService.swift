@@ -28,6 +28,24 @@ public struct HTTPClientService: Service {
         try await shutdown()
     }
 
+    /// Runs `body` with a new client, then closes it whether `body` threw or not (for commands,
+    /// which run it without a service group: an open client must not be dropped).
+    public static func withClient<Result>(
+        maxConnectionsPerHost: Int,
+        _ body: (HTTPClient) async throws -> Result
+    ) async throws -> Result {
+        let service = HTTPClientService(maxConnectionsPerHost: maxConnectionsPerHost)
+        let result: Result
+        do {
+            result = try await body(service.client)
+        } catch {
+            try? await service.shutdown()
+            throw error
+        }
+        try await service.shutdown()
+        return result
+    }
+
     /// Closes the client's connections (for commands that use it without a service group).
     public func shutdown() async throws {
         try await client.shutdown()

@@ -252,7 +252,7 @@ public struct MediaFetcher: Service {
     /// Runs the download jobs that are ready now. - Returns: How many ran.
     @discardableResult
     public func drainOnce() async throws -> Int {
-        try await queue.process(kinds: [MediaRepository.downloadJobKind], limit: 4) { connection, job in
+        try await queue.process(kinds: [.downloadMedia], limit: 4) { connection, job in
             guard let blobID = job.refUUID else { return .done }
             do {
                 try await media.fetch(blobID: blobID, on: connection)

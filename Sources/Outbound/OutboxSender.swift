@@ -118,7 +118,7 @@ public struct OutboxSender: Service {
         let burst = max(1, (rate / 10).rounded(.down))
         let numberBucket = TokenBucket(rate: max(rate - burst, rate / 2), capacity: burst)
         let pairBucket = TokenBucket(
-            rate: 1 / max(0.001, options.pairInterval.inSeconds),
+            rate: 1 / max(0.001, options.pairInterval.seconds),
             capacity: Double(options.pairBurst)
         )
         let limit = max(1, options.concurrency)
@@ -302,7 +302,7 @@ final class RateLimits: Sendable {
     @discardableResult
     func update<Result>(_ key: String, initial: TokenBucket, _ body: (inout TokenBucket, Double) -> Result) -> Result {
         let elapsed = clock.now - start
-        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let now = elapsed.seconds
         return buckets.withLock { buckets in
             if buckets.count > 100_000 {
                 // Full buckets carry no state: forget them.
@@ -323,9 +323,4 @@ private final class ActiveLanes: Sendable {
     private let accounts = Mutex<Set<UUID>>([])
     func start(_ account: UUID) -> Bool { accounts.withLock { $0.insert(account).inserted } }
     func finish(_ account: UUID) { _ = accounts.withLock { $0.remove(account) } }
-}
-
-extension Duration {
-    /// The duration in seconds, fractions included.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -80,10 +80,7 @@ struct ProviderHTTP: Sendable {
     }
 
     private func perform(_ request: HTTPClientRequest, maxBytes: Int, what: String) async throws -> (Int, ByteBuffer) {
-        let deadline = TimeAmount.nanoseconds(
-            Int64(timeout.components.seconds) * 1_000_000_000
-                + timeout.components.attoseconds / 1_000_000_000
-        )
+        let deadline = TimeAmount.nanoseconds(timeout.nanoseconds)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: deadline)

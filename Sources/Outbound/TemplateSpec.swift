@@ -88,97 +88,119 @@ public struct TemplateSpec: Sendable, Equatable {
     /// Checks a send's components against the definition.
     /// - Throws: ``OutboundError`` `.templateParameters` saying what is expected and what came.
     public func validate(_ components: [JSONValue]) throws {
-        func fail(_ message: String) -> OutboundError { OutboundError(.templateParameters, message) }
         var sawHeader = false
         var sawBody = false
         var sawButtons: Set<Int> = []
         for component in components {
             guard let type = component["type"]?.stringValue?.lowercased() else {
-                throw fail("every component needs a type (header, body or button)")
+                throw Self.fail("every component needs a type (header, body or button)")
             }
             let parameters = component["parameters"]?.arrayValue ?? []
             switch type {
             case "header":
                 sawHeader = true
-                switch header {
-                case .none:
-                    throw fail("this template's header takes no parameters, got \(parameters.count)")
-                case .text(let variables):
-                    guard parameters.count == variables.count else {
-                        throw fail("header expects \(variables.count) text parameter(s), got \(parameters.count)")
-                    }
-                    for parameter in parameters where parameter["type"]?.stringValue != "text" {
-                        throw fail(
-                            "header parameters must be of type text, got \(parameter["type"]?.stringValue ?? "none")"
-                        )
-                    }
-                case .media(let format):
-                    guard parameters.count == 1, let parameter = parameters.first else {
-                        throw fail("header expects one \(format) parameter, got \(parameters.count)")
-                    }
-                    guard parameter["type"]?.stringValue == format else {
-                        throw fail(
-                            "header expects a \(format) parameter, got \(parameter["type"]?.stringValue ?? "none")"
-                        )
-                    }
-                    if format != "location", parameter[format]?["link"] == nil, parameter[format]?["id"] == nil {
-                        throw fail("the header \(format) needs a link or an uploaded media id")
-                    }
-                }
+                try validateHeader(parameters)
             case "body":
                 sawBody = true
-                guard parameters.count == bodyVariables.count else {
-                    throw fail(
-                        "body expects \(bodyVariables.count) parameter(s) ("
-                            + bodyVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "), got \(parameters.count)"
-                    )
-                }
-                for (position, parameter) in parameters.enumerated() {
-                    let kind = parameter["type"]?.stringValue ?? "none"
-                    guard Self.bodyTypes.contains(kind) else {
-                        throw fail("body parameter \(position + 1) must be text, currency or date_time, got \(kind)")
-                    }
-                    if kind == "text", parameter["text"]?.stringValue?.isEmpty != false {
-                        throw fail("body parameter \(position + 1) has an empty text")
-                    }
-                }
-                if named {
-                    let names = Set(parameters.compactMap { $0["parameter_name"]?.stringValue })
-                    guard names == Set(bodyVariables) else {
-                        throw fail(
-                            "body parameters must be named " + bodyVariables.joined(separator: ", ")
-                                + " (parameter_name), got " + names.sorted().joined(separator: ", ")
-                        )
-                    }
-                }
+                try validateBody(parameters)
             case "button":
-                guard let index = component["index"]?.intValue else {
-                    throw fail("a button component needs its index (the button's position, from 0)")
-                }
-                let subType = component["sub_type"]?.stringValue?.lowercased() ?? ""
-                guard let button = buttons.first(where: { $0.index == index }) else {
-                    throw fail("button \(index) of this template takes no parameters")
-                }
-                guard button.subType == subType else {
-                    throw fail("button \(index) is a \(button.subType) button, got sub_type \(subType)")
-                }
-                if button.required, parameters.count != 1 {
-                    throw fail("button \(index) (\(button.subType)) expects one parameter, got \(parameters.count)")
-                }
-                sawButtons.insert(index)
+                sawButtons.insert(try validateButton(component, parameters))
             default:
-                throw fail("unknown component type \(type); use header, body or button")
+                throw Self.fail("unknown component type \(type); use header, body or button")
             }
         }
+        try checkNothingMissing(sawHeader: sawHeader, sawBody: sawBody, sawButtons: sawButtons)
+    }
+
+    private static func fail(_ message: String) -> OutboundError { OutboundError(.templateParameters, message) }
+
+    /// The header's parameters: text ones for each variable, or one media parameter.
+    private func validateHeader(_ parameters: [JSONValue]) throws {
+        switch header {
+        case .none:
+            throw Self.fail("this template's header takes no parameters, got \(parameters.count)")
+        case .text(let variables):
+            guard parameters.count == variables.count else {
+                throw Self.fail("header expects \(variables.count) text parameter(s), got \(parameters.count)")
+            }
+            for parameter in parameters where parameter["type"]?.stringValue != "text" {
+                throw Self.fail(
+                    "header parameters must be of type text, got \(parameter["type"]?.stringValue ?? "none")"
+                )
+            }
+        case .media(let format):
+            guard parameters.count == 1, let parameter = parameters.first else {
+                throw Self.fail("header expects one \(format) parameter, got \(parameters.count)")
+            }
+            guard parameter["type"]?.stringValue == format else {
+                throw Self.fail(
+                    "header expects a \(format) parameter, got \(parameter["type"]?.stringValue ?? "none")"
+                )
+            }
+            if format != "location", parameter[format]?["link"] == nil, parameter[format]?["id"] == nil {
+                throw Self.fail("the header \(format) needs a link or an uploaded media id")
+            }
+        }
+    }
+
+    /// The body's parameters: one per variable, of a body type, named as defined when named.
+    private func validateBody(_ parameters: [JSONValue]) throws {
+        guard parameters.count == bodyVariables.count else {
+            throw Self.fail(
+                "body expects \(bodyVariables.count) parameter(s) ("
+                    + bodyVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "), got \(parameters.count)"
+            )
+        }
+        for (position, parameter) in parameters.enumerated() {
+            let kind = parameter["type"]?.stringValue ?? "none"
+            guard Self.bodyTypes.contains(kind) else {
+                throw Self.fail("body parameter \(position + 1) must be text, currency or date_time, got \(kind)")
+            }
+            if kind == "text", parameter["text"]?.stringValue?.isEmpty != false {
+                throw Self.fail("body parameter \(position + 1) has an empty text")
+            }
+        }
+        if named {
+            let names = Set(parameters.compactMap { $0["parameter_name"]?.stringValue })
+            guard names == Set(bodyVariables) else {
+                throw Self.fail(
+                    "body parameters must be named " + bodyVariables.joined(separator: ", ")
+                        + " (parameter_name), got " + names.sorted().joined(separator: ", ")
+                )
+            }
+        }
+    }
+
+    /// A button component: a defined button with parameters, of its sub-type.
+    /// - Returns: The button's index.
+    private func validateButton(_ component: JSONValue, _ parameters: [JSONValue]) throws -> Int {
+        guard let index = component["index"]?.intValue else {
+            throw Self.fail("a button component needs its index (the button's position, from 0)")
+        }
+        let subType = component["sub_type"]?.stringValue?.lowercased() ?? ""
+        guard let button = buttons.first(where: { $0.index == index }) else {
+            throw Self.fail("button \(index) of this template takes no parameters")
+        }
+        guard button.subType == subType else {
+            throw Self.fail("button \(index) is a \(button.subType) button, got sub_type \(subType)")
+        }
+        if button.required, parameters.count != 1 {
+            throw Self.fail("button \(index) (\(button.subType)) expects one parameter, got \(parameters.count)")
+        }
+        return index
+    }
+
+    /// Every part the definition needs a parameter for was given.
+    private func checkNothingMissing(sawHeader: Bool, sawBody: Bool, sawButtons: Set<Int>) throws {
         if case .none = header {
         } else if !sawHeader {
-            throw fail("this template's header needs its parameter(s)")
+            throw Self.fail("this template's header needs its parameter(s)")
         }
         if !bodyVariables.isEmpty, !sawBody {
-            throw fail("body expects \(bodyVariables.count) parameter(s), got none")
+            throw Self.fail("body expects \(bodyVariables.count) parameter(s), got none")
         }
         for button in buttons where button.required && !sawButtons.contains(button.index) {
-            throw fail("button \(button.index) (\(button.subType)) needs its parameter")
+            throw Self.fail("button \(button.index) (\(button.subType)) needs its parameter")
         }
     }
 }

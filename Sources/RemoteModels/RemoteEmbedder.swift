@@ -58,11 +58,10 @@ public struct RemoteEmbedder: SentenceEmbedder {
             "dimensions": .number(Double(dimensions)), "encoding_format": "float",
         ]
         request.body = .bytes(ByteBuffer(data: body.canonicalData()))
-        let seconds = timeout.components.seconds
         let response: HTTPClientResponse
         let data: Data
         do {
-            response = try await client.execute(request, timeout: .seconds(seconds))
+            response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
         } catch {
             throw EmbedError(.remote, "the embeddings endpoint \(baseURL) could not be reached", underlying: error)

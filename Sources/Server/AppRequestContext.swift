@@ -24,6 +24,15 @@ public struct AppRequestContext: RequestContext {
         self.organization = nil
     }
 
+    /// The UUID in the path parameter `name` (`{id}`).
+    /// - Throws: 400 with `code` when it is not a UUID.
+    public func uuidParameter(_ name: String = "id", code: String, what: String) throws -> UUID {
+        guard let id = parameters.get(name).flatMap(UUID.init(uuidString:)) else {
+            throw APIError(.badRequest, code: code, message: "\(what) must be a UUID")
+        }
+        return id
+    }
+
     /// The authenticated organization.
     /// - Throws: 401 when the route was reached without a key (a wiring mistake).
     public func requireOrganization() throws -> OrganizationID {

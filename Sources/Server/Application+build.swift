@@ -6,6 +6,7 @@ import Hummingbird
 import Ingest
 import Logging
 import Outbound
+import Pipeline
 import PostgresNIO
 import ServiceLifecycle
 import Store
@@ -119,7 +120,7 @@ public func buildRouter(
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     router.get("/health") { _, _ in
-        try await client.query("SELECT 1", logger: logger)
+        try await Database.ping(client, logger: logger)
         return ["status": "ok"]
     }
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in
@@ -140,61 +141,11 @@ public func buildRouter(
     let api = router.group("/api").add(
         middleware: APIKeyMiddleware(keys: OrganizationRepository(client: client, logger: logger))
     )
-    ConversationController(client: client, logger: logger).addRoutes(to: api)
+    ConversationController(repository: ConversationRepository(client: client, logger: logger)).addRoutes(to: api)
     OutboundController(service: outbound.service, media: outbound.media, logger: logger)
         .addRoutes(to: api, public: router)
     SearchController(search: SearchRepository(client: client, logger: logger), embedder: embedder, logger: logger)
         .addRoutes(to: api)
     InsightsController(detector: detector, embedder: embedder, logger: logger).addRoutes(to: api)
     return router
-}
-
-/// The sending side of one process, wired from the configuration: provider adapters, the
-/// outbox service the API calls, its senders, and media.
-public struct OutboundParts: Sendable {
-    public let directory: ProviderDirectory
-    public let service: OutboundService
-    public let sender: OutboxSender
-    public let media: MediaService
-    public let mediaFetcher: MediaFetcher
-
-    public init(
-        configuration: WainsightConfiguration,
-        client: PostgresClient,
-        httpClient: HTTPClient,
-        secretBox: SecretBox,
-        shutdown: ShutdownGrace = ShutdownGrace(),
-        logger: Logger
-    ) {
-        let accounts = AccountRepository(client: client, secretBox: secretBox, logger: logger)
-        let outbox = OutboxRepository(client: client, logger: logger)
-        directory = ProviderDirectory(accounts: accounts, httpClient: httpClient, options: configuration.outbound)
-        let templates = TemplateRepository(client: client, logger: logger)
-        service = OutboundService(outbox: outbox, templates: templates, directory: directory, logger: logger)
-        sender = OutboxSender(
-            outbox: outbox,
-            templates: templates,
-            directory: directory,
-            options: configuration.outbound,
-            shutdown: shutdown,
-            logger: logger
-        )
-        media = MediaService(
-            client: client,
-            directory: directory,
-            secretBox: secretBox,
-            options: configuration.outbound,
-            logger: logger
-        )
-        mediaFetcher = MediaFetcher(
-            queue: JobQueue(
-                client: client,
-                logger: logger,
-                maxAttempts: configuration.worker.maxAttempts,
-                shutdown: shutdown
-            ),
-            media: media,
-            logger: logger
-        )
-    }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import Logging
@@ -83,8 +84,7 @@ private final class SignalTime: Sendable {
 /// Ends the process at `deadline` if it is still running: a last resort on a Dispatch timer, so
 /// it fires even when every Swift concurrency thread is stuck.
 private func exitAtDeadline(_ deadline: Duration, logger: Logger) {
-    let seconds = Double(deadline.components.seconds) + Double(deadline.components.attoseconds) * 1e-18
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+    DispatchQueue.global().asyncAfter(deadline: .now() + deadline.seconds) {
         logger.error(
             "shutdown deadline passed with work still running; exiting (leases hand it to the next process)"
         )

@@ -2,18 +2,16 @@ import Core
 import Foundation
 import Hummingbird
 import Logging
-import PostgresNIO
+import Store
 
 /// Read-only conversation API, scoped to the caller's organization:
 /// `GET /api/organization`, `GET /api/whatsapp/threads`, `GET /api/whatsapp/threads/{id}`,
 /// `GET /api/whatsapp/threads/{id}/messages`.
-public struct ConversationController: Sendable {
-    public let client: PostgresClient
-    public let logger: Logger
+public struct ConversationController<Repository: ConversationReading>: Sendable {
+    public let repository: Repository
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(repository: Repository) {
+        self.repository = repository
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -33,25 +31,14 @@ public struct ConversationController: Sendable {
 
     @Sendable func organization(_ request: Request, context: AppRequestContext) async throws -> OrganizationSummary {
         let org = try context.requireOrganization()
-        let rows = try await client.query(
-            """
-            SELECT (SELECT count(*) FROM whatsapp_accounts WHERE organization_id = \(org.rawValue)),
-                   (SELECT count(*) FROM whatsapp_contacts WHERE organization_id = \(org.rawValue)),
-                   (SELECT count(*) FROM whatsapp_threads WHERE organization_id = \(org.rawValue)),
-                   (SELECT count(*) FROM whatsapp_messages WHERE organization_id = \(org.rawValue))
-            """,
-            logger: logger
+        let counts = try await repository.counts(organization: org)
+        return OrganizationSummary(
+            id: org.description,
+            accounts: counts.accounts,
+            contacts: counts.contacts,
+            threads: counts.threads,
+            messages: counts.messages
         )
-        for try await (accounts, contacts, threads, messages) in rows.decode((Int, Int, Int, Int).self) {
-            return OrganizationSummary(
-                id: org.description,
-                accounts: accounts,
-                contacts: contacts,
-                threads: threads,
-                messages: messages
-            )
-        }
-        throw APIError(.internalServerError, code: "internal", message: "summary query returned no row")
     }
 
     struct ThreadSummary: Codable, Sendable {
@@ -80,31 +67,21 @@ public struct ConversationController: Sendable {
             return id
         }
         let limit = min(200, max(1, query["limit"].flatMap { Int(String($0)) } ?? 50))
-        let rows = try await client.query(
-            """
-            SELECT t.id, c.id, c.wa_id, c.profile_name, c.opt_in_status, t.last_msg_at, t.care_window_expires_at, t.is_open
-            FROM whatsapp_threads t JOIN whatsapp_contacts c ON c.id = t.contact_id
-            WHERE t.organization_id = \(org.rawValue) AND (NOT \(openOnly) OR t.is_open)
-              AND (\(contact)::uuid IS NULL OR t.contact_id = \(contact))
-            ORDER BY t.last_msg_at DESC NULLS LAST, t.id LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        var threads: [ThreadSummary] = []
-        for try await (id, contactID, waID, name, optIn, last, window, open) in rows.decode(
-            (UUID, UUID, String?, String?, String, Date?, Date?, Bool).self
-        ) {
-            threads.append(
-                ThreadSummary(
-                    id: id,
-                    contactID: contactID,
-                    waID: waID,
-                    profileName: name,
-                    optInStatus: optIn,
-                    lastMessageAt: last,
-                    careWindowExpiresAt: window,
-                    isOpen: open
-                )
+        let threads = try await repository.threads(
+            organization: org,
+            openOnly: openOnly,
+            contact: contact,
+            limit: limit
+        ).map {
+            ThreadSummary(
+                id: $0.id,
+                contactID: $0.contactID,
+                waID: $0.waID,
+                profileName: $0.profileName,
+                optInStatus: $0.optInStatus,
+                lastMessageAt: $0.lastMessageAt,
+                careWindowExpiresAt: $0.careWindowExpiresAt,
+                isOpen: $0.isOpen
             )
         }
         return ThreadList(threads: threads)
@@ -133,45 +110,29 @@ public struct ConversationController: Sendable {
 
     @Sendable func thread(_ request: Request, context: AppRequestContext) async throws -> ThreadDetail {
         let org = try context.requireOrganization()
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
-            throw APIError(.badRequest, code: "invalid_thread_id", message: "thread id must be a UUID")
+        let id = try context.uuidParameter(code: "invalid_thread_id", what: "thread id")
+        guard let thread = try await repository.thread(organization: org, id: id) else {
+            throw APIError(.notFound, code: "not_found", message: "thread \(id) does not exist in this organization")
         }
-        let rows = try await client.query(
-            """
-            SELECT t.id, t.account_id, a.phone_number_id, c.id, c.wa_id, c.user_id, c.profile_name, c.opt_in_status,
-                c.marketing_opted_out, c.do_not_contact, t.lead_id, t.last_msg_at, t.last_inbound_at,
-                t.care_window_expires_at, coalesce(t.care_window_expires_at > now(), false), t.is_open,
-                (SELECT count(*) FROM whatsapp_messages m WHERE m.thread_id = t.id)
-            FROM whatsapp_threads t
-            JOIN whatsapp_contacts c ON c.id = t.contact_id
-            JOIN whatsapp_accounts a ON a.id = t.account_id
-            WHERE t.id = \(id) AND t.organization_id = \(org.rawValue)
-            """,
-            logger: logger
+        return ThreadDetail(
+            id: thread.id,
+            accountID: thread.accountID,
+            phoneNumberID: thread.phoneNumberID,
+            contactID: thread.contactID,
+            waID: thread.waID,
+            userID: thread.userID,
+            profileName: thread.profileName,
+            optInStatus: thread.optInStatus,
+            marketingOptedOut: thread.marketingOptedOut,
+            doNotContact: thread.doNotContact,
+            leadID: thread.leadID,
+            lastMessageAt: thread.lastMessageAt,
+            lastInboundAt: thread.lastInboundAt,
+            careWindowExpiresAt: thread.careWindowExpiresAt,
+            careWindowOpen: thread.careWindowOpen,
+            isOpen: thread.isOpen,
+            messageCount: thread.messageCount
         )
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            return ThreadDetail(
-                id: try r[0].decode(UUID.self),
-                accountID: try r[1].decode(UUID.self),
-                phoneNumberID: try r[2].decode(String.self),
-                contactID: try r[3].decode(UUID.self),
-                waID: try r[4].decode(String?.self),
-                userID: try r[5].decode(String?.self),
-                profileName: try r[6].decode(String?.self),
-                optInStatus: try r[7].decode(String.self),
-                marketingOptedOut: try r[8].decode(Bool.self),
-                doNotContact: try r[9].decode(Bool.self),
-                leadID: try r[10].decode(UUID?.self),
-                lastMessageAt: try r[11].decode(Date?.self),
-                lastInboundAt: try r[12].decode(Date?.self),
-                careWindowExpiresAt: try r[13].decode(Date?.self),
-                careWindowOpen: try r[14].decode(Bool.self),
-                isOpen: try r[15].decode(Bool.self),
-                messageCount: try r[16].decode(Int.self)
-            )
-        }
-        throw APIError(.notFound, code: "not_found", message: "thread \(id) does not exist in this organization")
     }
 
     struct MessageView: Codable, Sendable {
@@ -205,9 +166,7 @@ public struct ConversationController: Sendable {
     /// Newest first, keyset-paginated on (sent_at, id).
     @Sendable func messages(_ request: Request, context: AppRequestContext) async throws -> MessagePage {
         let org = try context.requireOrganization()
-        guard let thread = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
-            throw APIError(.badRequest, code: "invalid_thread_id", message: "thread id must be a UUID")
-        }
+        let thread = try context.uuidParameter(code: "invalid_thread_id", what: "thread id")
         let query = request.uri.queryParameters
         let limit = min(200, max(1, query["limit"].flatMap { Int(String($0)) } ?? 50))
         var before: (Date, UUID)?
@@ -217,44 +176,31 @@ public struct ConversationController: Sendable {
             }
             before = decoded
         }
-        let rows = try await client.query(
-            """
-            SELECT id, provider_msg_id, direction, type, text, status, reaction, sent_at,
-                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score
-            FROM whatsapp_messages
-            WHERE organization_id = \(org.rawValue) AND thread_id = \(thread)
-              AND (\(before?.0)::timestamptz IS NULL OR (sent_at, id) < (\(before?.0), \(before?.1)))
-            ORDER BY sent_at DESC, id DESC LIMIT \(limit + 1)
-            """,
-            logger: logger
-        )
-        var messages: [MessageView] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            let language = try r[8].decode(String?.self)
-            let intent = try r[10].decode(String?.self)
-            let sentiment = try r[12].decode(String?.self)
-            let detected = language != nil || intent != nil || sentiment != nil
-            messages.append(
-                MessageView(
-                    id: try r[0].decode(UUID.self),
-                    providerMessageID: try r[1].decode(String.self),
-                    direction: try r[2].decode(String.self),
-                    type: try r[3].decode(String.self),
-                    text: try r[4].decode(String?.self),
-                    status: try r[5].decode(String?.self),
-                    reaction: try r[6].decode(String?.self),
-                    sentAt: try r[7].decode(Date.self),
-                    insights: detected
-                        ? MessageInsightsView(
-                            language: language,
-                            languageConfidence: try r[9].decode(Float?.self).map(Double.init),
-                            intent: intent,
-                            intentConfidence: try r[11].decode(Float?.self).map(Double.init),
-                            sentiment: sentiment,
-                            sentimentScore: try r[13].decode(Float?.self).map(Double.init)
-                        ) : nil
-                )
+        var messages = try await repository.messages(
+            organization: org,
+            thread: thread,
+            before: before,
+            limit: limit + 1
+        ).map { message in
+            let detected = message.language != nil || message.intent != nil || message.sentiment != nil
+            return MessageView(
+                id: message.id,
+                providerMessageID: message.providerMessageID,
+                direction: message.direction,
+                type: message.type,
+                text: message.text,
+                status: message.status,
+                reaction: message.reaction,
+                sentAt: message.sentAt,
+                insights: detected
+                    ? MessageInsightsView(
+                        language: message.language,
+                        languageConfidence: message.languageConfidence.map(Double.init),
+                        intent: message.intent,
+                        intentConfidence: message.intentConfidence.map(Double.init),
+                        sentiment: message.sentiment,
+                        sentimentScore: message.sentimentScore.map(Double.init)
+                    ) : nil
             )
         }
         var next: String?

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Normalize
+import Pipeline
 
 /// `POST /api/insights/detect` — language, intent and sentiment of arbitrary text for the CRM
 /// (a note, an e-mail, a message from another channel), from the same local models the

@@ -146,7 +146,7 @@ public struct OutboundController: Sendable {
 
     @Sendable func message(_ request: Request, context: AppRequestContext) async throws -> Response {
         let org = try context.requireOrganization()
-        let id = try Self.uuid(context, "message id")
+        let id = try context.uuidParameter(code: "invalid_id", what: "message id")
         let message = try await service.outbox.message(organization: org, id: id)
         return try encode(MessageEnvelope(message: OutboxView(message)), status: .ok, context: context)
     }
@@ -157,7 +157,7 @@ public struct OutboundController: Sendable {
 
     @Sendable func markRead(_ request: Request, context: AppRequestContext) async throws -> ReadResult {
         let org = try context.requireOrganization()
-        let thread = try Self.uuid(context, "thread id")
+        let thread = try context.uuidParameter(code: "invalid_id", what: "thread id")
         let body = try await request.body.collect(upTo: Self.maxRequestBytes)
         let options = body.readableBytes == 0 ? JSONValue.object([:]) : try Self.json(body)
         let wamid = try await service.markRead(
@@ -286,7 +286,7 @@ public struct OutboundController: Sendable {
 
     @Sendable func mediaLink(_ request: Request, context: AppRequestContext) async throws -> Response {
         let org = try context.requireOrganization()
-        let id = try Self.uuid(context, "media id")
+        let id = try context.uuidParameter(code: "invalid_id", what: "media id")
         let blob = try await media.client.withConnection { connection in
             try await MediaRepository.blob(id: id, organization: org, on: connection, logger: logger)
         }
@@ -311,12 +311,6 @@ public struct OutboundController: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
     }
 
-    static func uuid(_ context: AppRequestContext, _ what: String) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
-            throw APIError(.badRequest, code: "invalid_id", message: "\(what) must be a UUID")
-        }
-        return id
-    }
 }
 
 extension OutboundError: HTTPResponseError {

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Normalize
+import Pipeline
 import Store
 
 /// `GET /api/search?q=…` — hybrid search over the organization's messages: meaning (the query's

@@ -156,3 +156,36 @@ extension AccountRepository {
         )
     }
 }
+
+extension AccountRepository {
+    /// Who owns a number (or, without one, a WABA: its first connected account), for routing a
+    /// webhook. - Returns: the organization and account; `nil` when none is connected.
+    public static func owner(
+        phoneNumberID: String?,
+        wabaID: String?,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> (OrganizationID, UUID)? {
+        let rows: PostgresRowSequence
+        if let phoneNumberID {
+            rows = try await connection.query(
+                "SELECT organization_id, id FROM whatsapp_accounts WHERE phone_number_id = \(phoneNumberID)",
+                logger: logger
+            )
+        } else if let wabaID {
+            rows = try await connection.query(
+                """
+                SELECT organization_id, id FROM whatsapp_accounts WHERE waba_id = \(wabaID)
+                ORDER BY created_at, id LIMIT 1
+                """,
+                logger: logger
+            )
+        } else {
+            return nil
+        }
+        for try await (organization, account) in rows.decode((UUID, UUID).self) {
+            return (OrganizationID(organization), account)
+        }
+        return nil
+    }
+}

@@ -22,4 +22,9 @@ public enum Database {
             return try await body(client)
         }
     }
+
+    /// A round trip to the database (for `/health`).
+    public static func ping(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
 }

@@ -3,10 +3,20 @@ import Foundation
 import Logging
 import PostgresNIO
 
+/// What a job does; the raw value is what `jobs.kind` holds.
+public enum JobKind: String, Sendable, CaseIterable {
+    /// Ingest one stored webhook (`ref_id` = `webhook_events.id`).
+    case ingestWebhook = "ingest_webhook"
+    /// Run the pipeline stages on one message (`ref_uuid` = `whatsapp_messages.id`).
+    case runStages = "run_stages"
+    /// Fetch one inbound media file from the provider (`ref_uuid` = `media_blobs.id`).
+    case downloadMedia = "download_media"
+}
+
 /// A queued unit of work.
 public struct Job: Sendable {
     public var id: Int64
-    public var kind: String
+    public var kind: JobKind
     public var refID: Int64?
     public var refUUID: UUID?
     public var organizationID: OrganizationID?
@@ -60,20 +70,43 @@ public struct JobQueue: Sendable {
     /// The lease ran out or another worker holds the job: its transaction must not commit.
     struct LeaseLost: Error {}
 
-    /// Enqueues a job.
-    public func enqueue(
-        kind: String,
-        refID: Int64? = nil,
-        refUUID: UUID? = nil,
-        organization: OrganizationID? = nil
+    /// Queues one job of `kind` per reference, in their order, on `connection` (so inside the
+    /// caller's transaction: the job commits with what it refers to). The one place jobs are made.
+    /// - Parameters:
+    ///   - refIDs: numeric references (webhook events), or
+    ///   - refUUIDs: UUID references (messages, media).
+    public static func enqueue(
+        _ kind: JobKind,
+        refIDs: [Int64] = [],
+        refUUIDs: [UUID] = [],
+        organization: OrganizationID? = nil,
+        on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
-        try await client.query(
+        guard !refIDs.isEmpty || !refUUIDs.isEmpty else { return }
+        try await connection.query(
             """
             INSERT INTO jobs (kind, ref_id, ref_uuid, organization_id)
-            VALUES (\(kind), \(refID), \(refUUID), \(organization?.rawValue))
+            SELECT \(kind.rawValue), r.id, r.uuid, \(organization?.rawValue)
+            FROM unnest(\(refIDs)::bigint[], \(refUUIDs)::uuid[]) WITH ORDINALITY AS r(id, uuid, n)
+            ORDER BY r.n
             """,
             logger: logger
         )
+    }
+
+    /// Queues one job about a message or media file (see
+    /// ``enqueue(_:refIDs:refUUIDs:organization:on:logger:)``).
+    public func enqueue(_ kind: JobKind, refUUID: UUID, organization: OrganizationID? = nil) async throws {
+        try await client.withConnection { connection in
+            try await Self.enqueue(
+                kind,
+                refUUIDs: [refUUID],
+                organization: organization,
+                on: connection,
+                logger: logger
+            )
+        }
     }
 
     /// Leases up to `limit` ready jobs of `kinds` and runs each in its own transaction. A
@@ -83,7 +116,7 @@ public struct JobQueue: Sendable {
     /// rolled back and queued again without counting an attempt.
     /// - Returns: How many jobs were leased (0 when none was ready or shutdown has started).
     public func process(
-        kinds: [String],
+        kinds: [JobKind],
         limit: Int,
         handler: @escaping @Sendable (PostgresConnection, Job) async throws -> JobOutcome
     ) async throws -> Int {
@@ -133,13 +166,13 @@ public struct JobQueue: Sendable {
         return jobs.count
     }
 
-    private func claim(kinds: [String], limit: Int) async throws -> [Job] {
+    private func claim(kinds: [JobKind], limit: Int) async throws -> [Job] {
         let rows = try await client.query(
             """
             UPDATE jobs SET state = 'running', locked_until = now() + make_interval(secs => \(lease.seconds))
             WHERE id IN (
                 SELECT id FROM jobs
-                WHERE state = 'queued' AND run_at <= now() AND kind = ANY(\(kinds))
+                WHERE state = 'queued' AND run_at <= now() AND kind = ANY(\(kinds.map(\.rawValue)))
                 ORDER BY run_at, id LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
             RETURNING id, kind, ref_id, ref_uuid, organization_id, attempts
@@ -150,6 +183,8 @@ public struct JobQueue: Sendable {
         for try await (id, kind, refID, refUUID, organization, attempts) in rows.decode(
             (Int64, String, Int64?, UUID?, UUID?, Int).self
         ) {
+            // Only the kinds asked for are claimed, so every one is known.
+            guard let kind = JobKind(rawValue: kind) else { continue }
             jobs.append(
                 Job(
                     id: id,
@@ -231,9 +266,4 @@ public struct JobQueue: Sendable {
         }
         return counts
     }
-}
-
-extension Duration {
-    /// Whole and fractional seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

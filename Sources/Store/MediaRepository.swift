@@ -42,9 +42,6 @@ public struct MediaBlob: Sendable, Equatable {
 
 /// Media rows on Postgres.
 public enum MediaRepository {
-    /// Job kind that fetches one inbound media file (`ref_uuid` = media_blobs.id).
-    public static let downloadJobKind = "download_media"
-
     public static func blob(id: UUID, organization: OrganizationID?, on connection: PostgresConnection, logger: Logger)
         async throws -> MediaBlob
     {

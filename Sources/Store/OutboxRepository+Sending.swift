@@ -44,7 +44,7 @@ extension OutboxRepository {
     /// Leases up to `limit` due messages of one account, oldest first. A message whose lease ran
     /// out (its sender died) is taken over and counted in `reclaims`.
     public func claim(account: UUID, limit: Int, lease: Duration) async throws -> [ClaimedMessage] {
-        let leaseMS = Int(lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000)
+        let leaseMS = lease.milliseconds
         let rows = try await client.query(
             """
             WITH picked AS (
@@ -159,7 +159,7 @@ extension OutboxRepository {
     private func release(_ message: OutboxMessage, after delay: Duration, countAttempt: Bool, error: String?)
         async throws
     {
-        let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        let ms = delay.milliseconds
         try await client.query(
             """
             UPDATE outbox_messages SET state = 'queued', locked_until = NULL, updated_at = now(),

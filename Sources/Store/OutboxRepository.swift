@@ -3,157 +3,42 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A message someone asked to send, as the outbox keeps it.
-public struct OutboxMessage: Sendable, Equatable {
-    public enum Kind: String, Sendable { case text, template }
-    /// Where it is: `queued` (waiting, possibly for a retry), `sending` (a sender holds it),
-    /// `sent` (the provider accepted it), `failed` (permanently, with the reason), `dead`
-    /// (retry budget spent; `wainsight outbox retry` re-queues it).
-    public enum State: String, Sendable { case queued, sending, sent, failed, dead }
-
-    public var id: UUID
-    public var organizationID: OrganizationID
-    public var accountID: UUID
-    public var threadID: UUID
-    public var contactID: UUID
-    public var recipient: String
-    public var kind: Kind
-    public var templateName: String?
-    public var templateLanguage: String?
-    public var templateCategory: String?
-    /// The Graph API message object that goes to the provider.
-    public var body: JSONValue
-    public var state: State
-    public var attempts: Int
-    /// How often a sender took it over from one that stopped holding it (crash, kill).
-    public var reclaims: Int
-    public var nextAttemptAt: Date
-    public var providerMessageID: String?
-    /// The latest status webhook: sent, delivered, read or failed.
-    public var deliveryStatus: String?
-    public var errorCode: Int?
-    public var errorMessage: String?
-    /// The latest transient error, while retrying.
-    public var lastError: String?
-    public var createdAt: Date
-    public var sentAt: Date?
-    public var idempotencyKey: String?
-
-    /// The one status a caller needs: the delivery status once sent, else the outbox state.
-    public var status: String {
-        if state == .sent, let deliveryStatus { return deliveryStatus }
-        return state.rawValue
-    }
-
+extension OutboxMessage {
     static let columns = """
         id, organization_id, account_id, thread_id, contact_id, recipient, kind, template_name, template_language,
         template_category, body::text, state, attempts, reclaims, next_attempt_at, provider_msg_id, delivery_status,
         error_code, error_message, last_error, created_at, sent_at, idempotency_key
         """
 
+    /// A row that starts with ``columns`` (some queries add columns after them, so the cells are
+    /// read by position rather than as one tuple).
     init(row: PostgresRow) throws {
         let r = row.makeRandomAccess()
-        id = try r[0].decode(UUID.self)
-        organizationID = OrganizationID(try r[1].decode(UUID.self))
-        accountID = try r[2].decode(UUID.self)
-        threadID = try r[3].decode(UUID.self)
-        contactID = try r[4].decode(UUID.self)
-        recipient = try r[5].decode(String.self)
-        kind = Kind(rawValue: try r[6].decode(String.self)) ?? .text
-        templateName = try r[7].decode(String?.self)
-        templateLanguage = try r[8].decode(String?.self)
-        templateCategory = try r[9].decode(String?.self)
-        body = try JSONValue.parse(Data(try r[10].decode(String.self).utf8))
-        state = State(rawValue: try r[11].decode(String.self)) ?? .queued
-        attempts = Int(try r[12].decode(Int32.self))
-        reclaims = Int(try r[13].decode(Int32.self))
-        nextAttemptAt = try r[14].decode(Date.self)
-        providerMessageID = try r[15].decode(String?.self)
-        deliveryStatus = try r[16].decode(String?.self)
-        errorCode = try r[17].decode(Int32?.self).map(Int.init)
-        errorMessage = try r[18].decode(String?.self)
-        lastError = try r[19].decode(String?.self)
-        createdAt = try r[20].decode(Date.self)
-        sentAt = try r[21].decode(Date?.self)
-        idempotencyKey = try r[22].decode(String?.self)
-    }
-}
-
-/// A message to put in the outbox; the compliance guard has passed it.
-public struct NewOutboxMessage: Sendable {
-    public var id: UUID
-    public var organization: OrganizationID
-    public var target: SendTarget
-    public var kind: OutboxMessage.Kind
-    public var templateName: String?
-    public var templateLanguage: String?
-    public var templateCategory: String?
-    public var body: JSONValue
-    /// Hash of the caller's request: the same Idempotency-Key with another request is refused.
-    public var requestSHA256: Data
-    public var idempotencyKey: String?
-
-    public init(
-        id: UUID = UUID(),
-        organization: OrganizationID,
-        target: SendTarget,
-        kind: OutboxMessage.Kind,
-        templateName: String? = nil,
-        templateLanguage: String? = nil,
-        templateCategory: String? = nil,
-        body: JSONValue,
-        requestSHA256: Data,
-        idempotencyKey: String?
-    ) {
-        self.id = id
-        self.organization = organization
-        self.target = target
-        self.kind = kind
-        self.templateName = templateName
-        self.templateLanguage = templateLanguage
-        self.templateCategory = templateCategory
-        self.body = body
-        self.requestSHA256 = requestSHA256
-        self.idempotencyKey = idempotencyKey
-    }
-}
-
-/// Who a message goes to, through which number, and what the rules say about them now.
-public struct SendTarget: Sendable, Equatable {
-    public var accountID: UUID
-    public var phoneNumberID: String
-    public var wabaID: String
-    public var threadID: UUID
-    public var contactID: UUID
-    /// The wa_id, or the BSUID when the contact has no phone id.
-    public var recipient: String
-    public var consent: ContactConsent
-    /// End of the 24-hour customer-care window; `nil` when the user never wrote.
-    public var windowExpiresAt: Date?
-    /// The language detected in the contact's latest inbound message; `nil` when unknown.
-    public var language: String?
-}
-
-/// A contact's standing for business messages.
-public struct ContactConsent: Sendable, Equatable {
-    /// Asked not to be messaged at all.
-    public var optedOut: Bool
-    /// Stopped marketing messages.
-    public var marketingOptedOut: Bool
-    public var doNotContact: Bool
-    /// On the organization's suppression list (reason given).
-    public var suppression: String?
-
-    public init(
-        optedOut: Bool = false,
-        marketingOptedOut: Bool = false,
-        doNotContact: Bool = false,
-        suppression: String? = nil
-    ) {
-        self.optedOut = optedOut
-        self.marketingOptedOut = marketingOptedOut
-        self.doNotContact = doNotContact
-        self.suppression = suppression
+        self.init(
+            id: try r[0].decode(UUID.self),
+            organizationID: OrganizationID(try r[1].decode(UUID.self)),
+            accountID: try r[2].decode(UUID.self),
+            threadID: try r[3].decode(UUID.self),
+            contactID: try r[4].decode(UUID.self),
+            recipient: try r[5].decode(String.self),
+            kind: Kind(rawValue: try r[6].decode(String.self)) ?? .text,
+            templateName: try r[7].decode(String?.self),
+            templateLanguage: try r[8].decode(String?.self),
+            templateCategory: try r[9].decode(String?.self),
+            body: try JSONValue.parse(Data(try r[10].decode(String.self).utf8)),
+            state: State(rawValue: try r[11].decode(String.self)) ?? .queued,
+            attempts: Int(try r[12].decode(Int32.self)),
+            reclaims: Int(try r[13].decode(Int32.self)),
+            nextAttemptAt: try r[14].decode(Date.self),
+            providerMessageID: try r[15].decode(String?.self),
+            deliveryStatus: try r[16].decode(String?.self),
+            errorCode: try r[17].decode(Int32?.self).map(Int.init),
+            errorMessage: try r[18].decode(String?.self),
+            lastError: try r[19].decode(String?.self),
+            createdAt: try r[20].decode(Date.self),
+            sentAt: try r[21].decode(Date?.self),
+            idempotencyKey: try r[22].decode(String?.self)
+        )
     }
 }
 

@@ -3,71 +3,31 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A message template as last synced or announced by webhook.
-public struct MessageTemplate: Sendable, Equatable {
-    public var wabaID: String
-    public var providerTemplateID: String?
-    public var name: String
-    public var language: String
-    /// APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... (an open set), or DELETED when a
-    /// full sync no longer finds it.
-    public var status: String
-    /// MARKETING, UTILITY or AUTHENTICATION.
-    public var category: String?
-    /// POSITIONAL (`{{1}}`) or NAMED (`{{first_name}}`).
-    public var parameterFormat: String?
-    /// The template's components as Meta defines them (HEADER, BODY, FOOTER, BUTTONS).
-    public var components: [JSONValue]
-    public var qualityScore: String?
-    public var rejectedReason: String?
-    public var updatedAt: Date
-
-    public var isApproved: Bool { status == "APPROVED" }
-
-    public init(
-        wabaID: String,
-        providerTemplateID: String? = nil,
-        name: String,
-        language: String,
-        status: String,
-        category: String?,
-        parameterFormat: String? = nil,
-        components: [JSONValue],
-        qualityScore: String? = nil,
-        rejectedReason: String? = nil,
-        updatedAt: Date = Date()
-    ) {
-        self.wabaID = wabaID
-        self.providerTemplateID = providerTemplateID
-        self.name = name
-        self.language = language
-        self.status = status
-        self.category = category
-        self.parameterFormat = parameterFormat
-        self.components = components
-        self.qualityScore = qualityScore
-        self.rejectedReason = rejectedReason
-        self.updatedAt = updatedAt
-    }
-
+extension MessageTemplate {
     static let columns = """
         waba_id, provider_template_id, name, language, status, category, parameter_format, components::text,
         quality_score, rejected_reason, updated_at
         """
 
+    /// A row of exactly ``columns``.
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        wabaID = try r[0].decode(String.self)
-        providerTemplateID = try r[1].decode(String?.self)
-        name = try r[2].decode(String.self)
-        language = try r[3].decode(String.self)
-        status = try r[4].decode(String.self)
-        category = try r[5].decode(String?.self)
-        parameterFormat = try r[6].decode(String?.self)
-        components = try JSONValue.parse(Data(try r[7].decode(String.self).utf8)).arrayValue ?? []
-        qualityScore = try r[8].decode(String?.self)
-        rejectedReason = try r[9].decode(String?.self)
-        updatedAt = try r[10].decode(Date.self)
+        let (waba, providerID, name, language, status, category, format, components, quality, reason, updated) =
+            try row.decode(
+                (String, String?, String, String, String, String?, String?, String, String?, String?, Date).self
+            )
+        self.init(
+            wabaID: waba,
+            providerTemplateID: providerID,
+            name: name,
+            language: language,
+            status: status,
+            category: category,
+            parameterFormat: format,
+            components: try JSONValue.parse(Data(components.utf8)).arrayValue ?? [],
+            qualityScore: quality,
+            rejectedReason: reason,
+            updatedAt: updated
+        )
     }
 }
 
@@ -134,55 +94,40 @@ public struct TemplateRepository: Sendable {
         }
     }
 
-    /// Applies a template webhook (`message_template_status_update`,
-    /// `message_template_quality_update`, `template_category_update`) inside the ingest
-    /// transaction. A webhook older than what is stored changes nothing.
-    /// - Returns: Whether the field was a template field.
-    @discardableResult
-    public static func applyWebhook(
+    /// Applies a template change Meta announced by webhook, inside the ingest transaction. A
+    /// change older than what is stored changes nothing.
+    public static func apply(
+        _ update: TemplateUpdate,
         organization: OrganizationID,
         wabaID: String,
-        field: String,
-        value: JSONValue,
         occurredAt: Date,
         on connection: PostgresConnection,
         logger: Logger
-    ) async throws -> Bool {
+    ) async throws {
         let org = organization.rawValue
-        let templateID = value["message_template_id"]?.nonEmptyString
-        let name = value["message_template_name"]?.nonEmptyString ?? value["name"]?.nonEmptyString
-        let language = value["message_template_language"]?.nonEmptyString ?? value["language"]?.nonEmptyString
-        var status: String?
-        var quality: String?
-        var category: String?
-        switch field {
-        case "message_template_status_update": status = value["event"]?.nonEmptyString?.uppercased()
-        case "message_template_quality_update": quality = value["new_quality_score"]?.nonEmptyString?.uppercased()
-        case "template_category_update": category = value["new_category"]?.nonEmptyString?.uppercased()
-        default: return false
-        }
-        guard let name, let language else {
+        let (status, quality, category, reason) = (update.status, update.qualityScore, update.category, update.reason)
+        guard let name = update.name, let language = update.language else {
             // Without name and language the template cannot be keyed; an id alone updates a synced row.
-            guard let templateID else { return true }
+            guard let templateID = update.templateID else { return }
             try await connection.query(
                 """
                 UPDATE whatsapp_templates SET status = coalesce(\(status)::text, status),
                     quality_score = coalesce(\(quality)::text, quality_score), category = coalesce(\(category)::text, category),
-                    rejected_reason = CASE WHEN \(status)::text IS NULL THEN rejected_reason ELSE \(value["reason"]?.nonEmptyString) END,
+                    rejected_reason = CASE WHEN \(status)::text IS NULL THEN rejected_reason ELSE \(reason) END,
                     status_changed_at = \(occurredAt), updated_at = now()
                 WHERE organization_id = \(org) AND provider_template_id = \(templateID)
                     AND (status_changed_at IS NULL OR status_changed_at <= \(occurredAt))
                 """,
                 logger: logger
             )
-            return true
+            return
         }
         try await connection.query(
             """
             INSERT INTO whatsapp_templates AS t (organization_id, waba_id, provider_template_id, name, language, status,
                 category, quality_score, rejected_reason, status_changed_at)
-            VALUES (\(org), \(wabaID), \(templateID), \(name), \(language), coalesce(\(status)::text, 'UNKNOWN'), \(category),
-                \(quality), \(value["reason"]?.nonEmptyString), \(occurredAt))
+            VALUES (\(org), \(wabaID), \(update.templateID), \(name), \(language), coalesce(\(status)::text, 'UNKNOWN'),
+                \(category), \(quality), \(reason), \(occurredAt))
             ON CONFLICT (organization_id, waba_id, name, language) DO UPDATE SET
                 provider_template_id = coalesce(EXCLUDED.provider_template_id, t.provider_template_id),
                 status = coalesce(\(status)::text, t.status), quality_score = coalesce(\(quality)::text, t.quality_score),
@@ -193,7 +138,6 @@ public struct TemplateRepository: Sendable {
             """,
             logger: logger
         )
-        return true
     }
 
     /// Templates of the organization (optionally of one WABA), by name then language.

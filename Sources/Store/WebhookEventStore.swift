@@ -43,9 +43,6 @@ public struct WebhookEventStore: Sendable {
         self.logger = logger
     }
 
-    /// Job kind that ingests one stored webhook (`ref_id` = `webhook_events.id`).
-    public static let ingestJobKind = "ingest_webhook"
-
     /// Stores webhooks in one statement (one commit), queueing an ingest job for each new one.
     /// - Returns: How many were new; the rest were byte-identical re-deliveries already stored.
     @discardableResult
@@ -53,22 +50,21 @@ public struct WebhookEventStore: Sendable {
         guard !events.isEmpty else { return 0 }
         let hashes = events.map { ByteBuffer(bytes: $0.bodySHA256) }
         let bodies = events.map { ByteBuffer(bytes: $0.sealedBody) }
-        let rows = try await client.query(
-            """
-            WITH ev AS (
+        return try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
                 INSERT INTO webhook_events (body_sha256, payload_enc)
                 SELECT * FROM unnest(\(hashes)::bytea[], \(bodies)::bytea[])
                 ON CONFLICT (body_sha256) DO NOTHING
                 RETURNING id
-            ), queued AS (
-                INSERT INTO jobs (kind, ref_id) SELECT \(Self.ingestJobKind), id FROM ev
+                """,
+                logger: logger
             )
-            SELECT count(*) FROM ev
-            """,
-            logger: logger
-        )
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+            var ids: [Int64] = []
+            for try await id in rows.decode(Int64.self) { ids.append(id) }
+            try await JobQueue.enqueue(.ingestWebhook, refIDs: ids, on: connection, logger: logger)
+            return ids.count
+        }
     }
 
     /// Queues unrouted and partly routed events again (after a number is connected).
@@ -79,24 +75,26 @@ public struct WebhookEventStore: Sendable {
 
     /// Queues every stored event again, to re-run ingest (idempotent) over all of them. Pending
     /// events are left alone: their jobs are queued already.
-    public func requeueAll() async throws -> Int {
-        try await requeue(states: WebhookEventState.allCases.filter { $0 != .pending })
+    /// - Parameter shuffled: queue them in random order (tests: ingest must not depend on it).
+    public func requeueAll(shuffled: Bool = false) async throws -> Int {
+        try await requeue(states: WebhookEventState.allCases.filter { $0 != .pending }, shuffled: shuffled)
     }
 
-    private func requeue(states: [WebhookEventState]) async throws -> Int {
-        let rows = try await client.query(
-            """
-            WITH again AS (
-                UPDATE webhook_events SET state = 'pending' WHERE state = ANY(\(states.map(\.rawValue))) RETURNING id
-            ), queued AS (
-                INSERT INTO jobs (kind, ref_id) SELECT \(Self.ingestJobKind), id FROM again
+    private func requeue(states: [WebhookEventState], shuffled: Bool = false) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE webhook_events SET state = 'pending' WHERE state = ANY(\(states.map(\.rawValue)))
+                RETURNING id
+                """,
+                logger: logger
             )
-            SELECT count(*) FROM again
-            """,
-            logger: logger
-        )
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+            var ids: [Int64] = []
+            for try await id in rows.decode(Int64.self) { ids.append(id) }
+            if shuffled { ids.shuffle() } else { ids.sort() }
+            try await JobQueue.enqueue(.ingestWebhook, refIDs: ids, on: connection, logger: logger)
+            return ids.count
+        }
     }
 
     /// Events per state, for reports.
@@ -107,5 +105,39 @@ public struct WebhookEventStore: Sendable {
             if let state = WebhookEventState(rawValue: state) { counts[state] = count }
         }
         return counts
+    }
+
+    // MARK: Ingest (inside the ingest job's transaction)
+
+    /// Locks a stored event for ingest. - Returns: its sealed body and arrival time; `nil` when
+    /// there is no such event.
+    public static func lock(_ id: Int64, on connection: PostgresConnection, logger: Logger) async throws
+        -> (sealedBody: Data, receivedAt: Date)?
+    {
+        let rows = try await connection.query(
+            "SELECT payload_enc, received_at FROM webhook_events WHERE id = \(id) FOR UPDATE",
+            logger: logger
+        )
+        for try await (sealed, received) in rows.decode((Data, Date).self) { return (sealed, received) }
+        return nil
+    }
+
+    /// Records how ingest went for an event, and the organization it was routed to.
+    public static func markIngested(
+        _ id: Int64,
+        state: WebhookEventState,
+        note: String?,
+        organization: OrganizationID?,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE webhook_events SET state = \(state.rawValue), note = \(note), processed_at = now(),
+                organization_id = coalesce(\(organization?.rawValue), organization_id)
+            WHERE id = \(id)
+            """,
+            logger: logger
+        )
     }
 }

@@ -370,8 +370,7 @@ public final class FakeGraphAPI: Sendable {
     }
 
     private func elapsed() -> Double {
-        let elapsed = clock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (clock.now - started).seconds
     }
 
     private func nextFailure(recipient: String, callback: String?) -> Failure? {

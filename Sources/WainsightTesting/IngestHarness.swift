@@ -122,13 +122,7 @@ public struct IngestHarness: Sendable {
 
     /// Queues every stored webhook again, in random order, and processes them all.
     public func reprocessShuffled() async throws {
-        try await client.query(
-            """
-            WITH again AS (UPDATE webhook_events SET state = 'pending' RETURNING id)
-            INSERT INTO jobs (kind, ref_id) SELECT 'ingest_webhook', id FROM again ORDER BY random()
-            """,
-            logger: logger
-        )
+        _ = try await events.requeueAll(shuffled: true)
         try await drain()
     }
 

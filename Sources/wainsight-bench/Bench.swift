@@ -181,7 +181,3 @@ struct Load: AsyncParsableCommand {
         return 0
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CBLAS
+import Core
 import Embed
 import Foundation
 

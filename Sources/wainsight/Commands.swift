@@ -1,39 +1,12 @@
 import ArgumentParser
 import Core
 import Foundation
-import Hummingbird
 import Ingest
 import Logging
 import Outbound
+import Pipeline
 import PostgresNIO
-import Server
 import Store
-
-struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Migrate, then serve the API and webhooks and run the background worker."
-    )
-    @OptionGroup var options: GlobalOptions
-    @Flag(help: "Serve HTTP only; leave the background work to other processes.")
-    var noWorker = false
-
-    func run() async throws {
-        let configuration = try options.configuration()
-        let logger = options.logger()
-        let shutdown = ShutdownGrace(grace: configuration.shutdownGrace)
-        let app = try await buildApplication(
-            configuration: configuration,
-            runWorker: !noWorker,
-            shutdown: shutdown,
-            logger: logger
-        )
-        logger.info(
-            "serving",
-            metadata: ["http.url": "http://\(configuration.host):\(configuration.port)", "worker": "\(!noWorker)"]
-        )
-        try await runUntilStopped(app, shutdown: shutdown, logger: logger)
-    }
-}
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
@@ -214,9 +187,8 @@ func drainWithConfiguredStages(
     _ configuration: WainsightConfiguration,
     _ logger: Logger
 ) async throws -> Int {
-    let http = HTTPClientService(maxConnectionsPerHost: 2)
-    do {
-        let stages = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger).stages
+    return try await HTTPClientService.withClient(maxConnectionsPerHost: 2) { http in
+        let stages = try ConfiguredStages.make(configuration, httpClient: http, logger: logger).stages
         let worker = IngestWorker.make(
             client: client,
             secretBox: box,
@@ -225,10 +197,6 @@ func drainWithConfiguredStages(
             logger: logger
         )
         let ran = try await worker.drain()
-        try await http.shutdown()
         return ran
-    } catch {
-        try? await http.shutdown()
-        throw error
     }
 }

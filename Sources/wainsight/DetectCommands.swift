@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import CBLAS
 import Core
 import Detect
@@ -8,7 +9,7 @@ import Logging
 import ModelTraining
 import Normalize
 import Outbound
-import Server
+import Pipeline
 
 /// Which local model a command is about.
 enum ModelName: String, ExpressibleByArgument, CaseIterable {
@@ -140,26 +141,21 @@ struct DetectCommand: AsyncParsableCommand {
     @Option(help: "Where the models are (default: WAINSIGHT_MODELS_DIR or models).") var models: String?
 
     func run() async throws {
-        let http = HTTPClientService(maxConnectionsPerHost: 2)
-        do {
+        try await HTTPClientService.withClient(maxConnectionsPerHost: 2) { http in
             try await detectLines(http: http)
-            try await http.shutdown()
-        } catch {
-            try? await http.shutdown()
-            throw error
         }
     }
 
     /// As in the pipeline: the configured embedder embeds each text when a model takes its
     /// vectors.
-    private func detectLines(http: HTTPClientService) async throws {
+    private func detectLines(http: HTTPClient) async throws {
         let configuration = try WainsightConfiguration(environment: ProcessInfo.processInfo.environment)
         let logger = Logger(label: "wainsight.detect")
         // A remote embedder is made only when a model takes its vectors (below), so detect runs
         // without its settings otherwise.
         var embedder =
             configuration.embedding.mode == .remote
-            ? nil : try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+            ? nil : try ConfiguredEmbedder.make(configuration.embedding, httpClient: http, logger: logger)
         guard
             let detector = try ConfiguredDetector.load(
                 directory: try Self.modelsDirectory(models).path,
@@ -173,7 +169,7 @@ struct DetectCommand: AsyncParsableCommand {
             )
         }
         if embedder == nil, detector.embeddingModel != nil {
-            embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http.client, logger: logger)
+            embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: http, logger: logger)
         }
         if !detector.takesVectors(from: embedder?.model) { embedder = nil }
         let encoder = JSONEncoder()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Core
 import Detect
 import Embed
@@ -7,6 +8,7 @@ import Ingest
 import Logging
 import Normalize
 import Outbound
+import Pipeline
 import PostgresNIO
 import Server
 import Store
@@ -25,18 +27,17 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.configuration()
-        let http = HTTPClientService(maxConnectionsPerHost: 2)
-        do {
+        try await HTTPClientService.withClient(maxConnectionsPerHost: 2) { http in
             var embedding = configuration.embedding
             if embedding.mode == .automatic { embedding.mode = .minilm }
             guard
-                let embedder = try ConfiguredEmbedder.make(embedding, httpClient: http.client, logger: options.logger())
+                let embedder = try ConfiguredEmbedder.make(embedding, httpClient: http, logger: options.logger())
             else { throw ValidationError("embeddings are off (WAINSIGHT_EMBEDDER=none)") }
             var lines: [String] = []
             func flush() async throws {
                 let texts = raw ? lines : lines.map(PIIRedactor.embeddingInput)
                 for vector in try await embedder.embedder.embed(texts) {
-                    print("[" + vector.map { "\($0)" }.joined(separator: ",") + "]")
+                    print(SearchRepository.vectorLiteral(vector))
                 }
                 lines.removeAll(keepingCapacity: true)
             }
@@ -45,10 +46,6 @@ struct EmbedCommand: AsyncParsableCommand {
                 if lines.count >= batch { try await flush() }
             }
             if !lines.isEmpty { try await flush() }
-            try await http.shutdown()
-        } catch {
-            try? await http.shutdown()
-            throw error
         }
     }
 }
@@ -68,11 +65,10 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let organization = OrganizationID(org) else { throw ValidationError("--org must be a UUID") }
         let hits = try await options.withDatabase { client, configuration, logger in
-            let http = HTTPClientService(maxConnectionsPerHost: 2)
-            do {
+            return try await HTTPClientService.withClient(maxConnectionsPerHost: 2) { http in
                 let embedder = try ConfiguredEmbedder.make(
                     configuration.embedding,
-                    httpClient: http.client,
+                    httpClient: http,
                     logger: logger
                 )
                 let hits = try await SearchController.search(
@@ -83,11 +79,7 @@ struct SearchCommand: AsyncParsableCommand {
                     repository: SearchRepository(client: client, logger: logger),
                     embedder: embedder
                 )
-                try await http.shutdown()
                 return hits
-            } catch {
-                try? await http.shutdown()
-                throw error
             }
         }
         let formatter = ISO8601DateFormatter()
@@ -131,8 +123,7 @@ struct Backfill: AsyncParsableCommand {
             return id
         }
         try await options.withDatabase { client, configuration, logger in
-            let http = HTTPClientService(maxConnectionsPerHost: 2)
-            do {
+            try await HTTPClientService.withClient(maxConnectionsPerHost: 2) { http in
                 try await backfill(
                     client: client,
                     configuration: configuration,
@@ -140,10 +131,6 @@ struct Backfill: AsyncParsableCommand {
                     organization: organization,
                     logger: logger
                 )
-                try await http.shutdown()
-            } catch {
-                try? await http.shutdown()
-                throw error
             }
         }
     }
@@ -151,12 +138,12 @@ struct Backfill: AsyncParsableCommand {
     private func backfill(
         client: PostgresClient,
         configuration: WainsightConfiguration,
-        http: HTTPClientService,
+        http: HTTPClient,
         organization: OrganizationID?,
         logger: Logger
     ) async throws {
         // The same stages, in the same order, as the live pipeline.
-        let stages = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger).stages
+        let stages = try ConfiguredStages.make(configuration, httpClient: http, logger: logger).stages
         guard !stages.isEmpty else {
             throw ValidationError("no stage is configured (no detect models and embeddings are off)")
         }
@@ -173,10 +160,7 @@ struct Backfill: AsyncParsableCommand {
         let start = ContinuousClock.now
         let processed = try await backfill.run(organization: organization, batch: batch) { processed in
             let elapsed = ContinuousClock.now - start
-            let seconds = max(
-                0.001,
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            )
+            let seconds = max(0.001, elapsed.seconds)
             let width = 30
             let filled = total == 0 ? width : min(width, processed * width / max(1, total))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Core
 import Foundation
 import Outbound
-import Server
 import Store
 
 struct Outbox: AsyncParsableCommand {
@@ -89,21 +88,16 @@ struct Templates: AsyncParsableCommand {
             }
             let counts = try await options.withDatabase { client, configuration, logger in
                 let box = try SecretBox(masterKeys: configuration.masterKeys)
-                let http = HTTPClientService(maxConnectionsPerHost: 4)
-                do {
+                return try await HTTPClientService.withClient(maxConnectionsPerHost: 4) { http in
                     let parts = OutboundParts(
                         configuration: configuration,
                         client: client,
-                        httpClient: http.client,
+                        httpClient: http,
                         secretBox: box,
                         logger: logger
                     )
                     let counts = try await parts.service.syncTemplates(organization: organization, accountID: accountID)
-                    try await http.shutdown()
                     return counts
-                } catch {
-                    try? await http.shutdown()
-                    throw error
                 }
             }
             for (waba, count) in counts.sorted(by: { $0.key < $1.key }) { print("waba \(waba): \(count) template(s)") }

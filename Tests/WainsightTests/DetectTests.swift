@@ -9,6 +9,7 @@ import ModelTraining
 import NIOCore
 import NIOFoundationCompat
 import Normalize
+import Pipeline
 import PostgresNIO
 import Server
 import Testing

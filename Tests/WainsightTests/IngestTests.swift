@@ -559,7 +559,7 @@ struct LengthStage: PipelineStage {
         try await TestDatabase.with { _, client in
             let harness = try IngestHarness(client: client)
             let queue = JobQueue(client: client, logger: harness.logger, maxAttempts: 2)
-            try await queue.enqueue(kind: "probe")
+            try await queue.enqueue(.runStages, refUUID: UUID())
             let handler: @Sendable (PostgresConnection, Job) async throws -> JobOutcome = { connection, _ in
                 try await connection.query(
                     "INSERT INTO organizations (name) VALUES ('written then undone')",
@@ -567,16 +567,16 @@ struct LengthStage: PipelineStage {
                 )
                 throw IngestError(.eventMissing, "webhook event 42 does not exist")
             }
-            #expect(try await queue.process(kinds: ["probe"], limit: 10, handler: handler) == 1)
+            #expect(try await queue.process(kinds: [.runStages], limit: 10, handler: handler) == 1)
             #expect(try await harness.count("SELECT count(*) FROM organizations") == 0)
             #expect(
                 try await harness.rows("SELECT state, attempts, last_error, run_at > now() FROM jobs")
                     == ["queued|1|event_missing: webhook event 42 does not exist|true"]
             )
             // Not ready again until its backoff passes; after the last attempt it is dead.
-            #expect(try await queue.process(kinds: ["probe"], limit: 10, handler: handler) == 0)
+            #expect(try await queue.process(kinds: [.runStages], limit: 10, handler: handler) == 0)
             try await client.query("UPDATE jobs SET run_at = now()", logger: harness.logger)
-            #expect(try await queue.process(kinds: ["probe"], limit: 10, handler: handler) == 1)
+            #expect(try await queue.process(kinds: [.runStages], limit: 10, handler: handler) == 1)
             #expect(try await harness.rows("SELECT state, attempts FROM jobs") == ["dead|2"])
         }
     }

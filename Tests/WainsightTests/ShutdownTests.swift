@@ -138,7 +138,7 @@ import WainsightTesting
                 // Stage jobs (queued by the server's ingest) are for a process with the models.
                 #expect(
                     try await harness.count(
-                        "SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> '\(WebhookIngestor.stageJobKind)'"
+                        "SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> '\(JobKind.runStages.rawValue)'"
                     ) == 0
                 )
                 #expect(

@@ -3,7 +3,6 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
-import Store
 import WhatsAppCloud
 
 /// The SQL that turns parsed webhook parts into conversation rows, inside the caller's
@@ -11,10 +10,16 @@ import WhatsAppCloud
 /// order, any number of times, leaves the same rows. Where two payloads disagree about one key
 /// (a wamid, a status, a profile name), a fixed rule picks the same winner whatever the order:
 /// the later Meta timestamp, then the smaller content hash.
-struct ConversationWriter {
-    let connection: PostgresConnection
-    let organization: OrganizationID
-    let logger: Logger
+public struct ConversationWriter {
+    public let connection: PostgresConnection
+    public let organization: OrganizationID
+    public let logger: Logger
+
+    public init(connection: PostgresConnection, organization: OrganizationID, logger: Logger) {
+        self.connection = connection
+        self.organization = organization
+        self.logger = logger
+    }
 
     private var org: UUID { organization.rawValue }
 
@@ -23,7 +28,8 @@ struct ConversationWriter {
     /// Finds or creates the contact keyed by `waID` (or by `userID` when Meta gives no phone
     /// id), updating its profile name by the later-timestamp rule.
     /// - Returns: The contact id, or `nil` when the payload names neither id.
-    func upsertContact(waID: String?, userID: String?, name: String?, seenAt: Date?, lastSeen: Date?) async throws
+    public func upsertContact(waID: String?, userID: String?, name: String?, seenAt: Date?, lastSeen: Date?)
+        async throws
         -> UUID?
     {
         let rows: PostgresRowSequence
@@ -74,7 +80,7 @@ struct ConversationWriter {
     // MARK: Threads
 
     /// The open thread between an account and a contact, created when there is none.
-    func openThread(account: UUID, contact: UUID) async throws -> UUID {
+    public func openThread(account: UUID, contact: UUID) async throws -> UUID {
         for _ in 0..<3 {
             let rows = try await connection.query(
                 """
@@ -94,11 +100,11 @@ struct ConversationWriter {
             for try await id in rows.decode(UUID.self) { return id }
             // Another worker created it between our read and insert: read it again.
         }
-        throw IngestError(.conflict, "could not find or create the open thread of contact \(contact)")
+        throw StoreError(.conflict, "could not find or create the open thread of contact \(contact)")
     }
 
     /// Recomputes a thread's activity marks from its messages (after a message moved away).
-    func recomputeThread(_ thread: UUID) async throws {
+    public func recomputeThread(_ thread: UUID) async throws {
         try await connection.query(
             """
             UPDATE whatsapp_threads t SET
@@ -114,7 +120,7 @@ struct ConversationWriter {
 
     // MARK: Messages
 
-    enum MessageWrite {
+    public enum MessageWrite {
         /// A new row (its thread's marks already moved forward).
         case inserted(UUID)
         /// This payload won over a different one stored under the same wamid.
@@ -127,7 +133,9 @@ struct ConversationWriter {
     /// only when its content hash is smaller. A new message moves its thread's activity marks
     /// forward and takes over what reactions, edits and revokes that arrived before it say, in
     /// the same statement.
-    func upsertMessage(_ message: WAMessage, thread: UUID?, sentAt: Date, eventID: Int64) async throws -> MessageWrite {
+    public func upsertMessage(_ message: WAMessage, thread: UUID?, sentAt: Date, eventID: Int64) async throws
+        -> MessageWrite
+    {
         let payload = message.raw.canonicalData()
         let hash = Data(SHA256.hash(data: payload))
         let json = String(decoding: payload, as: UTF8.self)
@@ -200,12 +208,12 @@ struct ConversationWriter {
             try await connection.query("DELETE FROM message_stage_runs WHERE message_id = \(id)", logger: logger)
             return .replaced(id, previousThread: previousThread, previousTarget: previousTarget)
         }
-        throw IngestError(.conflict, "message \(message.id) vanished while it was being written")
+        throw StoreError(.conflict, "message \(message.id) vanished while it was being written")
     }
 
     /// Re-derives what reactions, edits and revokes say about message `providerMessageID`:
     /// the latest reaction, the latest edit's text, when it was edited and revoked.
-    func applyAmendments(to providerMessageID: String) async throws {
+    public func applyAmendments(to providerMessageID: String) async throws {
         try await connection.query(
             """
             UPDATE whatsapp_messages t SET
@@ -229,22 +237,27 @@ struct ConversationWriter {
     /// Records an inbound media object and queues its download, so it is fetched before Meta's
     /// id expires (7 days). Should two payloads describe one media id differently, the smaller
     /// (hash, type) is kept.
-    func recordMedia(id: String, account: UUID, mimeType: String?, sha256: String?) async throws {
-        try await connection.query(
+    public func recordMedia(id: String, account: UUID, mimeType: String?, sha256: String?) async throws {
+        let rows = try await connection.query(
             """
-            WITH recorded AS (
-                INSERT INTO media_blobs AS b (organization_id, provider_media_id, account_id, mime_type, sha256, expires_at)
-                VALUES (\(org), \(id), \(account), \(mimeType), \(sha256), now() + interval '7 days')
-                ON CONFLICT (organization_id, provider_media_id) DO UPDATE SET
-                    mime_type = EXCLUDED.mime_type, sha256 = EXCLUDED.sha256
-                WHERE b.downloaded_at IS NULL
-                  AND (coalesce(EXCLUDED.sha256, ''), coalesce(EXCLUDED.mime_type, ''))
-                    < (coalesce(b.sha256, ''), coalesce(b.mime_type, ''))
-                RETURNING b.id, (xmax = 0) AS inserted
-            )
-            INSERT INTO jobs (kind, ref_uuid, organization_id)
-            SELECT \(MediaRepository.downloadJobKind), id, \(org) FROM recorded WHERE inserted
+            INSERT INTO media_blobs AS b (organization_id, provider_media_id, account_id, mime_type, sha256, expires_at)
+            VALUES (\(org), \(id), \(account), \(mimeType), \(sha256), now() + interval '7 days')
+            ON CONFLICT (organization_id, provider_media_id) DO UPDATE SET
+                mime_type = EXCLUDED.mime_type, sha256 = EXCLUDED.sha256
+            WHERE b.downloaded_at IS NULL
+              AND (coalesce(EXCLUDED.sha256, ''), coalesce(EXCLUDED.mime_type, ''))
+                < (coalesce(b.sha256, ''), coalesce(b.mime_type, ''))
+            RETURNING b.id, (xmax = 0) AS inserted
             """,
+            logger: logger
+        )
+        var fresh: [UUID] = []
+        for try await (blob, inserted) in rows.decode((UUID, Bool).self) where inserted { fresh.append(blob) }
+        try await JobQueue.enqueue(
+            .downloadMedia,
+            refUUIDs: fresh,
+            organization: organization,
+            on: connection,
             logger: logger
         )
     }
@@ -253,7 +266,7 @@ struct ConversationWriter {
 
     /// Stores a status in the history (one row per message and status) and re-derives the
     /// message's current status from it, so statuses only ever move forward.
-    func recordStatus(_ status: StatusUpdate, occurredAt: Date, eventID: Int64) async throws {
+    public func recordStatus(_ status: StatusUpdate, occurredAt: Date, eventID: Int64) async throws {
         let payload = status.raw.canonicalData()
         let hash = Data(SHA256.hash(data: payload))
         let json = String(decoding: payload, as: UTF8.self)
@@ -295,7 +308,7 @@ struct ConversationWriter {
     /// Sets an outbound message's current status to the highest-ranked one in its history, with the
     /// time of each step and the failure's error. A message not stored yet is reconciled when
     /// it is (the history is keyed by wamid).
-    func applyStatuses(to providerMessageID: String) async throws {
+    public func applyStatuses(to providerMessageID: String) async throws {
         try await DeliveryStatus.apply(
             organization: organization,
             providerMessageID: providerMessageID,
@@ -306,7 +319,7 @@ struct ConversationWriter {
 
     // MARK: Consent
 
-    enum ConsentScope: String {
+    public enum ConsentScope: String {
         /// Every business-initiated message (a typed STOP).
         case all
         /// Marketing only (Meta's "Stop promotions").
@@ -315,7 +328,7 @@ struct ConversationWriter {
 
     /// Appends to the consent audit trail and re-derives the contact's state from its latest
     /// entry (by when the user asked, then by reference), so replays in any order agree.
-    func recordConsent(
+    public func recordConsent(
         contact: UUID,
         scope: ConsentScope,
         optedOut: Bool,
@@ -350,7 +363,7 @@ struct ConversationWriter {
     // MARK: Account-level events
 
     /// Keeps a non-message notification whole (template status, account update, calls, ...).
-    func recordAccountEvent(
+    public func recordAccountEvent(
         wabaID: String?,
         phoneNumberID: String?,
         field: String,

@@ -1,0 +1,223 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What the conversation API reads: an organization's counts, threads and messages.
+public protocol ConversationReading: Sendable {
+    func counts(organization: OrganizationID) async throws -> ConversationCounts
+    func threads(organization: OrganizationID, openOnly: Bool, contact: UUID?, limit: Int) async throws
+        -> [ThreadSummary]
+    /// - Returns: `nil` when the thread is not the organization's.
+    func thread(organization: OrganizationID, id: UUID) async throws -> ThreadDetail?
+    /// Newest first, after the keyset `before` (sent_at, id) when given.
+    func messages(organization: OrganizationID, thread: UUID, before: (Date, UUID)?, limit: Int) async throws
+        -> [StoredMessage]
+}
+
+/// How much an organization has.
+public struct ConversationCounts: Sendable, Equatable {
+    public var accounts: Int
+    public var contacts: Int
+    public var threads: Int
+    public var messages: Int
+}
+
+/// A thread in a list, with its contact.
+public struct ThreadSummary: Sendable, Equatable {
+    public var id: UUID
+    public var contactID: UUID
+    public var waID: String?
+    public var profileName: String?
+    public var optInStatus: String
+    public var lastMessageAt: Date?
+    public var careWindowExpiresAt: Date?
+    public var isOpen: Bool
+}
+
+/// One thread with its contact's standing and its counts.
+public struct ThreadDetail: Sendable, Equatable {
+    public var id: UUID
+    public var accountID: UUID
+    public var phoneNumberID: String
+    public var contactID: UUID
+    public var waID: String?
+    public var userID: String?
+    public var profileName: String?
+    public var optInStatus: String
+    public var marketingOptedOut: Bool
+    public var doNotContact: Bool
+    public var leadID: UUID?
+    public var lastMessageAt: Date?
+    public var lastInboundAt: Date?
+    public var careWindowExpiresAt: Date?
+    /// Whether the 24-hour window is open now (by the database's clock).
+    public var careWindowOpen: Bool
+    public var isOpen: Bool
+    public var messageCount: Int
+}
+
+/// A message of a thread, with what the detect stage found.
+public struct StoredMessage: Sendable, Equatable {
+    public var id: UUID
+    public var providerMessageID: String
+    public var direction: String
+    public var type: String
+    public var text: String?
+    public var status: String?
+    public var reaction: String?
+    public var sentAt: Date
+    public var language: String?
+    public var languageConfidence: Float?
+    public var intent: String?
+    public var intentConfidence: Float?
+    public var sentiment: String?
+    public var sentimentScore: Float?
+}
+
+/// ``ConversationReading`` on Postgres.
+public struct ConversationRepository: ConversationReading {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func counts(organization: OrganizationID) async throws -> ConversationCounts {
+        let org = organization.rawValue
+        let rows = try await client.query(
+            """
+            SELECT (SELECT count(*) FROM whatsapp_accounts WHERE organization_id = \(org)),
+                   (SELECT count(*) FROM whatsapp_contacts WHERE organization_id = \(org)),
+                   (SELECT count(*) FROM whatsapp_threads WHERE organization_id = \(org)),
+                   (SELECT count(*) FROM whatsapp_messages WHERE organization_id = \(org))
+            """,
+            logger: logger
+        )
+        for try await (accounts, contacts, threads, messages) in rows.decode((Int, Int, Int, Int).self) {
+            return ConversationCounts(accounts: accounts, contacts: contacts, threads: threads, messages: messages)
+        }
+        throw StoreError(.unavailable, "the counts query returned no row")
+    }
+
+    public func threads(organization: OrganizationID, openOnly: Bool, contact: UUID?, limit: Int) async throws
+        -> [ThreadSummary]
+    {
+        let rows = try await client.query(
+            """
+            SELECT t.id, c.id, c.wa_id, c.profile_name, c.opt_in_status, t.last_msg_at, t.care_window_expires_at, t.is_open
+            FROM whatsapp_threads t JOIN whatsapp_contacts c ON c.id = t.contact_id
+            WHERE t.organization_id = \(organization.rawValue) AND (NOT \(openOnly) OR t.is_open)
+              AND (\(contact)::uuid IS NULL OR t.contact_id = \(contact))
+            ORDER BY t.last_msg_at DESC NULLS LAST, t.id LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var threads: [ThreadSummary] = []
+        for try await (id, contactID, waID, name, optIn, last, window, open) in rows.decode(
+            (UUID, UUID, String?, String?, String, Date?, Date?, Bool).self
+        ) {
+            threads.append(
+                ThreadSummary(
+                    id: id,
+                    contactID: contactID,
+                    waID: waID,
+                    profileName: name,
+                    optInStatus: optIn,
+                    lastMessageAt: last,
+                    careWindowExpiresAt: window,
+                    isOpen: open
+                )
+            )
+        }
+        return threads
+    }
+
+    public func thread(organization: OrganizationID, id: UUID) async throws -> ThreadDetail? {
+        let rows = try await client.query(
+            """
+            SELECT t.id, t.account_id, a.phone_number_id, c.id, c.wa_id, c.user_id, c.profile_name, c.opt_in_status,
+                c.marketing_opted_out, c.do_not_contact, t.lead_id, t.last_msg_at, t.last_inbound_at,
+                t.care_window_expires_at, coalesce(t.care_window_expires_at > now(), false), t.is_open,
+                (SELECT count(*) FROM whatsapp_messages m WHERE m.thread_id = t.id)
+            FROM whatsapp_threads t
+            JOIN whatsapp_contacts c ON c.id = t.contact_id
+            JOIN whatsapp_accounts a ON a.id = t.account_id
+            WHERE t.id = \(id) AND t.organization_id = \(organization.rawValue)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode(
+            (
+                UUID, UUID, String, UUID, String?, String?, String?, String, Bool, Bool, UUID?, Date?, Date?, Date?,
+                Bool, Bool, Int
+            ).self
+        ) {
+            return ThreadDetail(
+                id: row.0,
+                accountID: row.1,
+                phoneNumberID: row.2,
+                contactID: row.3,
+                waID: row.4,
+                userID: row.5,
+                profileName: row.6,
+                optInStatus: row.7,
+                marketingOptedOut: row.8,
+                doNotContact: row.9,
+                leadID: row.10,
+                lastMessageAt: row.11,
+                lastInboundAt: row.12,
+                careWindowExpiresAt: row.13,
+                careWindowOpen: row.14,
+                isOpen: row.15,
+                messageCount: row.16
+            )
+        }
+        return nil
+    }
+
+    public func messages(organization: OrganizationID, thread: UUID, before: (Date, UUID)?, limit: Int) async throws
+        -> [StoredMessage]
+    {
+        let rows = try await client.query(
+            """
+            SELECT id, provider_msg_id, direction, type, text, status, reaction, sent_at,
+                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score
+            FROM whatsapp_messages
+            WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread)
+              AND (\(before?.0)::timestamptz IS NULL OR (sent_at, id) < (\(before?.0), \(before?.1)))
+            ORDER BY sent_at DESC, id DESC LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var messages: [StoredMessage] = []
+        for try await row in rows.decode(
+            (
+                UUID, String, String, String, String?, String?, String?, Date, String?, Float?, String?, Float?,
+                String?, Float?
+            ).self
+        ) {
+            messages.append(
+                StoredMessage(
+                    id: row.0,
+                    providerMessageID: row.1,
+                    direction: row.2,
+                    type: row.3,
+                    text: row.4,
+                    status: row.5,
+                    reaction: row.6,
+                    sentAt: row.7,
+                    language: row.8,
+                    languageConfidence: row.9,
+                    intent: row.10,
+                    intentConfidence: row.11,
+                    sentiment: row.12,
+                    sentimentScore: row.13
+                )
+            )
+        }
+        return messages
+    }
+}
