@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Core", "Detect", "Embed", "RemoteModels", "CBLAS",
+                "Core", "Detect", "Embed", "Normalize", "RemoteModels", "Store", "CBLAS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -56,7 +56,7 @@ public struct SearchController: Sendable {
         }
         let filter = try Self.filter(from: query)
         let limit = min(100, max(1, query["limit"].flatMap { Int(String($0)) } ?? 20))
-        let hits = try await Self.search(
+        let hits = try await ConfiguredEmbedder.search(
             text,
             organization: org,
             filter: filter,
@@ -83,25 +83,6 @@ public struct SearchController: Sendable {
                     lexicalRank: $0.lexicalRank
                 )
             }
-        )
-    }
-
-    /// The search the API and `wainsight search` share: the query redacted and embedded, then fused.
-    public static func search(
-        _ text: String,
-        organization: OrganizationID,
-        filter: SearchFilter,
-        limit: Int,
-        repository: SearchRepository,
-        embedder: ConfiguredEmbedder?
-    ) async throws -> [SearchHit] {
-        let vector = try await embedder?.embedder.embed([PIIRedactor.embeddingInput(text)]).first
-        return try await repository.search(
-            organization: organization,
-            text: text,
-            vector: vector,
-            filter: filter,
-            limit: limit
         )
     }
 

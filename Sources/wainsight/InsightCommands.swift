@@ -10,7 +10,6 @@ import Normalize
 import Outbound
 import Pipeline
 import PostgresNIO
-import Server
 import Store
 
 /// `wainsight embed`: text lines on standard input, one JSON array of floats per line out.
@@ -71,7 +70,7 @@ struct SearchCommand: AsyncParsableCommand {
                     httpClient: http,
                     logger: logger
                 )
-                let hits = try await SearchController.search(
+                let hits = try await ConfiguredEmbedder.search(
                     query,
                     organization: organization,
                     filter: SearchFilter(),
