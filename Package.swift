@@ -202,12 +202,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Pure tests: no database, loopback fakes at most; `swift test --filter WainsightUnitTests` runs in seconds.
+        .testTarget(
+            name: "WainsightUnitTests",
+            dependencies: [
+                "Core", "LinearAlgebra", "Normalize", "Embed", "RemoteModels", "WhatsAppCloud", "Store", "Outbound",
+                "Server", "WainsightTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Pure but CPU-heavy: the committed models, MiniLM, training and backpropagation.
+        .testTarget(
+            name: "WainsightModelTests",
+            dependencies: ["Core", "Normalize", "Embed", "Detect", "ModelTraining", "WainsightTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Against the real Postgres (scripts/test starts it) and over HTTP on loopback.
         .testTarget(
             name: "WainsightTests",
             dependencies: [
-                "Core", "LinearAlgebra", "Normalize", "Embed", "VectorIndex", "RemoteModels", "WhatsAppCloud", "Store",
-                "Ingest", "Outbound", "Server", "Detect", "ModelTraining", "Pipeline",
-                "WainsightTesting",
+                "Core", "Normalize", "Embed", "VectorIndex", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
+                "Detect", "ModelTraining", "Pipeline", "WainsightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
