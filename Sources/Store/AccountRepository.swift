@@ -102,22 +102,19 @@ extension AccountRepository {
             """,
             logger: logger
         )
-        for try await row in rows {
-            let r = row.makeRandomAccess()
+        for try await (id, organization, phoneNumberID, wabaID, display, provider, sealed, rate) in rows.decode(
+            (UUID, UUID, String, String, String?, String, Data, Float?).self
+        ) {
             let account = WhatsAppAccount(
-                id: try r[0].decode(UUID.self),
-                organizationID: OrganizationID(try r[1].decode(UUID.self)),
-                phoneNumberID: try r[2].decode(String.self),
-                wabaID: try r[3].decode(String.self),
-                displayPhoneNumber: try r[4].decode(String?.self),
-                provider: try r[5].decode(String.self)
+                id: id,
+                organizationID: OrganizationID(organization),
+                phoneNumberID: phoneNumberID,
+                wabaID: wabaID,
+                displayPhoneNumber: display,
+                provider: provider
             )
-            let token = String(decoding: try secretBox.open(try r[6].decode(Data.self)), as: UTF8.self)
-            return AccountCredentials(
-                account: account,
-                token: token,
-                messagesPerSecond: try r[7].decode(Float?.self).map(Double.init)
-            )
+            let token = String(decoding: try secretBox.open(sealed), as: UTF8.self)
+            return AccountCredentials(account: account, token: token, messagesPerSecond: rate.map(Double.init))
         }
         throw StoreError(.notFound, "account \(accountID) does not exist")
     }

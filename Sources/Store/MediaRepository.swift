@@ -24,19 +24,22 @@ public struct MediaBlob: Sendable, Equatable {
         storage_path, download_error
         """
 
+    /// A row of exactly ``columns``.
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r[0].decode(UUID.self)
-        organizationID = OrganizationID(try r[1].decode(UUID.self))
-        accountID = try r[2].decode(UUID?.self)
-        providerMediaID = try r[3].decode(String?.self)
-        direction = try r[4].decode(String.self)
-        mimeType = try r[5].decode(String?.self)
-        filename = try r[6].decode(String?.self)
-        sha256 = try r[7].decode(String?.self)
-        size = try r[8].decode(Int64?.self).map(Int.init)
-        storagePath = try r[9].decode(String?.self)
-        downloadError = try r[10].decode(String?.self)
+        let r = try row.decode(
+            (UUID, UUID, UUID?, String?, String, String?, String?, String?, Int64?, String?, String?).self
+        )
+        id = r.0
+        organizationID = OrganizationID(r.1)
+        accountID = r.2
+        providerMediaID = r.3
+        direction = r.4
+        mimeType = r.5
+        filename = r.6
+        sha256 = r.7
+        size = r.8.map(Int.init)
+        storagePath = r.9
+        downloadError = r.10
     }
 }
 

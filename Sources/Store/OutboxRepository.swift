@@ -67,23 +67,21 @@ public struct OutboxRepository: Sendable {
             AND s.recipient IN (c.wa_id, c.user_id)
         """
 
+    /// A row of exactly ``targetSelect``'s columns.
     private static func target(_ row: PostgresRow) throws -> SendTarget {
-        let r = row.makeRandomAccess()
+        let r = try row.decode(
+            (UUID, String, String, UUID, UUID, String, Bool, Bool, Bool, String?, Date?, String?).self
+        )
         return SendTarget(
-            accountID: try r[0].decode(UUID.self),
-            phoneNumberID: try r[1].decode(String.self),
-            wabaID: try r[2].decode(String.self),
-            threadID: try r[3].decode(UUID.self),
-            contactID: try r[4].decode(UUID.self),
-            recipient: try r[5].decode(String.self),
-            consent: ContactConsent(
-                optedOut: try r[6].decode(Bool.self),
-                marketingOptedOut: try r[7].decode(Bool.self),
-                doNotContact: try r[8].decode(Bool.self),
-                suppression: try r[9].decode(String?.self)
-            ),
-            windowExpiresAt: try r[10].decode(Date?.self),
-            language: try r[11].decode(String?.self)
+            accountID: r.0,
+            phoneNumberID: r.1,
+            wabaID: r.2,
+            threadID: r.3,
+            contactID: r.4,
+            recipient: r.5,
+            consent: ContactConsent(optedOut: r.6, marketingOptedOut: r.7, doNotContact: r.8, suppression: r.9),
+            windowExpiresAt: r.10,
+            language: r.11
         )
     }
 

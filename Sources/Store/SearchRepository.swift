@@ -150,22 +150,23 @@ public struct SearchRepository: Sendable {
                 logger: logger
             )
             var hits: [SearchHit] = []
-            for try await row in rows {
-                let r = row.makeRandomAccess()
+            for try await row in rows.decode(
+                (UUID, UUID?, UUID?, String?, String?, String, String?, Date, Double, Int64?, Int64?, String).self
+            ) {
                 hits.append(
                     SearchHit(
-                        messageID: try r[0].decode(UUID.self),
-                        threadID: try r[1].decode(UUID?.self),
-                        contactID: try r[2].decode(UUID?.self),
-                        waID: try r[3].decode(String?.self),
-                        profileName: try r[4].decode(String?.self),
-                        direction: try r[5].decode(String.self),
-                        text: try r[6].decode(String?.self),
-                        snippet: try r[11].decode(String.self),
-                        sentAt: try r[7].decode(Date.self),
-                        score: try r[8].decode(Double.self),
-                        semanticRank: try r[9].decode(Int64?.self).map(Int.init),
-                        lexicalRank: try r[10].decode(Int64?.self).map(Int.init)
+                        messageID: row.0,
+                        threadID: row.1,
+                        contactID: row.2,
+                        waID: row.3,
+                        profileName: row.4,
+                        direction: row.5,
+                        text: row.6,
+                        snippet: row.11,
+                        sentAt: row.7,
+                        score: row.8,
+                        semanticRank: row.9.map(Int.init),
+                        lexicalRank: row.10.map(Int.init)
                     )
                 )
             }

@@ -22,31 +22,34 @@ public enum StageRunRepository {
             """,
             logger: logger
         )
-        for try await row in rows {
-            let columns = row.makeRandomAccess()
+        for try await row in rows.decode(
+            (
+                UUID, UUID?, String, String, String, String?, Date, String?, Float?, String?, Float?, String?, Float?,
+                String?, String?, String?, [Float]?
+            ).self
+        ) {
             let message = StageMessage(
-                organizationID: OrganizationID(try columns[0].decode(UUID.self)),
+                organizationID: OrganizationID(row.0),
                 messageID: id,
-                threadID: try columns[1].decode(UUID?.self),
-                providerMessageID: try columns[2].decode(String.self),
-                direction: MessageDirection(rawValue: try columns[3].decode(String.self)) ?? .inbound,
-                type: try columns[4].decode(String.self),
-                text: try columns[5].decode(String?.self),
-                sentAt: try columns[6].decode(Date.self)
+                threadID: row.1,
+                providerMessageID: row.2,
+                direction: MessageDirection(rawValue: row.3) ?? .inbound,
+                type: row.4,
+                text: row.5,
+                sentAt: row.6
             )
-            let extra = try columns[14].decode(String?.self).flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue }
             let insights = MessageInsights(
-                language: try columns[7].decode(String?.self),
-                languageConfidence: try columns[8].decode(Float?.self).map(Double.init),
-                intent: try columns[9].decode(String?.self),
-                intentConfidence: try columns[10].decode(Float?.self).map(Double.init),
-                sentiment: try columns[11].decode(String?.self),
-                sentimentScore: try columns[12].decode(Float?.self).map(Double.init),
-                entities: try columns[13].decode(String?.self).flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                extra: extra ?? [:],
+                language: row.7,
+                languageConfidence: row.8.map(Double.init),
+                intent: row.9,
+                intentConfidence: row.10.map(Double.init),
+                sentiment: row.11,
+                sentimentScore: row.12.map(Double.init),
+                entities: row.13.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                extra: row.14.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue } ?? [:],
                 // A stage that runs after the embed stage (a retry, a backfill) sees the vector.
-                embedding: try columns[16].decode([Float]?.self),
-                embeddingModel: try columns[15].decode(String?.self)
+                embedding: row.16,
+                embeddingModel: row.15
             )
             return (message, insights)
         }
