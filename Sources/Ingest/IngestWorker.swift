@@ -98,7 +98,7 @@ public struct IngestWorker: Service {
             } catch {
                 logger.error(
                     "job batch failed",
-                    metadata: ["job.kind": "\(kind)", "error": "\(String(reflecting: error))"]
+                    metadata: ["job.kind": "\(kind.rawValue)", "error": "\(String(reflecting: error))"]
                 )
                 try? await Task.sleep(for: .seconds(1))
             }

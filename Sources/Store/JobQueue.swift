@@ -129,7 +129,7 @@ public struct JobQueue: Sendable {
                 if Task.isCancelled { throw CancellationError() }
                 logger.info(
                     "jobs handed back at shutdown",
-                    metadata: ["job.kind": "\(job.kind)", "jobs": "\(jobs.count - index)"]
+                    metadata: ["job.kind": "\(job.kind.rawValue)", "jobs": "\(jobs.count - index)"]
                 )
                 return jobs.count
             }
@@ -149,14 +149,14 @@ public struct JobQueue: Sendable {
                 try await release([job.id])
                 logger.info(
                     "job interrupted at shutdown; rolled back and queued again",
-                    metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind)"]
+                    metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)"]
                 )
             } catch {
                 // The transaction rolled back the handler's writes; record the failure apart.
                 let reason = StoreError.summary(of: error)
                 logger.info(
                     "job failed",
-                    metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind)", "error": "\(reason)"]
+                    metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)", "error": "\(reason)"]
                 )
                 try await client.withConnection { connection in
                     _ = try await finish(job, .retry(reason: reason), on: connection)
