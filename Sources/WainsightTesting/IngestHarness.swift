@@ -101,14 +101,7 @@ public struct IngestHarness: Sendable {
 
     /// Empties every conversation table (organizations and accounts stay).
     public func resetConversations() async throws {
-        try await client.query(
-            """
-            TRUNCATE webhook_events, jobs, whatsapp_messages, whatsapp_message_statuses, whatsapp_threads,
-                consent_events, whatsapp_contacts, whatsapp_account_events, media_blobs, message_stage_runs,
-                outbox_messages, whatsapp_templates, whatsapp_suppressions, message_embeddings
-            """,
-            logger: logger
-        )
+        try await Database.truncateConversations(client, logger: logger)
     }
 
     /// Stores bodies one statement each, in the given order, as the webhook route does.

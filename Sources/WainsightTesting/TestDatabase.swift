@@ -52,9 +52,7 @@ public enum TestDatabase {
         let name = "wainsight_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let databaseURL = url(server, database: name)
         do {
-            try await admin(server) { client in
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-            }
+            try await admin(server) { client in try await Database.create(named: name, on: client, logger: logger) }
             let result = try await Database.withClient(url: databaseURL, maxConnections: 8, logger: logger) { client in
                 try await Migrator(client: client).migrate(logger: logger)
                 return try await body(databaseURL, client)
@@ -69,12 +67,7 @@ public enum TestDatabase {
     }
 
     private static func drop(_ name: String, server: String) async throws {
-        try await admin(server) { client in
-            try await client.query(
-                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
-                logger: logger
-            )
-        }
+        try await admin(server) { client in try await Database.drop(named: name, on: client, logger: logger) }
     }
 
     static func admin(_ server: String, _ body: @Sendable (PostgresClient) async throws -> Void) async throws {
