@@ -104,6 +104,16 @@ public struct OutboxSender: Service {
         let connection: ProviderDirectory.Connection
         do {
             connection = try await directory.connection(account: account)
+        } catch let error as StoreError where error.code == .decryptionFailed {
+            // No retry opens the credential: park the account's messages visibly instead of
+            // polling them forever.
+            let reason = "\(error.code): the account's access token does not open: \(error.message)"
+            let parked = try? await outbox.deadLetterWaiting(account: account, reason: reason)
+            logger.error(
+                "outbox account credential cannot be opened; its waiting messages are dead letters",
+                metadata: ["wa.account.id": "\(account)", "outbox.parked": "\(parked ?? 0)"]
+            )
+            return
         } catch {
             logger.error(
                 "outbox lane cannot start",

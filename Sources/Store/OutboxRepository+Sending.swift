@@ -184,6 +184,26 @@ extension OutboxRepository {
         )
     }
 
+    /// Dead-letters every message of an account that is due or waiting, with `reason`: for a
+    /// fault no retry can fix (the account's credential opens under no configured key). Each can
+    /// be re-queued with `wainsight outbox retry` once the fault is fixed.
+    /// - Returns: How many were dead-lettered.
+    @discardableResult
+    public func deadLetterWaiting(account: UUID, reason: String) async throws -> Int {
+        let rows = try await client.query(
+            """
+            UPDATE outbox_messages SET state = 'dead', locked_until = NULL, finished_at = now(), updated_at = now(),
+                error_message = \(reason), last_error = \(reason)
+            WHERE account_id = \(account) AND (state = 'queued' OR (state = 'sending' AND locked_until < now()))
+            RETURNING id
+            """,
+            logger: logger
+        )
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+
     /// Dead letters, newest first, of one organization or of all.
     public func deadLetters(organization: OrganizationID?, limit: Int = 100) async throws -> [OutboxMessage] {
         let rows = try await client.query(

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import Core
 import Foundation
 import Ingest
+import Outbound
 import PostgresNIO
 import Store
 import Testing
@@ -74,6 +76,41 @@ import WainsightTesting
             #expect(
                 try await accounts.accessToken(organization: organization, accountID: account.id) == "test-token-555"
             )
+        }
+    }
+
+    @Test func messagesOfAnAccountWhoseTokenOpensUnderNoKeyAreParked() async throws {
+        try await TestDatabase.with { url, client in
+            let before = try IngestHarness(client: client, masterKey: Self.oldKey)
+            let (organization, _) = try await before.organization()
+            try await before.connect(organization, phoneNumberID: "556", wabaID: "waba-parked")
+            let now = Int(Date().timeIntervalSince1970)
+            try await before.store([Payloads.text(to: "556", from: "15550003001", id: "wamid.P1", at: now, body: "hi")])
+            _ = try await before.drain()
+            let queuedBy = OutboundParts(
+                configuration: WainsightConfiguration(databaseURL: url, masterKey: Self.oldKey),
+                client: client,
+                httpClient: .shared,
+                secretBox: before.secretBox,
+                logger: before.logger
+            )
+            _ = try await queuedBy.service.sendText(
+                organization: organization,
+                request: ["phone_number_id": "556", "to": "15550003001", "text": "hello"],
+                idempotencyKey: nil
+            )
+            // The old key is gone before anything was sent (and rekey never ran).
+            let after = OutboundParts(
+                configuration: WainsightConfiguration(databaseURL: url, masterKey: Self.newKey),
+                client: client,
+                httpClient: .shared,
+                secretBox: try SecretBox(masterKey: Self.newKey),
+                logger: before.logger
+            )
+            #expect(try await after.sender.drain(timeout: .seconds(5)))
+            let parked = try await before.rows("SELECT state, last_error FROM outbox_messages")
+            #expect(parked.count == 1)
+            #expect(parked.first?.hasPrefix("dead|decryption_failed: the account's access token does not open") == true)
         }
     }
 }
