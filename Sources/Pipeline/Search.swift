@@ -11,7 +11,7 @@ extension ConfiguredEmbedder {
         organization: OrganizationID,
         filter: SearchFilter,
         limit: Int,
-        repository: SearchRepository,
+        repository: some MessageSearching,
         embedder: ConfiguredEmbedder?
     ) async throws -> [SearchHit] {
         let vector = try await embedder?.embedder.embed([PIIRedactor.embeddingInput(text)]).first

@@ -10,12 +10,12 @@ import Store
 /// `GET /api/search?q=…` — hybrid search over the organization's messages: meaning (the query's
 /// embedding against every message's, pgvector HNSW) fused with words (full text), with
 /// filters `from`, `to` (ISO 8601), `contact_id`, `thread_id`, `direction`, `intent`, `limit`.
-public struct SearchController: Sendable {
-    public let search: SearchRepository
+public struct SearchController<Search: MessageSearching>: Sendable {
+    public let search: Search
     public let embedder: ConfiguredEmbedder?
     public let logger: Logger
 
-    public init(search: SearchRepository, embedder: ConfiguredEmbedder?, logger: Logger) {
+    public init(search: Search, embedder: ConfiguredEmbedder?, logger: Logger) {
         self.search = search
         self.embedder = embedder
         self.logger = logger

@@ -54,7 +54,14 @@ public struct SearchHit: Sendable, Equatable {
 /// Hybrid search over an organization's messages: nearest embeddings (pgvector HNSW over
 /// half-precision copies, filtered as it scans; candidates ranked by their full-precision
 /// distance) fused with full-text rank by reciprocal rank fusion (k = 60).
-public struct SearchRepository: Sendable {
+/// What search reads: an organization's messages by meaning and by words.
+public protocol MessageSearching: Sendable {
+    /// - Parameter vector: the query's embedding; `nil` searches by words only.
+    func search(organization: OrganizationID, text: String, vector: [Float]?, filter: SearchFilter, limit: Int)
+        async throws -> [SearchHit]
+}
+
+public struct SearchRepository: MessageSearching {
     public let client: PostgresClient
     public let logger: Logger
     /// Candidates taken from each ranking before fusion.
