@@ -33,8 +33,12 @@ public struct Detection: Sendable, Equatable, Codable {
 /// intent from that model (n-grams and the embedding together) instead. When
 /// `sentiment-minilm.bin` is installed with its tuned MiniLM layers and the detector is given
 /// MiniLM, sentiment comes from that model, which reads the sentence vector of MiniLM with its top
-/// layers tuned for sentiment: the detector computes that vector itself, from the text.
+/// layers tuned for sentiment: the detector computes that vector itself, from the text. The
+/// texts are read with the data the models were trained with (``TextReader``), loaded from the
+/// same folder.
 public struct Detector: Sendable {
+    /// How texts become features: the normalizer with its emoji table.
+    public let reader: TextReader
     public let language: LanguageModel
     public let intent: LinearModel
     public let sentiment: LinearModel
@@ -69,6 +73,7 @@ public struct Detector: Sendable {
     public static let tunedSentimentLayersFile = "sentiment-minilm-layers.safetensors"
 
     public init(
+        reader: TextReader,
         language: LanguageModel,
         intent: LinearModel,
         sentiment: LinearModel,
@@ -76,6 +81,7 @@ public struct Detector: Sendable {
         sentimentWithEmbedding: LinearModel? = nil,
         sentimentEncoder: MiniLMEmbedder? = nil
     ) {
+        self.reader = reader
         self.language = language
         self.intent = intent
         self.sentiment = sentiment
@@ -86,7 +92,8 @@ public struct Detector: Sendable {
     }
 
     /// Loads `language.bin`, `intent.bin` and `sentiment.bin` from `directory`, and
-    /// `intent-minilm.bin` and `sentiment-minilm.bin` when they are there.
+    /// `intent-minilm.bin` and `sentiment-minilm.bin` when they are there, with the data files
+    /// beside them that the texts are read with (``TextReader/init(directory:)``).
     /// - Parameter miniLM: MiniLM, for a `sentiment-minilm` that reads its tuned layers
     ///   (loaded from the same folder); without it the n-gram sentiment model answers.
     /// - Throws: ``DetectError`` when a required file is missing or any file is unreadable.
@@ -107,6 +114,7 @@ public struct Detector: Sendable {
             sentimentEncoder = try Self.tunedSentimentEncoder(miniLM, directory: directory, sha256: digest)
         }
         self.init(
+            reader: try TextReader(directory: directory),
             language: try LanguageModel(file: try load("language")),
             intent: try LinearModel(file: try load("intent")),
             sentiment: try LinearModel(file: try load("sentiment")),
@@ -222,7 +230,7 @@ public struct Detector: Sendable {
         }
         return texts.indices.map { index in
             detect(
-                features: TextFeatures(TextNormalizer.normalize(texts[index])),
+                features: reader.features(texts[index]),
                 embedding: embeddings.flatMap { index < $0.count ? $0[index] : nil },
                 embeddingModel: embeddingModel,
                 sentimentVector: sentimentVectors[index]

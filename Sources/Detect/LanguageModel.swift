@@ -281,7 +281,7 @@ public struct LanguageModelTrainer: Sendable {
             let seen = Set(countedLines.flatMap(\.0))
             unseenWords = Self.wordTypes(heldOutLines.map { (words[$0], examples[$0].1) })
                 .filter { $0.word.unicodeScalars.count >= 3 && !seen.contains($0.word) }
-                .map { (TextFeatures($0.word), $0.label) }
+                .map { (TextFeatures(letterWord: $0.word), $0.label) }
         }
         if !words.isEmpty, classifierWeights.contains(where: { $0 != 0 }) {
             let classifier = wordClassifier(labels: labels, lines: counted.map { (words[$0], examples[$0].1) })
@@ -341,7 +341,7 @@ public struct LanguageModelTrainer: Sendable {
         trainer.families = .spelling
         return trainer.train(
             labels: labels,
-            examples: types.map { (TextFeatures($0.word), $0.label) },
+            examples: types.map { (TextFeatures(letterWord: $0.word), $0.label) },
             weights: types.map { 1 + logf(Float($0.count)) }
         )
     }

@@ -53,8 +53,25 @@ public struct TextFeatures: Sendable {
         markedWordHash([wordStart] + word.unicodeScalars.map(\.value) + [wordEnd])
     }
 
-    /// - Parameter text: normalized text (``Normalize/TextNormalizer``); it is lower-cased here.
-    public init(_ text: String) {
+    /// - Parameters:
+    ///   - text: normalized text (``Normalize/TextNormalizer``, ``TextReader/features(_:)``); it is
+    ///     lower-cased here.
+    ///   - reader: the emoji polarities of the normalizer that made `text`.
+    public init(_ text: String, reader: TextReader) {
+        self.init(text, emoticons: reader.normalizer.emoticons)
+    }
+
+    /// The features of an empty text: none.
+    public init() {}
+
+    /// The features of one letter word, which has no emoji token: what the language model's
+    /// word classifier learns the spelling of (``FeatureFamilies/spelling``).
+    init(letterWord word: String) {
+        self.init(word, emoticons: nil)
+    }
+
+    /// - Parameter emoticons: the polarity of emoji tokens; `nil` only for text that has none.
+    private init(_ text: String, emoticons: Emoticons?) {
         let scalars = Array(text.lowercased().unicodeScalars)
         grams.reserveCapacity(scalars.count * 5)
         var previousWord: UInt32?
@@ -106,7 +123,7 @@ public struct TextFeatures: Sendable {
                 // An emoji's plain sentiment is a token of its own, shared with the emoticons
                 // that mean the same (training tweets have those, not emoji).
                 if scalar == ":",
-                    let polarity = Emoticons.polarity(of: String(String.UnicodeScalarView(scalars[i..<end])))
+                    let polarity = emoticons?.polarity(of: String(String.UnicodeScalarView(scalars[i..<end])))
                 {
                     addToken(polarity == .positive ? Self.positiveEmoji : Self.negativeEmoji)
                 }

@@ -7,11 +7,13 @@ public enum Evaluation {
 
     /// The language model on `texts`, each hashed once: its answers (`unknown` included) and
     /// the calibration error of its confidence.
+    /// - Parameter reader: how the texts become features (the data of the model's folder).
     public static func language(
         _ model: LanguageModel,
-        on texts: [LabelledText]
+        on texts: [LabelledText],
+        reader: TextReader
     ) -> (report: ClassificationReport, predicted: [String], calibrationError: Double) {
-        let features = Training.features(texts.map(\.text))
+        let features = Training.features(texts.map(\.text), reader: reader)
         let gold = texts.map(\.label)
         let predicted = features.map { model.identify($0).label }
         return (
@@ -21,13 +23,16 @@ public enum Evaluation {
         )
     }
 
-    /// - Parameter embeddings: one sentence embedding per text, for a model with a dense input.
+    /// - Parameters:
+    ///   - embeddings: one sentence embedding per text, for a model with a dense input.
+    ///   - reader: how the texts become features (the data of the model's folder).
     public static func classify(
         _ model: LinearModel,
         on texts: [LabelledText],
-        embeddings: [[Float]]? = nil
+        embeddings: [[Float]]? = nil,
+        reader: TextReader
     ) -> ClassificationReport {
-        let features = Training.features(texts.map(\.text))
+        let features = Training.features(texts.map(\.text), reader: reader)
         var labels = model.labels
         for text in texts where !labels.contains(text.label) { labels.append(text.label) }
         return ClassificationReport(
@@ -42,9 +47,10 @@ public enum Evaluation {
     public static func calibrationError(
         _ model: LinearModel,
         on texts: [LabelledText],
-        embeddings: [[Float]]? = nil
+        embeddings: [[Float]]? = nil,
+        reader: TextReader
     ) -> Double {
-        let features = Training.features(texts.map(\.text))
+        let features = Training.features(texts.map(\.text), reader: reader)
         return calibrationError(
             features.indices.map { model.probabilities(features[$0], embedding: embeddings?[$0]) },
             labels: model.labels,
@@ -83,14 +89,15 @@ public enum Evaluation {
 
     /// lingua's test data: sentences, single words and word pairs; Indonesian and Malay also
     /// scored as one class.
-    public static func languageReport(_ model: LanguageModel, corpora: Corpora) throws -> String {
+    /// - Parameter reader: how the texts become features (the data of the model's folder).
+    public static func languageReport(_ model: LanguageModel, corpora: Corpora, reader: TextReader) throws -> String {
         var sections: [String] = []
         var means: [String: Double] = [:]
         var merged: [String: Double] = [:]
         var calibration: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
             let texts = try corpora.languageTest(kind)
-            let (report, predicted, calibrationError) = language(model, on: texts)
+            let (report, predicted, calibrationError) = language(model, on: texts, reader: reader)
             calibration[kind] = calibrationError
             means[kind] = report.macroRecall
             let mergedReport = ClassificationReport(
@@ -137,23 +144,26 @@ public enum Evaluation {
 
     /// Our sales test split, then the classifier itself retrained (same settings) on Banking77
     /// and CLINC150.
-    /// - Parameter joined: `intent-minilm` and its embedder: reported on our test split beside
-    ///   the n-grams, and Banking77 is also measured with the sentence embedding of each
-    ///   (PII-redacted) text as a dense input beside the n-grams.
+    /// - Parameters:
+    ///   - reader: how the texts become features (the data of the model's folder).
+    ///   - joined: `intent-minilm` and its embedder: reported on our test split beside the
+    ///     n-grams, and Banking77 is also measured with the sentence embedding of each
+    ///     (PII-redacted) text as a dense input beside the n-grams.
     public static func intentReport(
         _ model: LinearModel,
         corpora: Corpora,
+        reader: TextReader,
         joined: (model: LinearModel, embedder: TextEmbedder)? = nil
     ) throws -> String {
         var sections: [String] = []
         let test = try corpora.intents("test")
         func ownSection(_ title: String, _ model: LinearModel, _ embeddings: [[Float]]?) -> String {
             "== intent (\(title)): data/intent/test (en, es, pt)\n"
-                + classify(model, on: test, embeddings: embeddings).rendered()
+                + classify(model, on: test, embeddings: embeddings, reader: reader).rendered()
                 + String(
                     format: "\nconfidence: expected calibration error %.1f%% (10 bins, temperature %.1f); "
                         + "below %.2f the answer is other",
-                    calibrationError(model, on: test, embeddings: embeddings) * 100,
+                    calibrationError(model, on: test, embeddings: embeddings, reader: reader) * 100,
                     model.temperature,
                     model.minimumConfidence
                 )
@@ -162,7 +172,7 @@ public enum Evaluation {
         let embedder = joined?.embedder
         if let joined {
             let vectors = joined.embedder.embed(test.map(\.text))
-            let alone = classify(joined.model, on: test)
+            let alone = classify(joined.model, on: test, reader: reader)
             sections.append(
                 ownSection("n-grams + MiniLM", joined.model, vectors)
                     + "\nthe same model without an embedding: accuracy \(percent(alone.accuracy))%"
@@ -174,10 +184,10 @@ public enum Evaluation {
         let bankingLabels = Array(Set(bankingTrain.map(\.label))).sorted()
         let banking = trainer.train(
             labels: bankingLabels,
-            examples: try Training.examples(bankingTrain, labels: bankingLabels)
+            examples: try Training.examples(bankingTrain, labels: bankingLabels, reader: reader)
         )
         let bankingTest = try corpora.banking77("test")
-        let bankingReport = classify(banking, on: bankingTest)
+        let bankingReport = classify(banking, on: bankingTest, reader: reader)
         var rows = [
             (
                 "wainsight (n-grams)",
@@ -190,10 +200,10 @@ public enum Evaluation {
             let testVectors = embedder.embed(bankingTest.map(\.text))
             let joined = trainer.train(
                 labels: bankingLabels,
-                examples: try Training.examples(bankingTrain, labels: bankingLabels),
+                examples: try Training.examples(bankingTrain, labels: bankingLabels, reader: reader),
                 embeddings: trainVectors
             )
-            let joinedReport = classify(joined, on: bankingTest, embeddings: testVectors)
+            let joinedReport = classify(joined, on: bankingTest, embeddings: testVectors, reader: reader)
             rows.append(
                 (
                     "wainsight (n-grams + MiniLM)",
@@ -219,18 +229,19 @@ public enum Evaluation {
         // oos is the fallback, chosen by a threshold tuned on the validation split.
         let clincModel = trainer.train(
             labels: clincLabels,
-            examples: try Training.examples(clincTrain, labels: clincLabels)
+            examples: try Training.examples(clincTrain, labels: clincLabels, reader: reader)
         )
         let threshold = tuneThreshold(
             clincModel,
             fallback: "oos",
-            on: clinc["val", default: []] + clinc["oos_val", default: []]
+            on: clinc["val", default: []] + clinc["oos_val", default: []],
+            reader: reader
         )
         var tuned = clincModel
         tuned.minimumConfidence = threshold
         tuned.fallbackLabel = "oos"
-        let inScope = classify(tuned, on: clinc["test", default: []])
-        let outOfScope = classify(tuned, on: clinc["oos_test", default: []])
+        let inScope = classify(tuned, on: clinc["test", default: []], reader: reader)
+        let outOfScope = classify(tuned, on: clinc["oos_test", default: []], reader: reader)
         sections.append(
             table(
                 "== intent classifier on CLINC150 (150 intents + out-of-scope; threshold \(String(format: "%.2f", threshold)) tuned on val for balanced accuracy)",
@@ -250,8 +261,13 @@ public enum Evaluation {
 
     /// The fallback threshold with the best balanced accuracy on `texts` (see
     /// ``Training/bestThreshold(_:fallback:balanced:)``).
-    static func tuneThreshold(_ model: LinearModel, fallback: String, on texts: [LabelledText]) -> Float {
-        let features = Training.features(texts.map(\.text))
+    static func tuneThreshold(
+        _ model: LinearModel,
+        fallback: String,
+        on texts: [LabelledText],
+        reader: TextReader
+    ) -> Float {
+        let features = Training.features(texts.map(\.text), reader: reader)
         let scored = zip(features, texts).map { feature, text in
             (model.probabilities(feature), model.labels.firstIndex(of: text.label) ?? -1)
         }
@@ -259,15 +275,18 @@ public enum Evaluation {
     }
 
     /// TweetEval's test split with its official metric (macro-averaged recall).
-    /// - Parameter joined: `sentiment-minilm` and the embedder it takes, reported beside the
-    ///   n-grams alone (its per-class report replaces theirs).
+    /// - Parameters:
+    ///   - reader: how the texts become features (the data of the model's folder).
+    ///   - joined: `sentiment-minilm` and the embedder it takes, reported beside the n-grams
+    ///     alone (its per-class report replaces theirs).
     public static func sentimentReport(
         _ model: LinearModel,
         corpora: Corpora,
+        reader: TextReader,
         joined: (model: LinearModel, embedder: TextEmbedder)? = nil
     ) throws -> String {
         let test = try corpora.tweetEval("test")
-        let report = classify(model, on: test)
+        let report = classify(model, on: test, reader: reader)
         var rows = [
             (
                 "wainsight (n-grams)",
@@ -277,8 +296,8 @@ public enum Evaluation {
         var shown = ("n-grams", report)
         if let joined {
             let vectors = joined.embedder.embed(test.map(\.text))
-            let joinedReport = classify(joined.model, on: test, embeddings: vectors)
-            let alone = classify(joined.model, on: test)
+            let joinedReport = classify(joined.model, on: test, embeddings: vectors, reader: reader)
+            let alone = classify(joined.model, on: test, reader: reader)
             let name =
                 Detector.tunedLayersSHA256(joined.embedder.model) != nil ? "n-grams + tuned MiniLM" : "n-grams + MiniLM"
             rows += [

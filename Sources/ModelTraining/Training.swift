@@ -81,30 +81,38 @@ public struct TextEmbedder: Sendable {
 /// Trains the three models from the committed data, the same way every time.
 public struct Training: Sendable {
     public var corpora: Corpora
+    /// How texts become features: the data files of the models folder the models go to
+    /// (``Detect/TextReader/init(directory:)``), so that they are served with what they learned.
+    public var reader: TextReader
     /// Progress lines (the CLI prints them to standard error).
     public var progress: @Sendable (String) -> Void
 
-    public init(corpora: Corpora, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(corpora: Corpora, reader: TextReader, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.corpora = corpora
+        self.reader = reader
         self.progress = progress
     }
 
     /// Normalized, hashed features of each text (computed on every core; order kept).
-    public static func features(_ texts: [String]) -> [TextFeatures] {
+    public static func features(_ texts: [String], reader: TextReader) -> [TextFeatures] {
         let chunk = 512
         let chunks = (texts.count + chunk - 1) / chunk
         let results = FeatureSlots(count: texts.count)
         DispatchQueue.concurrentPerform(iterations: chunks) { index in
             for position in (index * chunk)..<min(texts.count, (index + 1) * chunk) {
-                results.set(position, TextFeatures(TextNormalizer.normalize(texts[position])))
+                results.set(position, reader.features(texts[position]))
             }
         }
         return results.values
     }
 
-    static func examples(_ texts: [LabelledText], labels: [String]) throws -> [(TextFeatures, Int)] {
+    static func examples(
+        _ texts: [LabelledText],
+        labels: [String],
+        reader: TextReader
+    ) throws -> [(TextFeatures, Int)] {
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        let features = features(texts.map(\.text))
+        let features = features(texts.map(\.text), reader: reader)
         return try zip(features, texts).map { features, text in
             guard let label = index[text.label] else {
                 throw DetectError(.invalidData, "label '\(text.label)' is not one of \(labels)")
@@ -120,13 +128,13 @@ public struct Training: Sendable {
         let lines = try corpora.languageTraining()
         let model = trainer.train(
             labels: labels,
-            examples: try Self.examples(lines, labels: labels),
-            words: lines.map { TextFeatures.letterWordTexts(TextNormalizer.normalize($0.text)) },
+            examples: try Self.examples(lines, labels: labels, reader: reader),
+            words: lines.map { TextFeatures.letterWordTexts(reader.normalizer.normalize($0.text)) },
             progress: progress
         )
         var metrics: [String: Double] = [:]
         for kind in ["sentences", "single-words", "word-pairs"] {
-            let scores = Evaluation.language(model, on: try corpora.languageTest(kind))
+            let scores = Evaluation.language(model, on: try corpora.languageTest(kind), reader: reader)
             metrics["\(kind)_mean_accuracy"] = Evaluation.rounded(scores.report.macroRecall)
             metrics["\(kind)_calibration_error"] = Evaluation.rounded(scores.calibrationError)
         }
@@ -154,7 +162,7 @@ public struct Training: Sendable {
         let labels = Corpora.intents
         let trainTexts = try corpora.intents("train")
         let testTexts = try corpora.intents("test")
-        let examples = try Self.examples(trainTexts, labels: labels)
+        let examples = try Self.examples(trainTexts, labels: labels, reader: reader)
         let trainVectors = embedder?.embed(trainTexts.map(\.text))
         let testVectors = embedder?.embed(testTexts.map(\.text))
         var model = Self.trainWithFallback(
@@ -165,7 +173,7 @@ public struct Training: Sendable {
             fallback: "other"
         )
         model.embeddingModel = embedder?.model
-        let report = Evaluation.classify(model, on: testTexts, embeddings: testVectors)
+        let report = Evaluation.classify(model, on: testTexts, embeddings: testVectors, reader: reader)
         var parameters = trainer.hyperParameters
         parameters["minimum_confidence"] = Double(model.minimumConfidence)
         parameters["temperature"] = Double(model.temperature)
@@ -173,7 +181,7 @@ public struct Training: Sendable {
             "test_accuracy": Evaluation.rounded(report.accuracy),
             "test_macro_f1": Evaluation.rounded(report.macroF1),
             "test_calibration_error": Evaluation.rounded(
-                Evaluation.calibrationError(model, on: testTexts, embeddings: testVectors)
+                Evaluation.calibrationError(model, on: testTexts, embeddings: testVectors, reader: reader)
             ),
         ]
         if let dimensions = model.embeddingDimensions {
@@ -181,7 +189,7 @@ public struct Training: Sendable {
             parameters["embedding_dropout_every"] = Double(trainer.embeddingDropoutEvery)
             // What a message scores when the pipeline has no embedding for it.
             metrics["test_accuracy_without_embedding"] = Evaluation.rounded(
-                Evaluation.classify(model, on: testTexts).accuracy
+                Evaluation.classify(model, on: testTexts, reader: reader).accuracy
             )
         }
         return try package(
@@ -324,7 +332,7 @@ public struct Training: Sendable {
     ) throws -> TrainedModel {
         let labels = Corpora.sentiments
         let trainTexts = try corpora.tweetEval("train")
-        let train = try Self.examples(trainTexts, labels: labels)
+        let train = try Self.examples(trainTexts, labels: labels, reader: reader)
         let validation = try corpora.tweetEval("val")
         let testTexts = try corpora.tweetEval("test")
         var trainVectors: [[Float]]?
@@ -347,7 +355,8 @@ public struct Training: Sendable {
         for trainer in grid {
             var model = trainer.train(labels: labels, examples: train, embeddings: trainVectors)
             model.embeddingModel = tuned.map { Detector.tunedSentimentEncoder(layersSHA256: Self.sha256($0.file)) }
-            let recall = Evaluation.classify(model, on: validation, embeddings: validationVectors).macroRecall
+            let recall = Evaluation.classify(model, on: validation, embeddings: validationVectors, reader: reader)
+                .macroRecall
             progress(
                 "sentiment: epochs \(trainer.epochs), learning rate \(trainer.learningRate), "
                     + "idf \(trainer.inverseDocumentFrequency ? "on" : "off"), "
@@ -359,10 +368,10 @@ public struct Training: Sendable {
         guard var best else { throw DetectError(.invalidData, "the sentiment grid is empty") }
         best.model.temperature = Self.fitTemperature(
             best.model,
-            on: try Self.examples(validation, labels: labels),
+            on: try Self.examples(validation, labels: labels, reader: reader),
             embeddings: validationVectors
         )
-        let test = Evaluation.classify(best.model, on: testTexts, embeddings: testVectors)
+        let test = Evaluation.classify(best.model, on: testTexts, embeddings: testVectors, reader: reader)
         var metrics = [
             "val_macro_recall": Evaluation.rounded(best.recall),
             "test_macro_recall": Evaluation.rounded(test.macroRecall),
@@ -370,7 +379,7 @@ public struct Training: Sendable {
         ]
         if testVectors != nil {
             // What a message scores when the pipeline has no embedding for it.
-            let alone = Evaluation.classify(best.model, on: testTexts)
+            let alone = Evaluation.classify(best.model, on: testTexts, reader: reader)
             metrics["test_macro_recall_without_embedding"] = Evaluation.rounded(alone.macroRecall)
         }
         var parameters = best.trainer.hyperParameters
@@ -536,7 +545,7 @@ final class FeatureSlots: @unchecked Sendable {
 
     init(count: Int) {
         buffer = .allocate(capacity: count)
-        _ = buffer.initialize(from: repeatElement(TextFeatures(""), count: count))
+        _ = buffer.initialize(from: repeatElement(TextFeatures(), count: count))
     }
 
     deinit {

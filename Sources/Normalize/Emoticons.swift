@@ -1,7 +1,8 @@
 /// Text emoticons read as the emoji they stand for (`:)` as 🙂, `<3` as ❤), so that the
 /// classifiers learn one feature from both; and the polarity of emoji, so that sentiment
-/// learned from emoticons carries over to emoji the training tweets never had.
-public enum Emoticons {
+/// learned from emoticons carries over to emoji the training tweets never had. Built from an
+/// emoji table (``EmojiNames``), whose canonical tokens the emoticons read as.
+public struct Emoticons: Sendable {
     /// Emoticon → the emoji it stands for. Only whole words count (`:)` alone, not `a:)`).
     static let glyphs: [(emoticon: String, glyph: String)] = [
         (":-)", "🙂"), (":)", "🙂"), ("=)", "🙂"), (":]", "🙂"), (":-D", "😀"), (":D", "😀"), (";-)", "😉"),
@@ -11,20 +12,33 @@ public enum Emoticons {
     ]
 
     /// Emoticons by first scalar, longest first, each with its canonical emoji token.
-    static let index: [Unicode.Scalar: [([Unicode.Scalar], String)]] = {
+    let index: [Unicode.Scalar: [([Unicode.Scalar], String)]]
+    /// Canonical emoji token → its plain sentiment (``positiveGlyphs``, ``negativeGlyphs``).
+    let polarities: [String: Polarity]
+
+    /// The emoticons and emoji polarities read as the tokens of `emojiNames`.
+    public init(emojiNames: EmojiNames) {
         var index: [Unicode.Scalar: [([Unicode.Scalar], String)]] = [:]
-        for (emoticon, glyph) in glyphs {
-            guard let token = EmojiNames.canonical(glyph: glyph), let first = emoticon.unicodeScalars.first else {
+        for (emoticon, glyph) in Self.glyphs {
+            guard let token = emojiNames.canonical(glyph: glyph), let first = emoticon.unicodeScalars.first else {
                 continue
             }
             index[first, default: []].append((Array(emoticon.unicodeScalars), token))
         }
-        return index.mapValues { $0.sorted { $0.0.count > $1.0.count } }
-    }()
+        self.index = index.mapValues { $0.sorted { $0.0.count > $1.0.count } }
+        var polarities: [String: Polarity] = [:]
+        for character in Self.positiveGlyphs {
+            if let token = emojiNames.canonical(glyph: String(character)) { polarities[token] = .positive }
+        }
+        for character in Self.negativeGlyphs {
+            if let token = emojiNames.canonical(glyph: String(character)) { polarities[token] = .negative }
+        }
+        self.polarities = polarities
+    }
 
     /// The emoticon starting at `start` and standing alone (whitespace or the end after it):
     /// its emoji token and where it ends.
-    static func match(_ scalars: [Unicode.Scalar], at start: Int) -> (token: String, end: Int)? {
+    func match(_ scalars: [Unicode.Scalar], at start: Int) -> (token: String, end: Int)? {
         guard scalars[start].value < 0x80, let candidates = index[scalars[start]] else { return nil }
         for (emoticon, token) in candidates {
             var end = start + emoticon.count
@@ -50,17 +64,6 @@ public enum Emoticons {
     static let negativeGlyphs =
         "😞😔😟😕🙁☹😣😖😫😩🥺😢😭😤😠😡🤬😒🙄💔👎😱😨😰😥😓🤢🤮😷🤒🤕😵💩🖕😾😿❌"
 
-    static let polarities: [String: Polarity] = {
-        var table: [String: Polarity] = [:]
-        for character in positiveGlyphs {
-            if let token = EmojiNames.canonical(glyph: String(character)) { table[token] = .positive }
-        }
-        for character in negativeGlyphs {
-            if let token = EmojiNames.canonical(glyph: String(character)) { table[token] = .negative }
-        }
-        return table
-    }()
-
     /// The sentiment of a canonical emoji token (`:heart_eyes:` → positive), if it is plain.
-    public static func polarity(of token: String) -> Polarity? { polarities[token] }
+    public func polarity(of token: String) -> Polarity? { polarities[token] }
 }

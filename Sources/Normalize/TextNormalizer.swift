@@ -10,15 +10,28 @@ import Foundation
 ///    numbers → `[NUMBER]`, emoji glyphs, `:names:` and emoticons (`:)`, `<3`) → the canonical
 ///    `:token:` of the emoji, runs of
 ///    three or more of one character folded to two (`soooo` → `soo`), whitespace collapsed.
-public enum TextNormalizer {
+///
+/// The last step reads an emoji table (``EmojiNames``), which is data the normalizer is made
+/// with; the steps before it need none and are static.
+public struct TextNormalizer: Sendable {
     public static let url = "[URL]"
     public static let mention = "[MENTION]"
     public static let number = "[NUMBER]"
 
+    /// The emoji glyphs and names this normalizer folds to tokens.
+    public let emojiNames: EmojiNames
+    /// The emoticons, read as the tokens of ``emojiNames``, and the polarity of emoji tokens.
+    public let emoticons: Emoticons
+
+    public init(emojiNames: EmojiNames) {
+        self.emojiNames = emojiNames
+        self.emoticons = Emoticons(emojiNames: emojiNames)
+    }
+
     /// All steps, in order.
-    public static func normalize(_ text: String) -> String {
-        var result = compatibilityFold(text)
-        result = stripQuoted(result)
+    public func normalize(_ text: String) -> String {
+        var result = Self.compatibilityFold(text)
+        result = Self.stripQuoted(result)
         result = PIIRedactor.redact(result)
         return foldTokens(result)
     }
@@ -140,34 +153,34 @@ public enum TextNormalizer {
     // MARK: One pass over the scalars
 
     /// URLs, mentions, numbers and emoji to their tokens; elongations and whitespace folded.
-    public static func foldTokens(_ text: String) -> String {
+    public func foldTokens(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         var writer = TokenWriter(capacity: text.utf8.count)
         var i = 0
         while i < scalars.count {
             let scalar = scalars[i]
-            if isSpace(scalar) {
+            if Self.isSpace(scalar) {
                 writer.pendingSpace = true
                 i += 1
                 continue
             }
-            let atWordStart = i == 0 || isSpace(scalars[i - 1]) || isOpening(scalars[i - 1])
-            if atWordStart, let end = urlEnd(scalars, from: i) {
-                writer.token(url)
+            let atWordStart = i == 0 || Self.isSpace(scalars[i - 1]) || Self.isOpening(scalars[i - 1])
+            if atWordStart, let end = Self.urlEnd(scalars, from: i) {
+                writer.token(Self.url)
                 i = end
-            } else if atWordStart, let (token, end) = Emoticons.match(scalars, at: i) {
+            } else if atWordStart, let (token, end) = emoticons.match(scalars, at: i) {
                 writer.token(token)
                 i = end
-            } else if scalar == "@", atWordStart, i + 1 < scalars.count, isWordScalar(scalars[i + 1]) {
+            } else if scalar == "@", atWordStart, i + 1 < scalars.count, Self.isWordScalar(scalars[i + 1]) {
                 var end = i + 1
-                while end < scalars.count, isWordScalar(scalars[end]) || scalars[end] == "." { end += 1 }
-                writer.token(mention)
+                while end < scalars.count, Self.isWordScalar(scalars[end]) || scalars[end] == "." { end += 1 }
+                writer.token(Self.mention)
                 i = end
-            } else if isEmojiStart(scalars, at: i) {
-                let end = emojiEnd(scalars, from: i)
+            } else if Self.isEmojiStart(scalars, at: i) {
+                let end = Self.emojiEnd(scalars, from: i)
                 let glyph = String(String.UnicodeScalarView(scalars[i..<end]))
-                if let token = EmojiNames.canonical(glyph: glyph)
-                    ?? EmojiNames.canonical(glyph: String(Character(scalar)))
+                if let token = emojiNames.canonical(glyph: glyph)
+                    ?? emojiNames.canonical(glyph: String(Character(scalar)))
                 {
                     writer.token(token)
                 } else {
@@ -177,16 +190,16 @@ public enum TextNormalizer {
             } else if scalar == ":", let (token, end) = emojiName(scalars, from: i) {
                 writer.token(token)
                 i = end
-            } else if isDigit(scalar) {
+            } else if Self.isDigit(scalar) {
                 var end = i + 1
                 while end < scalars.count,
-                    isDigit(scalars[end])
+                    Self.isDigit(scalars[end])
                         || ((scalars[end] == "." || scalars[end] == "," || scalars[end] == "'")
-                            && end + 1 < scalars.count && isDigit(scalars[end + 1]))
+                            && end + 1 < scalars.count && Self.isDigit(scalars[end + 1]))
                 {
                     end += 1
                 }
-                writer.token(number)
+                writer.token(Self.number)
                 i = end
             } else {
                 writer.scalar(scalar)
@@ -298,17 +311,17 @@ public enum TextNormalizer {
     }
 
     /// `:name:` with a known emoji name starting at `start`: its canonical token and the end.
-    static func emojiName(_ scalars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
+    func emojiName(_ scalars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
         var end = start + 1
         // CLDR names have letters outside ASCII too (`:curaçao:`, `:côte_d’ivoire:`).
         while end < scalars.count, end - start <= 60,
-            isWordScalar(scalars[end]) || "-+&'.’".unicodeScalars.contains(scalars[end])
+            Self.isWordScalar(scalars[end]) || "-+&'.’".unicodeScalars.contains(scalars[end])
         {
             end += 1
         }
         guard end < scalars.count, end > start + 1, scalars[end] == ":" else { return nil }
         let name = String(String.UnicodeScalarView(scalars[start...end]))
-        return EmojiNames.canonical(name: name).map { ($0, end + 1) }
+        return emojiNames.canonical(name: name).map { ($0, end + 1) }
     }
 
     /// An emoji starts here: a pictographic scalar (not a plain digit, `#` or `*` unless a

@@ -42,14 +42,17 @@ struct DetectSpeed: ParsableCommand {
                     )
             )
         }
-        best("normalize") { texts.reduce(0) { $0 + TextNormalizer.normalize($1).utf8.count } }
+        let normalizer = detector.reader.normalizer
+        best("normalize") { texts.reduce(0) { $0 + normalizer.normalize($1).utf8.count } }
         best("  of which NFKC") { texts.reduce(0) { $0 + TextNormalizer.compatibilityFold($1).utf8.count } }
         best("  of which quoted text") { texts.reduce(0) { $0 + TextNormalizer.stripQuoted($1).utf8.count } }
         best("  of which PII") { texts.reduce(0) { $0 + PIIRedactor.redact($1).utf8.count } }
-        best("  of which tokens") { texts.reduce(0) { $0 + TextNormalizer.foldTokens($1).utf8.count } }
-        let normalized = texts.map(TextNormalizer.normalize)
-        best("features (from normalized text)") { normalized.reduce(0) { $0 + TextFeatures($1).grams.count } }
-        let features = normalized.map(TextFeatures.init)
+        best("  of which tokens") { texts.reduce(0) { $0 + normalizer.foldTokens($1).utf8.count } }
+        let normalized = texts.map(normalizer.normalize)
+        best("features (from normalized text)") {
+            normalized.reduce(0) { $0 + TextFeatures($1, reader: detector.reader).grams.count }
+        }
+        let features = normalized.map { TextFeatures($0, reader: detector.reader) }
         best("language (from features)") { features.reduce(0) { $0 + detector.language.identify($1).label.count } }
         best("intent (from features)") { features.reduce(0) { $0 + detector.intent.classify($1).label.count } }
         best("sentiment (from features)") { features.reduce(0) { $0 + detector.sentiment.classify($1).label.count } }

@@ -52,7 +52,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        let training = Training(corpora: data.corpora) { line in
+        let directory = try data.modelsDirectory
+        // The models learn from texts read with the data of the folder they are written to.
+        let training = Training(corpora: data.corpora, reader: try TextReader(directory: directory)) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         let trained: TrainedModel
@@ -61,7 +63,6 @@ struct TrainCommand: ParsableCommand {
         case .intent: trained = try training.intent(embedder: embeddings ? try EvalCommand.miniLM() : nil)
         case .sentiment: trained = try training.sentiment(miniLM: embeddings ? try EvalCommand.miniLMEmbedder() : nil)
         }
-        let directory = try data.modelsDirectory
         try trained.write(to: directory)
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         print("wrote \(Detector.modelURL(trained.name, in: directory).path) in \(Int(seconds)) s")
@@ -89,14 +90,23 @@ struct EvalCommand: ParsableCommand {
         let directory = try data.modelsDirectory
         func load(_ name: String) throws -> ModelFile { try Detector.modelFile(name, in: directory) }
         let file = try load(name.rawValue)
+        let reader = try TextReader(directory: directory)
         switch name {
-        case .language: print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora))
+        case .language:
+            print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora, reader: reader))
         case .intent:
             var joined: (model: LinearModel, embedder: TextEmbedder)?
             if embeddings {
                 joined = (try LinearModel(file: try load(Detector.intentWithEmbeddingName)), try Self.miniLM())
             }
-            print(try Evaluation.intentReport(try LinearModel(file: file), corpora: data.corpora, joined: joined))
+            print(
+                try Evaluation.intentReport(
+                    try LinearModel(file: file),
+                    corpora: data.corpora,
+                    reader: reader,
+                    joined: joined
+                )
+            )
         case .sentiment:
             var joined: (model: LinearModel, embedder: TextEmbedder)?
             if embeddings {
@@ -109,7 +119,14 @@ struct EvalCommand: ParsableCommand {
                 }
                 joined = (model, embedder)
             }
-            print(try Evaluation.sentimentReport(try LinearModel(file: file), corpora: data.corpora, joined: joined))
+            print(
+                try Evaluation.sentimentReport(
+                    try LinearModel(file: file),
+                    corpora: data.corpora,
+                    reader: reader,
+                    joined: joined
+                )
+            )
         }
     }
 

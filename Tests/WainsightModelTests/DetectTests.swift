@@ -13,6 +13,10 @@ import WainsightTesting
 @Suite struct DetectTests {
     static var modelsDirectory: URL { SharedData.repositoryRoot.appendingPathComponent("models") }
 
+    /// How the committed models read texts: the data files of models/, loaded once.
+    static let loadedReader = Result { try TextReader(directory: modelsDirectory) }
+    static func reader() throws -> TextReader { try loadedReader.get() }
+
     static var corpora: Corpora {
         Corpora(
             shared: SharedData.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/nlp"),
@@ -49,26 +53,31 @@ import WainsightTesting
         }
     }
 
-    @Test func aSingleWordHasItsCharacterGrams() {
+    @Test func aSingleWordHasItsCharacterGrams() throws {
+        let reader = try Self.reader()
         // <hola>: 4 letters, 5 pairs, 4 triples, 3 of four, 2 of five (marks alone left out).
-        let word = TextFeatures("hola")
+        let word = TextFeatures("hola", reader: reader)
         #expect(word.grams.count == 18)
         #expect(word.words.count == 1)
         #expect(word.pairs.isEmpty)
         #expect(word.letterWords == 1)
-        #expect(TextFeatures("HOLA").grams == word.grams)
+        #expect(TextFeatures("HOLA", reader: reader).grams == word.grams)
 
-        let tokens = TextFeatures(":heart_eyes: [NUMBER] ??")
+        let tokens = TextFeatures(":heart_eyes: [NUMBER] ??", reader: reader)
         #expect(tokens.letterWords == 0)
         #expect(tokens.grams.isEmpty)
         // The emoji and its plain sentiment ([emoji+]), the placeholder and two question marks.
         #expect(tokens.words.count == 5)
         #expect(tokens.pairs.count == 4)
-        #expect(TextFeatures(":slightly_smiling_face:").words.contains(TextFeatures(":heart_eyes:").words[1]))
+        #expect(
+            TextFeatures(":slightly_smiling_face:", reader: reader).words.contains(
+                TextFeatures(":heart_eyes:", reader: reader).words[1]
+            )
+        )
 
         // Devanagari vowel signs and Arabic letters stay inside their word.
-        #expect(TextFeatures("नमस्ते दोस्त").letterWords == 2)
-        #expect(TextFeatures("شكرا جزيلا").letterWords == 2)
+        #expect(TextFeatures("नमस्ते दोस्त", reader: reader).letterWords == 2)
+        #expect(TextFeatures("شكرا جزيلا", reader: reader).letterWords == 2)
     }
 
     /// The words the language trainer counts are the letter words ``TextFeatures`` reads:
@@ -83,16 +92,25 @@ import WainsightTesting
         ("a:b:c", ["a", "c"]),
         ("x[y z]", ["x", "y", "z"]),
     ])
-    func letterWordsAreWhatTheFeaturesRead(text: String, words: [String]) {
+    func letterWordsAreWhatTheFeaturesRead(text: String, words: [String]) throws {
+        let reader = try Self.reader()
         #expect(TextFeatures.letterWordTexts(text) == words)
-        let features = TextFeatures(text)
+        let features = TextFeatures(text, reader: reader)
         #expect(features.letterWords == words.count)
-        #expect(features.grams == words.flatMap { TextFeatures($0).grams })
+        #expect(features.grams == words.flatMap { TextFeatures($0, reader: reader).grams })
+        // The language model's word classifier reads a word without the reader's data: the same
+        // n-grams and token.
+        for word in words {
+            let alone = TextFeatures(letterWord: word)
+            let read = TextFeatures(word, reader: reader)
+            #expect(alone.grams == read.grams && alone.words == read.words, "\(word)")
+        }
     }
 
     /// The language model's word classifier: trained on the distinct words of the lines, saved
     /// with the model, the same bytes every time, and left out when its weight is 0.
     @Test func theLanguageWordClassifierIsTrainedAndSaved() throws {
+        let reader = try Self.reader()
         // Two made-up languages: a's words end in -ka, b's in -zu, but a's running text is
         // full of "zuzu", so naive Bayes counts z and u as a's letters and reads a new word by
         // them. One type among many, "zuzu" does not sway a classifier of distinct words.
@@ -111,7 +129,7 @@ import WainsightTesting
             lines.append(words.joined(separator: " "))
             labels.append(label)
         }
-        let examples = zip(lines, labels).map { (TextFeatures($0), $1) }
+        let examples = zip(lines, labels).map { (TextFeatures($0, reader: reader), $1) }
         var trainer = LanguageModelTrainer()
         trainer.buckets = 1 << 14
         trainer.classifierWeights = [0.5]
@@ -126,7 +144,7 @@ import WainsightTesting
         #expect(model.classifierWeight == 0.5)
         #expect(model.wordClassifier?.labels == ["a", "b"] && model.wordClassifier?.buckets == 1 << 14)
         // Stems of letters no line has.
-        let unseen = ["wyxzu", "fyvzu", "wyxka"].map { TextFeatures($0) }
+        let unseen = ["wyxzu", "fyvzu", "wyxka"].map { TextFeatures($0, reader: reader) }
         var alone = trainer
         alone.classifierWeights = [0]
         let words = lines.map(TextFeatures.letterWordTexts)
@@ -147,9 +165,9 @@ import WainsightTesting
         #expect(unseen.map { model.identify($0).label } == ["b", "b", "a"])
         #expect(model.combinedScores(unseen[0]) != naiveBayes.combinedScores(unseen[0]))
         // The classifier reads the character n-grams alone: tokens and pairs change nothing.
-        let message = TextFeatures("wyxzu [number] :joy: ? !")
+        let message = TextFeatures("wyxzu [number] :joy: ? !", reader: reader)
         let (sums, count) = model.scores(message)
-        let logits = try #require(model.wordClassifier).logits(TextFeatures("wyxzu"))
+        let logits = try #require(model.wordClassifier).logits(TextFeatures("wyxzu", reader: reader))
         #expect(
             model.combinedScores(message) == sums.indices.map { sums[$0] / Float(count) + 0.5 * logits[$0] }
         )
@@ -201,7 +219,7 @@ import WainsightTesting
         #expect(loaded.fallbackLabel == "neutral")
         #expect(loaded.minimumConfidence == 0.4)
         #expect(try loaded.file.encoded() == bytes)
-        let features = TextFeatures("some words here")
+        let features = TextFeatures("some words here", reader: try Self.reader())
         #expect(loaded.logits(features) == model.logits(features))
         // 8 bits per weight: each value within half a step of the original, and zero exact.
         let tensor = QuantizedTensor(values: weights, columns: 3)
@@ -220,13 +238,14 @@ import WainsightTesting
     /// A dense input (a sentence embedding) beside the hashed features: learned where the words
     /// say nothing, kept through the file, and optional at prediction time.
     @Test func aDenseInputIsLearnedAndSaved() throws {
+        let reader = try Self.reader()
         var random = SplitMix64(seed: 5)
         var examples: [(TextFeatures, Int)] = []
         var embeddings: [[Float]] = []
         for index in 0..<400 {
             let label = index % 2
             // The same words for both classes: only the embedding tells them apart.
-            examples.append((TextFeatures("same words every time"), label))
+            examples.append((TextFeatures("same words every time", reader: reader), label))
             var vector = (0..<8).map { _ in Float(random.next() % 1000) / 5000 - 0.1 }
             vector[label] += 1
             embeddings.append(vector)
@@ -236,7 +255,7 @@ import WainsightTesting
         trainer.epochs = 3
         var model = trainer.train(labels: ["a", "b"], examples: examples, embeddings: embeddings)
         #expect(model.embeddingDimensions == 8)
-        let features = TextFeatures("same words every time")
+        let features = TextFeatures("same words every time", reader: reader)
         let right = (0..<40).filter { index in
             model.classify(features, embedding: embeddings[index]).label == ["a", "b"][index % 2]
         }.count
@@ -279,25 +298,26 @@ import WainsightTesting
         ("the meeting is at ten", [String]()),
         ("GOOD 😍", ["+"]),
     ])
-    func lexiconWordsGiveCues(text: String, cues: [String]) {
+    func lexiconWordsGiveCues(text: String, cues: [String]) throws {
         let names = [
             SentimentLexicon.cues.strongPositive: "++", SentimentLexicon.cues.weakPositive: "+",
             SentimentLexicon.cues.weakNegative: "-", SentimentLexicon.cues.strongNegative: "--",
         ]
-        #expect(TextFeatures(TextNormalizer.normalize(text)).cues.map { names[$0] ?? "?" } == cues)
+        #expect(try Self.reader().features(text).cues.map { names[$0] ?? "?" } == cues)
     }
 
     /// A model that reads the cues learns polarity from lexicon words and answers for
     /// lexicon words it never saw in training; one without them cannot. The families travel
     /// in the file under a kind of their own.
     @Test func lexiconCuesCarryPolarityToUnseenWords() throws {
+        let reader = try Self.reader()
         let positive = ["wonderful", "excellent", "lovely", "brilliant", "perfect", "fantastic"]
         let negative = ["horrible", "terrible", "awful", "dreadful", "disgusting", "pathetic"]
         var examples: [(TextFeatures, Int)] = []
         for (label, words) in [(0, negative), (1, positive)] {
             for word in words.dropLast() {
                 for subject in ["the call", "our order", "this plan", "that reply"] {
-                    examples.append((TextFeatures(TextNormalizer.normalize("\(subject) was \(word)")), label))
+                    examples.append((reader.features("\(subject) was \(word)"), label))
                 }
             }
         }
@@ -313,12 +333,12 @@ import WainsightTesting
         let weightedWithCues = trainer.train(labels: ["negative", "positive"], examples: examples)
         let unseen = [("the demo was \(positive.last!)", "positive"), ("the demo was \(negative.last!)", "negative")]
         for (text, label) in unseen {
-            let features = TextFeatures(TextNormalizer.normalize(text))
+            let features = reader.features(text)
             #expect(withCues.classify(features).label == label, "\(text)")
             #expect(weightedWithCues.classify(features).label == label, "\(text)")
         }
         // Without cues (or n-grams) an unseen word is no feature: both texts read alike.
-        let unseenLogits = unseen.map { wordsOnly.logits(TextFeatures(TextNormalizer.normalize($0.0))) }
+        let unseenLogits = unseen.map { wordsOnly.logits(reader.features($0.0)) }
         #expect(unseenLogits[0] == unseenLogits[1])
 
         let bytes = try withCues.file.encoded()
@@ -351,7 +371,8 @@ import WainsightTesting
         FeatureFamilies.standard, FeatureFamilies(grams: true, cues: true), FeatureFamilies(grams: false, cues: true),
         FeatureFamilies(grams: false, cues: false), FeatureFamilies.spelling,
     ])
-    func presenceSumsReadWhatTheTrainerReads(families: FeatureFamilies) {
+    func presenceSumsReadWhatTheTrainerReads(families: FeatureFamilies) throws {
+        let reader = try Self.reader()
         var random = SplitMix64(seed: 11)
         let weights = (0..<(1024 * 3)).map { _ in Float(random.next() % 2001) / 1000 - 1 }
         let model = LinearModel(
@@ -362,7 +383,7 @@ import WainsightTesting
             families: families
         )
         for text in ["I don't love it, awful 😡", "great!!! thanks", "the meeting is at ten"] {
-            let features = TextFeatures(TextNormalizer.normalize(text))
+            let features = reader.features(text)
             let (rows, values) = LinearModel.rows(features, buckets: 1024, idf: nil, families: families)
             let expected = model.weightedLogits(rows: rows, values: values)
             let logits = model.presenceLogits(features)
@@ -388,7 +409,7 @@ import WainsightTesting
     /// Committed models are exactly what `wainsight train` makes from the committed data:
     /// the intent model is retrained here and compared byte for byte.
     @Test func theCommittedIntentModelIsWhatTrainingProduces() throws {
-        let trained = try Training(corpora: Self.corpora).intent()
+        let trained = try Training(corpora: Self.corpora, reader: try Self.reader()).intent()
         let committed = try #require(
             FileManager.default.contents(atPath: Detector.modelURL("intent", in: Self.modelsDirectory).path)
         )
@@ -436,5 +457,29 @@ import WainsightTesting
         // Scripts none of the 16 languages is written in are unknown, not a confident guess.
         #expect(detector.detect("这个多少钱？").language == "unknown")
         #expect(detector.detect("Καλημέρα, πόσο κοστίζει;").language == "unknown")
+    }
+
+    /// The data the models read texts with comes from their folder: a folder of models without
+    /// it, or with a malformed table, is refused with what to do.
+    @Test func aModelsFolderWithoutItsDataIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("detect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in Detector.modelNames {
+            try FileManager.default.copyItem(
+                at: Detector.modelURL(name, in: DetectTests.modelsDirectory),
+                to: Detector.modelURL(name, in: folder)
+            )
+        }
+        let missing = try #require(throws: DetectError.self) { try Detector(directory: folder) }
+        #expect(missing.code == .modelMissing)
+        #expect(missing.message.contains(TextReader.emojiNamesFile))
+        #expect(missing.message.contains("scripts/make-emoji-table"))
+        try Data("# a comment\n😀\t:grinning:\n😃\n".utf8)
+            .write(to: folder.appendingPathComponent(TextReader.emojiNamesFile))
+        let invalid = try #require(throws: DetectError.self) { try Detector(directory: folder) }
+        #expect(invalid.code == .invalidModel)
+        #expect(invalid.underlying as? NormalizeError == NormalizeError(.invalidTable, ""))
+        #expect(invalid.description.contains("line 3"), "\(invalid)")
     }
 }

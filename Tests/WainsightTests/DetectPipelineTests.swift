@@ -68,7 +68,7 @@ import WainsightTesting
         ]
         let vectors = try await embedder.embed(texts.map(PIIRedactor.embeddingInput))
         for (text, vector) in zip(texts, vectors) {
-            let features = TextFeatures(TextNormalizer.normalize(text))
+            let features = detector.reader.features(text)
             let sentimentVector = try #require(tuned.embedSync([PIIRedactor.embeddingInput(text)]).first)
             // The tuned layers make a vector of their own, not the message's embedding.
             #expect(zip(sentimentVector, vector).reduce(Float(0)) { $0 + $1.0 * $1.1 } < 0.99)
@@ -147,6 +147,12 @@ import WainsightTesting
             try FileManager.default.copyItem(
                 at: Detector.modelURL(name, in: DetectPipelineTests.modelsDirectory),
                 to: Detector.modelURL(name, in: folder)
+            )
+        }
+        for name in TextReader.fileNames {
+            try FileManager.default.copyItem(
+                at: DetectPipelineTests.modelsDirectory.appendingPathComponent(name),
+                to: folder.appendingPathComponent(name)
             )
         }
         let miniLM = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)

@@ -1,8 +1,18 @@
+import Foundation
 import Testing
+import WainsightTesting
+
 @testable import Normalize
 
 /// Each normalization step alone, then all of them, on multilingual WhatsApp-style text.
 @Suite struct TextNormalizerTests {
+    /// The normalizer with the committed emoji table (models/emoji-names.tsv), loaded once.
+    static let loadedNormalizer = Result {
+        let url = SharedData.repositoryRoot.appendingPathComponent("models/emoji-names.tsv")
+        return TextNormalizer(emojiNames: try EmojiNames(table: String(contentsOf: url, encoding: .utf8)))
+    }
+    static func normalizer() throws -> TextNormalizer { try loadedNormalizer.get() }
+
     static let compatibility: [(String, String)] = [
         ("ＦＲＥＥ ｄｅｍｏ", "FREE demo"),  // full-width letters
         ("ﬁnanciamento", "financiamento"),  // ligature
@@ -71,8 +81,8 @@ import Testing
         ("شكرا جزيلا", "شكرا جزيلا"),
     ]
 
-    @Test(arguments: tokens) func foldsTokens(_ input: String, _ expected: String) {
-        #expect(TextNormalizer.foldTokens(input) == expected)
+    @Test(arguments: tokens) func foldsTokens(_ input: String, _ expected: String) throws {
+        #expect(try Self.normalizer().foldTokens(input) == expected)
     }
 
     static let whole: [(String, String)] = [
@@ -87,16 +97,36 @@ import Testing
         ("STOP!!!!! pls remove me https://t.co/x", "STOP!! pls remove me [URL]"),
     ]
 
-    @Test(arguments: whole) func normalizesWholeMessages(_ input: String, _ expected: String) {
-        #expect(TextNormalizer.normalize(input) == expected)
+    @Test(arguments: whole) func normalizesWholeMessages(_ input: String, _ expected: String) throws {
+        #expect(try Self.normalizer().normalize(input) == expected)
     }
 
-    @Test func emojiNamesAgreeWithGlyphs() {
-        #expect(EmojiNames.canonical(glyph: "😍") == ":heart_eyes:")
-        #expect(EmojiNames.canonical(name: ":smiling_face_with_heart-eyes:") == ":heart_eyes:")
-        #expect(EmojiNames.canonical(glyph: "👍🏿") == ":thumbsup:")
-        #expect(EmojiNames.canonical(glyph: "x") == nil)
+    @Test func emojiNamesAgreeWithGlyphs() throws {
+        let emojiNames = try Self.normalizer().emojiNames
+        #expect(emojiNames.canonical(glyph: "😍") == ":heart_eyes:")
+        #expect(emojiNames.canonical(name: ":smiling_face_with_heart-eyes:") == ":heart_eyes:")
+        #expect(emojiNames.canonical(glyph: "👍🏿") == ":thumbsup:")
+        #expect(emojiNames.canonical(glyph: "x") == nil)
         // Tokens are ASCII: the classifiers read `:name:` as one token only when it is.
-        #expect(EmojiNames.index.glyphs.values.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
+        #expect(emojiNames.glyphs.values.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
+        // The first emoji of the committed table starts with `#` and is no comment.
+        #expect(emojiNames.canonical(glyph: "#\u{FE0F}\u{20E3}") == ":hash:")
+        #expect(emojiNames.count == 1_923)
+    }
+
+    /// The table's format: comments (`#` and no tab), empty lines and CRLF line ends are
+    /// skipped; a line that is not a glyph and its names, or a table with no emoji, is refused
+    /// naming the line.
+    @Test func emojiTablesAreReadStrictly() throws {
+        let names = try EmojiNames(table: "# names\r\n#\r\n\r\n#⃣\t:hash:\t:keycap_#:\r\n😀\t:grinning:\r\n")
+        #expect(names.count == 2)
+        #expect(names.canonical(name: ":keycap_#:") == ":hash:")
+        #expect(names.canonical(glyph: "😀") == ":grinning:")
+        for (table, line) in [("# x\n😀\t:grinning:\n😃\n", 3), ("😀\t:grinning:\t\n", 1), ("😀\t\t:grinning:", 1)] {
+            let error = try #require(throws: NormalizeError.self) { try EmojiNames(table: table) }
+            #expect(error.code == .invalidTable)
+            #expect(error.message.contains("line \(line) ") && error.message.contains("scripts/make-emoji-table"))
+        }
+        #expect(throws: NormalizeError(.invalidTable, "")) { try EmojiNames(table: "# only a comment\n") }
     }
 }
