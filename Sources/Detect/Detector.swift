@@ -37,7 +37,7 @@ public struct Detection: Sendable, Equatable, Codable {
 /// texts are read with the data the models were trained with (``TextReader``), loaded from the
 /// same folder.
 public struct Detector: Sendable {
-    /// How texts become features: the normalizer with its emoji table.
+    /// How texts become features: the normalizer with its emoji table, and the sentiment lexicon.
     public let reader: TextReader
     public let language: LanguageModel
     public let intent: LinearModel

@@ -1,8 +1,10 @@
 /// English word polarity from the VADER lexicon, read as cue tokens: a positive or negative
 /// word, strong or weak, flipped (and weakened) when a negator is among the three words before
 /// it, as VADER does. Words rare in the training tweets still carry their sentiment this way.
-/// Only a model trained with them reads the cues (``FeatureFamilies/cues``).
-enum SentimentLexicon {
+/// Only a model trained with them reads the cues (``FeatureFamilies/cues``). The lexicon is
+/// data, not code: `scripts/make-sentiment-lexicon` writes it (`models/sentiment-lexicon.tsv`,
+/// beside the models trained on its cues) and ``TextReader`` loads it from the models folder.
+public struct SentimentLexicon: Sendable {
     /// VADER's factor for a negated word: "not good" is mildly negative.
     static let negationFactor: Float = -0.74
     /// |valence| from which a word is a strong cue (VADER's scale runs from -4 to 4).
@@ -22,17 +24,49 @@ enum SentimentLexicon {
     }
 
     /// Every lexicon word and negator, by the hash ``TextFeatures`` gives the marked word.
-    static let words: WordTable<Entry> = {
+    let words: WordTable<Entry>
+    /// How many words have a valence.
+    public let count: Int
+
+    /// Parses the table `scripts/make-sentiment-lexicon` writes: UTF-8, one word a line, a tab,
+    /// then its mean valence from -4 to 4. A line that starts with `#` and has no tab is a
+    /// comment (the licence), and empty lines are skipped. The negators are the lexicon's own
+    /// (``negators``).
+    /// - Throws: ``DetectError`` `invalidModel`, naming the line, when a line is not a word and
+    ///   a number, or the table has no word.
+    public init(table: String) throws {
         var entries: [UInt32: Entry] = [:]
-        for line in table.split(separator: "\n") {
-            let fields = line.split(separator: "\t")
-            guard fields.count == 2, let valence = Float(fields[1]) else { continue }
-            entries[TextFeatures.wordHash(String(fields[0])), default: Entry()].valence = valence
+        var count = 0
+        var lineNumber = 0
+        for line in table.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = line.last == "\r" ? line.dropLast() : line[...]
+            let isComment = line.first == "#" && !line.contains("\t")
+            guard !line.isEmpty, !isComment else { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
+                String(String.UnicodeScalarView($0))
+            }
+            guard fields.count == 2, !fields[0].isEmpty, let valence = Float(fields[1]), valence.isFinite else {
+                throw DetectError(
+                    .invalidModel,
+                    "sentiment lexicon line \(lineNumber) is not a word, a tab and its valence: regenerate the "
+                        + "lexicon with scripts/make-sentiment-lexicon"
+                )
+            }
+            entries[TextFeatures.wordHash(fields[0]), default: Entry()].valence = valence
+            count += 1
         }
-        for negator in negators { entries[TextFeatures.wordHash(negator), default: Entry()].negates = true }
+        guard count > 0 else {
+            throw DetectError(
+                .invalidModel,
+                "the sentiment lexicon has no word: regenerate it with scripts/make-sentiment-lexicon"
+            )
+        }
+        for negator in Self.negators { entries[TextFeatures.wordHash(negator), default: Entry()].negates = true }
         entries[TextFeatures.wordHash("t"), default: Entry()].endsContraction = true
-        return WordTable(entries, empty: Entry())
-    }()
+        self.words = WordTable(entries, empty: Entry())
+        self.count = count
+    }
 
     /// Words that negate the next few (and "t" after an apostrophe; see ``Entry``).
     static let negators = [
@@ -59,17 +93,23 @@ enum SentimentLexicon {
 
     /// Reads the letter words of one text in order (by their hashes) and collects the cues.
     struct CueReader {
+        /// The lexicon's ``SentimentLexicon/words``.
+        private let lexicon: WordTable<Entry>
         private(set) var cues: [UInt32] = []
         private var words = 0
         /// Where the last negator and the last word that gave a cue were (1-based word counts).
         private var lastNegator: Int?
         private var lastCue: Int?
 
+        init(_ lexicon: SentimentLexicon) {
+            self.lexicon = lexicon.words
+        }
+
         /// - Parameter afterApostrophe: the word follows the previous one across an apostrophe
         ///   alone (`won't`, `won’t`).
         mutating func read(word hash: UInt32, afterApostrophe: Bool) {
             words += 1
-            guard let entry = SentimentLexicon.words[hash] else { return }
+            guard let entry = lexicon[hash] else { return }
             let endsContraction = entry.endsContraction && afterApostrophe
             if endsContraction, lastCue == words - 1 {
                 cues.removeLast()

@@ -56,27 +56,30 @@ public struct TextFeatures: Sendable {
     /// - Parameters:
     ///   - text: normalized text (``Normalize/TextNormalizer``, ``TextReader/features(_:)``); it is
     ///     lower-cased here.
-    ///   - reader: the emoji polarities of the normalizer that made `text`.
+    ///   - reader: the emoji polarities of the normalizer that made `text`, and the sentiment
+    ///     lexicon.
     public init(_ text: String, reader: TextReader) {
-        self.init(text, emoticons: reader.normalizer.emoticons)
+        self.init(text, emoticons: reader.normalizer.emoticons, lexicon: reader.lexicon)
     }
 
     /// The features of an empty text: none.
     public init() {}
 
-    /// The features of one letter word, which has no emoji token: what the language model's
-    /// word classifier learns the spelling of (``FeatureFamilies/spelling``).
+    /// The features of one letter word, which has no emoji token, without lexicon cues: what the
+    /// language model's word classifier learns the spelling of (``FeatureFamilies/spelling``).
     init(letterWord word: String) {
-        self.init(word, emoticons: nil)
+        self.init(word, emoticons: nil, lexicon: nil)
     }
 
-    /// - Parameter emoticons: the polarity of emoji tokens; `nil` only for text that has none.
-    private init(_ text: String, emoticons: Emoticons?) {
+    /// - Parameters:
+    ///   - emoticons: the polarity of emoji tokens; `nil` only for text that has none.
+    ///   - lexicon: the words that give ``cues``; `nil` for none.
+    private init(_ text: String, emoticons: Emoticons?, lexicon: SentimentLexicon?) {
         let scalars = Array(text.lowercased().unicodeScalars)
         grams.reserveCapacity(scalars.count * 5)
         var previousWord: UInt32?
         var word: [UInt32] = [Self.wordStart]
-        var cueReader = SentimentLexicon.CueReader()
+        var cueReader = lexicon.map(SentimentLexicon.CueReader.init)
         // Whether the word being read follows the last one across an apostrophe alone.
         var afterApostrophe = false
         var i = 0
@@ -93,7 +96,7 @@ public struct TextFeatures: Sendable {
             let hash = Self.markedWordHash(word)
             addToken(hash)
             letterWords += 1
-            cueReader.read(word: hash, afterApostrophe: afterApostrophe)
+            cueReader?.read(word: hash, afterApostrophe: afterApostrophe)
             afterApostrophe = false
             word.removeAll(keepingCapacity: true)
             word.append(Self.wordStart)
@@ -136,7 +139,7 @@ public struct TextFeatures: Sendable {
             }
         }
         finishLetterWord()
-        cues = cueReader.cues
+        cues = cueReader?.cues ?? []
     }
 
     /// The lower-cased letter words of a normalized text, as ``init(_:)`` reads them

@@ -1,32 +1,48 @@
 import Foundation
 import Normalize
 
-/// How the models read a text: the normalizer with its emoji table, whose tokens are features
-/// the models were trained on. Its data lives in the models folder beside the models and is
-/// loaded with them (``init(directory:)``), so that models and data travel together.
+/// How the models read a text: the normalizer with its emoji table, and the sentiment lexicon,
+/// whose tokens and cues are features the models were trained on. Their data lives in the
+/// models folder beside the models and is loaded with them (``init(directory:)``), so that
+/// models and data travel together.
 public struct TextReader: Sendable {
     /// The emoji table in a models folder, as `scripts/make-emoji-table` writes it.
     public static let emojiNamesFile = "emoji-names.tsv"
+    /// The sentiment lexicon in a models folder, as `scripts/make-sentiment-lexicon` writes it.
+    public static let sentimentLexiconFile = "sentiment-lexicon.tsv"
     /// Every data file a models folder holds beside the models.
-    public static let fileNames = [emojiNamesFile]
+    public static let fileNames = [emojiNamesFile, sentimentLexiconFile]
 
     public let normalizer: TextNormalizer
+    public let lexicon: SentimentLexicon
 
-    public init(normalizer: TextNormalizer) {
+    public init(normalizer: TextNormalizer, lexicon: SentimentLexicon) {
         self.normalizer = normalizer
+        self.lexicon = lexicon
     }
 
-    /// Loads the emoji table (``emojiNamesFile``) from a models folder.
-    /// - Throws: ``DetectError``: `modelMissing` when the file is not there, `invalidModel`
-    ///   (with the ``Normalize/NormalizeError``) when it cannot be read.
+    /// Loads the emoji table (``emojiNamesFile``) and the sentiment lexicon
+    /// (``sentimentLexiconFile``) from a models folder.
+    /// - Throws: ``DetectError``: `modelMissing` when a file is not there, `invalidModel` (with
+    ///   the parser's error, a ``Normalize/NormalizeError`` for the emoji table) when it cannot
+    ///   be read.
     public init(directory: URL) throws {
-        let url = directory.appendingPathComponent(Self.emojiNamesFile)
-        let table = try Self.text(of: url, madeBy: "scripts/make-emoji-table")
-        do {
-            self.init(normalizer: TextNormalizer(emojiNames: try EmojiNames(table: table)))
-        } catch {
-            throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
+        func load<Table>(_ name: String, madeBy script: String, _ parse: (String) throws -> Table) throws -> Table {
+            let url = directory.appendingPathComponent(name)
+            let text = try Self.text(of: url, madeBy: script)
+            do {
+                return try parse(text)
+            } catch {
+                throw DetectError(.invalidModel, "\(url.path) cannot be read", underlying: error)
+            }
         }
+        let emojiNames = try load(Self.emojiNamesFile, madeBy: "scripts/make-emoji-table", EmojiNames.init)
+        let lexicon = try load(
+            Self.sentimentLexiconFile,
+            madeBy: "scripts/make-sentiment-lexicon",
+            SentimentLexicon.init
+        )
+        self.init(normalizer: TextNormalizer(emojiNames: emojiNames), lexicon: lexicon)
     }
 
     /// The normalized, hashed features of a message's text.

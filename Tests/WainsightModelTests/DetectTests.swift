@@ -481,5 +481,37 @@ import WainsightTesting
         #expect(invalid.code == .invalidModel)
         #expect(invalid.underlying as? NormalizeError == NormalizeError(.invalidTable, ""))
         #expect(invalid.description.contains("line 3"), "\(invalid)")
+
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(TextReader.emojiNamesFile))
+        try FileManager.default.copyItem(
+            at: DetectTests.modelsDirectory.appendingPathComponent(TextReader.emojiNamesFile),
+            to: folder.appendingPathComponent(TextReader.emojiNamesFile)
+        )
+        let noLexicon = try #require(throws: DetectError.self) { try Detector(directory: folder) }
+        #expect(noLexicon.code == .modelMissing)
+        #expect(noLexicon.message.contains(TextReader.sentimentLexiconFile))
+        #expect(noLexicon.message.contains("scripts/make-sentiment-lexicon"))
+        try Data("good\t1.9\nbad\tvery\n".utf8)
+            .write(to: folder.appendingPathComponent(TextReader.sentimentLexiconFile))
+        let badLexicon = try #require(throws: DetectError.self) { try Detector(directory: folder) }
+        #expect(badLexicon.code == .invalidModel)
+        #expect(badLexicon.description.contains("line 2"), "\(badLexicon)")
+    }
+
+    /// The lexicon's format: comments (`#` and no tab), empty lines and CRLF line ends are
+    /// skipped; a line that is not a word and a valence, or a lexicon with no word, is refused
+    /// naming the line. The committed one has VADER's 7,209 single words.
+    @Test func lexiconTablesAreReadStrictly() throws {
+        #expect(try Self.reader().lexicon.count == 7_209)
+        let lexicon = try SentimentLexicon(table: "# MIT\r\n#\r\n\r\ngood\t1.9\r\nawful\t-3.4\r\n")
+        #expect(lexicon.count == 2)
+        #expect(lexicon.words[TextFeatures.wordHash("awful")]?.valence == -3.4)
+        #expect(lexicon.words[TextFeatures.wordHash("not")]?.negates == true)
+        for (table, line) in [("# x\ngood\t1.9\nbad\n", 3), ("good\t1.9\t2\n", 1), ("\t1.9\n", 1), ("bad\tnan", 1)] {
+            let error = try #require(throws: DetectError.self) { try SentimentLexicon(table: table) }
+            #expect(error.code == .invalidModel)
+            #expect(error.message.contains("line \(line) ") && error.message.contains("scripts/make-sentiment-lexicon"))
+        }
+        #expect(throws: DetectError(.invalidModel, "")) { try SentimentLexicon(table: "# only a comment\n") }
     }
 }
