@@ -74,20 +74,30 @@ extension OutboxRepository {
             logger: logger
         )
         var claimed: [ClaimedMessage] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
+        for try await r in rows.decode(
+            (
+                UUID, UUID, UUID, UUID, UUID, String, String, String?, String?, String?, String, String, Int32, Int32,
+                Date, String?, String?, Int32?, String?, String?, Date, Date?, String?,
+                Bool, Bool, Bool, String?, Date?, String, String?
+            ).self
+        ) {
             claimed.append(
                 ClaimedMessage(
-                    message: try OutboxMessage(row: row),
-                    consent: ContactConsent(
-                        optedOut: try r[23].decode(Bool.self),
-                        marketingOptedOut: try r[24].decode(Bool.self),
-                        doNotContact: try r[25].decode(Bool.self),
-                        suppression: try r[26].decode(String?.self)
+                    message: try OutboxMessage(
+                        (
+                            r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16,
+                            r.17, r.18, r.19, r.20, r.21, r.22
+                        )
                     ),
-                    windowExpiresAt: try r[27].decode(Date?.self),
-                    wabaID: try r[28].decode(String.self),
-                    language: try r[29].decode(String?.self)
+                    consent: ContactConsent(
+                        optedOut: r.23,
+                        marketingOptedOut: r.24,
+                        doNotContact: r.25,
+                        suppression: r.26
+                    ),
+                    windowExpiresAt: r.27,
+                    wabaID: r.28,
+                    language: r.29
                 )
             )
         }

@@ -10,34 +10,42 @@ extension OutboxMessage {
         error_code, error_message, last_error, created_at, sent_at, idempotency_key
         """
 
-    /// A row that starts with ``columns`` (some queries add columns after them, so the cells are
-    /// read by position rather than as one tuple).
+    /// The types of ``columns``, in order.
+    typealias Row = (
+        UUID, UUID, UUID, UUID, UUID, String, String, String?, String?, String?, String, String, Int32, Int32, Date,
+        String?, String?, Int32?, String?, String?, Date, Date?, String?
+    )
+
+    /// A row that starts with ``columns`` (a query may add columns after them).
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
+        try self.init(row.decode(Row.self))
+    }
+
+    init(_ r: Row) throws {
         self.init(
-            id: try r[0].decode(UUID.self),
-            organizationID: OrganizationID(try r[1].decode(UUID.self)),
-            accountID: try r[2].decode(UUID.self),
-            threadID: try r[3].decode(UUID.self),
-            contactID: try r[4].decode(UUID.self),
-            recipient: try r[5].decode(String.self),
-            kind: Kind(rawValue: try r[6].decode(String.self)) ?? .text,
-            templateName: try r[7].decode(String?.self),
-            templateLanguage: try r[8].decode(String?.self),
-            templateCategory: try r[9].decode(String?.self),
-            body: try JSONValue.parse(Data(try r[10].decode(String.self).utf8)),
-            state: State(rawValue: try r[11].decode(String.self)) ?? .queued,
-            attempts: Int(try r[12].decode(Int32.self)),
-            reclaims: Int(try r[13].decode(Int32.self)),
-            nextAttemptAt: try r[14].decode(Date.self),
-            providerMessageID: try r[15].decode(String?.self),
-            deliveryStatus: try r[16].decode(String?.self),
-            errorCode: try r[17].decode(Int32?.self).map(Int.init),
-            errorMessage: try r[18].decode(String?.self),
-            lastError: try r[19].decode(String?.self),
-            createdAt: try r[20].decode(Date.self),
-            sentAt: try r[21].decode(Date?.self),
-            idempotencyKey: try r[22].decode(String?.self)
+            id: r.0,
+            organizationID: OrganizationID(r.1),
+            accountID: r.2,
+            threadID: r.3,
+            contactID: r.4,
+            recipient: r.5,
+            kind: Kind(rawValue: r.6) ?? .text,
+            templateName: r.7,
+            templateLanguage: r.8,
+            templateCategory: r.9,
+            body: try JSONValue.parse(Data(r.10.utf8)),
+            state: State(rawValue: r.11) ?? .queued,
+            attempts: Int(r.12),
+            reclaims: Int(r.13),
+            nextAttemptAt: r.14,
+            providerMessageID: r.15,
+            deliveryStatus: r.16,
+            errorCode: r.17.map(Int.init),
+            errorMessage: r.18,
+            lastError: r.19,
+            createdAt: r.20,
+            sentAt: r.21,
+            idempotencyKey: r.22
         )
     }
 }
@@ -167,21 +175,14 @@ public struct OutboxRepository: Sendable {
         )
         for try await row in rows { return (try OutboxMessage(row: row), true) }
         guard let key = new.idempotencyKey else { throw StoreError(.conflict, "outbox id \(new.id) exists") }
-        let existing = try await client.query(
-            """
-            SELECT \(unescaped: OutboxMessage.columns), request_sha256 FROM outbox_messages
-            WHERE organization_id = \(org) AND idempotency_key = \(key)
-            """,
-            logger: logger
-        )
-        for try await row in existing {
-            guard try row.makeRandomAccess()[23].decode(Data.self) == new.requestSHA256 else {
+        if let (existing, hash) = try await message(organization: new.organization, idempotencyKey: key) {
+            guard hash == new.requestSHA256 else {
                 throw StoreError(
                     .conflict,
                     "Idempotency-Key '\(key)' was used for a different request; use a new key for a new message"
                 )
             }
-            return (try OutboxMessage(row: row), false)
+            return (existing, false)
         }
         throw StoreError(.unavailable, "Idempotency-Key '\(key)' conflicted but no row was found; retry")
     }
@@ -210,8 +211,20 @@ extension OutboxRepository {
             """,
             logger: logger
         )
-        for try await row in rows {
-            return (try OutboxMessage(row: row), try row.makeRandomAccess()[23].decode(Data.self))
+        for try await r in rows.decode(
+            (
+                UUID, UUID, UUID, UUID, UUID, String, String, String?, String?, String?, String, String, Int32, Int32,
+                Date, String?, String?, Int32?, String?, String?, Date, Date?, String?, Data
+            ).self
+        ) {
+            return (
+                try OutboxMessage(
+                    (
+                        r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16,
+                        r.17, r.18, r.19, r.20, r.21, r.22
+                    )
+                ), r.23
+            )
         }
         return nil
     }
