@@ -70,7 +70,7 @@ public struct InsightsController: Sendable {
         let bounded = texts.map { $0.count > Self.maximumCharacters ? String($0.prefix(Self.maximumCharacters)) : $0 }
         // Detection's own keys (language_confidence, ...) are already snake case.
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var embeddings: [[Float]]?
         if let embedder, detector.takesVectors(from: embedder.model) {
             // Without vectors the n-gram models answer, as detect does for a message without one.
