@@ -88,4 +88,9 @@ public struct DatabaseInspection: Sendable {
             "media": try await rows("SELECT provider_media_id, mime_type, sha256 FROM media_blobs ORDER BY 1"),
         ]
     }
+
+    /// Messages of every organization.
+    public func messageCount() async throws -> Int {
+        try await count("SELECT count(*) FROM whatsapp_messages")
+    }
 }

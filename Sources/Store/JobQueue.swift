@@ -257,6 +257,17 @@ public struct JobQueue: Sendable {
         return base * Double.random(in: 0.8...1.2)
     }
 
+    /// Whether any job is queued or running: a cheap probe (counting a large queue on every
+    /// poll would slow the workers being measured).
+    public func hasOpenJobs() async throws -> Bool {
+        let rows = try await client.query(
+            "SELECT 1 FROM jobs WHERE state IN ('queued', 'running') LIMIT 1",
+            logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+
     /// Jobs per kind and state, for reports and tests.
     public func counts() async throws -> [String: [String: Int]] {
         var counts: [String: [String: Int]] = [:]

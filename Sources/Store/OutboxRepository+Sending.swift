@@ -248,4 +248,26 @@ extension OutboxRepository {
             "no dead outbox message has id \(id.uuidString.lowercased()) (see: wainsight outbox dead)"
         )
     }
+
+    /// How each message ended up, with its number (for `scripts/bench-outbound`'s check).
+    public func outcomes() async throws
+        -> [(id: UUID, state: String, attempts: Int, reclaims: Int, errorCode: Int?, phoneNumberID: String)]
+    {
+        let rows = try await client.query(
+            """
+            SELECT o.id, o.state, o.attempts, o.reclaims, o.error_code, a.phone_number_id
+            FROM outbox_messages o JOIN whatsapp_accounts a ON a.id = o.account_id
+            """,
+            logger: logger
+        )
+        var outcomes:
+            [(id: UUID, state: String, attempts: Int, reclaims: Int, errorCode: Int?, phoneNumberID: String)] =
+                []
+        for try await (id, state, attempts, reclaims, code, phone) in rows.decode(
+            (UUID, String, Int32, Int32, Int32?, String).self
+        ) {
+            outcomes.append((id, state, Int(attempts), Int(reclaims), code.map(Int.init), phone))
+        }
+        return outcomes
+    }
 }

@@ -140,4 +140,31 @@ public struct WebhookEventStore: Sendable {
             logger: logger
         )
     }
+
+    // MARK: Checks (scripts/bench-ingest, scripts/crash-ingest)
+
+    /// The body hash of every stored event.
+    public func storedHashes() async throws -> Set<Data> {
+        var hashes = Set<Data>()
+        for try await hash in try await client.query("SELECT body_sha256 FROM webhook_events", logger: logger)
+            .decode(Data.self)
+        {
+            hashes.insert(hash)
+        }
+        return hashes
+    }
+
+    /// Events whose ingest job did not finish exactly once (0 when nothing was lost or doubled).
+    public func notIngestedExactlyOnce() async throws -> Int {
+        let rows = try await client.query(
+            """
+            SELECT count(*)::int FROM (SELECT e.id FROM webhook_events e LEFT JOIN jobs j ON j.ref_id = e.id
+                AND j.kind = \(JobKind.ingestWebhook.rawValue) AND j.state = 'done'
+                GROUP BY e.id HAVING count(j.id) <> 1) AS wrong
+            """,
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
 }

@@ -119,12 +119,9 @@ struct Load: AsyncParsableCommand {
         -> Bool
     {
         let logger = benchLogger()
-        var stored = Set<Data>()
-        for try await hash in try await client.query("SELECT body_sha256 FROM webhook_events", logger: logger).decode(
-            Data.self
-        ) {
-            stored.insert(hash)
-        }
+        let events = WebhookEventStore(client: client, logger: logger)
+        let queue = JobQueue(client: client, logger: logger)
+        let stored = try await events.storedHashes()
         let missing = acknowledged.filter { !stored.contains($0) }.count
         let storedOfOurs = stored.filter { sent[$0] != nil }.count
         print(
@@ -139,26 +136,14 @@ struct Load: AsyncParsableCommand {
         guard processTimeout > 0 else { return missing == 0 }
 
         let waitStarted = ContinuousClock.now
-        var remaining = Int.max
-        while remaining > 0, ContinuousClock.now - waitStarted < .seconds(processTimeout) {
-            // A cheap probe: counting a large queue every poll would slow down the worker measured.
-            remaining = try await count(
-                client,
-                "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state IN ('queued', 'running') LIMIT 1) AS any_left"
-            )
-            if remaining > 0 { try await Task.sleep(for: .milliseconds(500)) }
+        while try await queue.hasOpenJobs(), ContinuousClock.now - waitStarted < .seconds(processTimeout) {
+            try await Task.sleep(for: .milliseconds(500))
         }
-        remaining = try await count(client, "SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')")
+        let remaining = try await queue.counts().values.reduce(0) { $0 + ($1["queued"] ?? 0) + ($1["running"] ?? 0) }
         let waited = (ContinuousClock.now - waitStarted).seconds
-        let processed = try await count(client, "SELECT count(*) FROM webhook_events WHERE state = 'processed'")
-        let notOnce = try await count(
-            client,
-            """
-            SELECT count(*) FROM (SELECT e.id FROM webhook_events e LEFT JOIN jobs j ON j.ref_id = e.id
-                AND j.kind = 'ingest_webhook' AND j.state = 'done' GROUP BY e.id HAVING count(j.id) <> 1) AS wrong
-            """
-        )
-        let messages = try await count(client, "SELECT count(*) FROM whatsapp_messages")
+        let processed = try await events.countByState()[.processed] ?? 0
+        let notOnce = try await events.notIngestedExactlyOnce()
+        let messages = try await DatabaseInspection(client: client, logger: logger).messageCount()
         let expectedMessages = stored.reduce(0) { $0 + (sent[$1] ?? 0) }
         print(
             "processing: \(processed) of \(stored.count) events processed, \(remaining == 0 ? "queue empty" : "\(remaining) jobs left") "
@@ -170,14 +155,5 @@ struct Load: AsyncParsableCommand {
         )
         return missing == 0 && remaining == 0 && notOnce == 0 && messages == expectedMessages
             && processed == stored.count
-    }
-
-    static func count(_ client: PostgresClient, _ sql: String) async throws -> Int {
-        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql), logger: benchLogger()).decode(
-            Int.self
-        ) {
-            return value
-        }
-        return 0
     }
 }

@@ -218,10 +218,7 @@ struct OutboundLoad: AsyncParsableCommand {
             var pending = Int.max
             var lastReport = ContinuousClock.now
             while pending > 0, ContinuousClock.now - waitStart < .seconds(timeout) {
-                pending = try await Load.count(
-                    client,
-                    "SELECT count(*) FROM outbox_messages WHERE state IN ('queued', 'sending')"
-                )
+                pending = try await OutboxRepository(client: client, logger: benchLogger()).pendingCount()
                 if ContinuousClock.now - lastReport > .seconds(10) {
                     print("  … \(pending) messages still queued or sending")
                     lastReport = ContinuousClock.now
@@ -249,19 +246,13 @@ struct OutboundLoad: AsyncParsableCommand {
             var phone: String
         }
         var rows: [String: Row] = [:]
-        for try await (id, state, attempts, reclaims, code, phone) in try await client.query(
-            """
-            SELECT o.id, o.state, o.attempts, o.reclaims, o.error_code, a.phone_number_id
-            FROM outbox_messages o JOIN whatsapp_accounts a ON a.id = o.account_id
-            """,
-            logger: logger
-        ).decode((UUID, String, Int32, Int32, Int32?, String).self) {
-            rows[id.uuidString.lowercased()] = Row(
-                state: state,
-                attempts: Int(attempts),
-                reclaims: Int(reclaims),
-                errorCode: code.map(Int.init),
-                phone: phone
+        for outcome in try await OutboxRepository(client: client, logger: logger).outcomes() {
+            rows[outcome.id.uuidString.lowercased()] = Row(
+                state: outcome.state,
+                attempts: outcome.attempts,
+                reclaims: outcome.reclaims,
+                errorCode: outcome.errorCode,
+                phone: outcome.phoneNumberID
             )
         }
         let accepted =

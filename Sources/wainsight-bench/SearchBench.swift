@@ -84,29 +84,17 @@ struct SearchSpeed: AsyncParsableCommand {
         let vectorIDs = ids
         let values = flat
         try await Database.withClient(url: try databaseURL(), maxConnections: 2, logger: logger) { client in
+            let trial = HNSWTrial(client: client, logger: logger)
             var clock = ContinuousClock.now
-            try await client.query("CREATE EXTENSION IF NOT EXISTS vector", logger: logger)
-            try await client.query("DROP TABLE IF EXISTS bench_vectors", logger: logger)
-            try await client.query(
-                "CREATE TABLE bench_vectors (id uuid PRIMARY KEY, organization_id uuid NOT NULL, embedding vector(384) NOT NULL)",
-                logger: logger
-            )
+            try await trial.create()
             let batch = 1000
             var start = 0
             while start < size {
                 let end = min(size, start + batch)
-                let chunkIDs = Array(vectorIDs[start..<end])
-                let chunk = Array(values[(start * dimensions)..<(end * dimensions)])
-                try await client.query(
-                    """
-                    INSERT INTO bench_vectors (id, organization_id, embedding)
-                    SELECT ids.id, \(organization.rawValue), vectors.embedding
-                    FROM unnest(\(chunkIDs)::uuid[]) WITH ORDINALITY AS ids(id, n)
-                    JOIN (SELECT (i - 1) / 384 + 1 AS n, array_agg(v ORDER BY i)::vector AS embedding
-                          FROM unnest(\(chunk)::float4[]) WITH ORDINALITY AS f(v, i) GROUP BY (i - 1) / 384) vectors
-                        ON vectors.n = ids.n
-                    """,
-                    logger: logger
+                try await trial.insert(
+                    ids: Array(vectorIDs[start..<end]),
+                    flat: Array(values[(start * dimensions)..<(end * dimensions)]),
+                    organization: organization
                 )
                 start = end
             }
@@ -118,19 +106,9 @@ struct SearchSpeed: AsyncParsableCommand {
             let exactMS = (ContinuousClock.now - clock).seconds * 1000 / Double(queryVectors.count)
             say(String(format: "  exact BLAS scan: %.2f ms per query (in process)", exactMS))
 
-            for variant in try indexes.split(separator: ",").map(IndexVariant.init) {
+            for variant in try indexes.split(separator: ",").map(HNSWTrial.Variant.init(argument:)) {
                 clock = ContinuousClock.now
-                try await client.withConnection { connection in
-                    try await connection.query("SET maintenance_work_mem = '6GB'", logger: logger)
-                    try await connection.query("SET max_parallel_maintenance_workers = 1", logger: logger)
-                    try await connection.query(PostgresQuery(unsafeSQL: variant.createSQL), logger: logger)
-                }
-                try await client.query("ANALYZE bench_vectors", logger: logger)
-                var indexBytes: Int64 = 0
-                for try await bytes in try await client.query(
-                    "SELECT pg_relation_size('bench_vectors_hnsw')",
-                    logger: logger
-                ).decode(Int64.self) { indexBytes = bytes }
+                let indexBytes = try await trial.build(variant)
                 say(
                     "  \(variant): "
                         + String(
@@ -143,16 +121,15 @@ struct SearchSpeed: AsyncParsableCommand {
                     try await measure(
                         variant: variant,
                         efSearch: ef,
-                        client: client,
+                        trial: trial,
                         organization: organization,
                         queryVectors: queryVectors,
-                        truth: truth,
-                        logger: logger
+                        truth: truth
                     )
                 }
-                try await client.query("DROP INDEX bench_vectors_hnsw", logger: logger)
+                try await trial.dropIndex()
             }
-            try await client.query("DROP TABLE bench_vectors", logger: logger)
+            try await trial.dropTable()
         }
     }
 }
@@ -161,31 +138,22 @@ extension SearchSpeed {
     /// Runs every query once at `efSearch` and prints recall@10 against the exact answers and
     /// the round-trip latency percentiles.
     func measure(
-        variant: IndexVariant,
+        variant: HNSWTrial.Variant,
         efSearch: Int,
-        client: PostgresClient,
+        trial: HNSWTrial,
         organization: OrganizationID,
         queryVectors: [[Float]],
-        truth: [[UUID]],
-        logger: Logger
+        truth: [[UUID]]
     ) async throws {
         var latencies: [Double] = []
         var recall = 0.0
-        try await client.withConnection { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "SET hnsw.ef_search = \(efSearch)"), logger: logger)
-            try await connection.query("SET hnsw.iterative_scan = relaxed_order", logger: logger)
-            let sql = "SELECT id FROM bench_vectors WHERE organization_id = $1 ORDER BY \(variant.orderBy) LIMIT 10"
-            for (vector, expected) in zip(queryVectors, truth) {
-                var binds = PostgresBindings()
-                binds.append(organization.rawValue)
-                binds.append(SearchRepository.vectorLiteral(vector))
-                let started = ContinuousClock.now
-                var found: [UUID] = []
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                for try await id in rows.decode(UUID.self) { found.append(id) }
-                latencies.append((ContinuousClock.now - started).seconds * 1000)
-                recall += Double(Set(found).intersection(expected).count) / Double(max(1, expected.count))
-            }
+        var expected = truth.makeIterator()
+        try await trial.search(queryVectors, variant: variant, efSearch: efSearch, organization: organization) {
+            found,
+            milliseconds in
+            let answer = expected.next() ?? []
+            latencies.append(milliseconds)
+            recall += Double(Set(found).intersection(answer).count) / Double(max(1, answer.count))
         }
         latencies.sort()
         func percentile(_ p: Double) -> Double {
@@ -204,38 +172,16 @@ extension SearchSpeed {
     }
 }
 
-/// One HNSW index to build on `bench_vectors`: over the vectors as stored, or over
-/// half-precision copies of them (as migration 4 builds `message_embeddings_hnsw`).
-struct IndexVariant: CustomStringConvertible {
-    var halfPrecision: Bool
-    var m: Int
-    var efConstruction: Int
-
-    init(_ text: Substring) throws {
+extension HNSWTrial.Variant {
+    /// Reads `TYPE:M:EF_CONSTRUCTION` (for example `halfvec:24:100`) from `--indexes`.
+    init(argument text: Substring) throws {
         let parts = text.split(separator: ":")
         guard parts.count == 3, ["vector", "halfvec"].contains(parts[0]), let m = Int(parts[1]),
             let efConstruction = Int(parts[2])
         else {
             throw ValidationError("--indexes: '\(text)' is not TYPE:M:EF_CONSTRUCTION (for example halfvec:24:100)")
         }
-        halfPrecision = parts[0] == "halfvec"
-        self.m = m
-        self.efConstruction = efConstruction
-    }
-
-    var description: String {
-        "HNSW \(halfPrecision ? "halfvec" : "vector") m=\(m) ef_construction=\(efConstruction)"
-    }
-
-    var createSQL: String {
-        let column = halfPrecision ? "(embedding::halfvec(384)) halfvec_cosine_ops" : "embedding vector_cosine_ops"
-        return "CREATE INDEX bench_vectors_hnsw ON bench_vectors USING hnsw (\(column)) "
-            + "WITH (m = \(m), ef_construction = \(efConstruction))"
-    }
-
-    /// The ORDER BY that walks this index, with the query vector as $2.
-    var orderBy: String {
-        halfPrecision ? "embedding::halfvec(384) <=> $2::halfvec(384)" : "embedding <=> $2::vector"
+        self.init(halfPrecision: parts[0] == "halfvec", m: m, efConstruction: efConstruction)
     }
 }
 
