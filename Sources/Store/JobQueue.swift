@@ -70,8 +70,16 @@ public struct JobQueue: Sendable {
     /// The lease ran out or another worker holds the job: its transaction must not commit.
     struct LeaseLost: Error {}
 
+    /// The statement that queues one job of `kind` for each `id` of `source` (a CTE of the
+    /// caller's statement), so rows and their jobs are written by one statement: the webhook
+    /// acknowledgement stores events and queues their ingest in a single round trip. With
+    /// ``enqueue(_:refIDs:refUUIDs:organization:on:logger:)``, the only places jobs are made.
+    static func queueing(_ kind: JobKind, idsFrom source: String) -> String {
+        "INSERT INTO jobs (kind, ref_id) SELECT '\(kind.rawValue)', id FROM \(source) ORDER BY id"
+    }
+
     /// Queues one job of `kind` per reference, in their order, on `connection` (so inside the
-    /// caller's transaction: the job commits with what it refers to). The one place jobs are made.
+    /// caller's transaction: the job commits with what it refers to).
     /// - Parameters:
     ///   - refIDs: numeric references (webhook events), or
     ///   - refUUIDs: UUID references (messages, media).
