@@ -86,7 +86,7 @@ public struct IngestWorker: Service {
     }
 
     private func loop(kind: JobKind) async {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled && !queue.shutdown.isDraining {
+        while !Task.isCancelled && !queue.shutdown.isDraining {
             do {
                 if try await runBatch(kind: kind) == 0 {
                     try await Task.sleep(for: options.pollInterval)
@@ -110,12 +110,7 @@ public struct IngestWorker: Service {
             switch job.kind {
             case .ingestWebhook:
                 guard let eventID = job.refID else { return .done }
-                do {
-                    _ = try await ingestor.ingest(eventID: eventID, on: connection)
-                } catch let error as StoreError where error.code == .decryptionFailed {
-                    // No retry can open it; `wainsight reprocess` queues it again once the key is back.
-                    return .dead(reason: "\(error.code): \(error.message); then run wainsight reprocess")
-                }
+                _ = try await ingestor.ingest(eventID: eventID, on: connection)
                 return .done
             case .runStages:
                 guard let messageID = job.refUUID else { return .done }

@@ -235,7 +235,7 @@ public struct MediaFetcher: Service {
     }
 
     private func loop() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled && !queue.shutdown.isDraining {
+        while !Task.isCancelled && !queue.shutdown.isDraining {
             do {
                 if try await drainOnce() == 0 { try await Task.sleep(for: .milliseconds(500)) }
             } catch is CancellationError {
@@ -257,8 +257,6 @@ public struct MediaFetcher: Service {
             do {
                 try await media.fetch(blobID: blobID, on: connection)
                 return .done
-            } catch let error as StoreError where error.code == .decryptionFailed {
-                return .dead(reason: "\(error.code): \(error.message)")  // the account's token: no retry opens it
             } catch let error as OutboundError {
                 try? await MediaRepository.recordDownloadError(
                     id: blobID,

@@ -61,7 +61,7 @@ public struct OutboxSender: Service {
     private func poll() async {
         let lanes = ActiveLanes()
         await withDiscardingTaskGroup { group in
-            while !Task.isShuttingDownGracefully && !Task.isCancelled && !shutdown.isDraining {
+            while !Task.isCancelled && !shutdown.isDraining {
                 do {
                     for account in try await outbox.accountsWithDueMessages() {
                         guard lanes.start(account) else { continue }
@@ -135,7 +135,7 @@ public struct OutboxSender: Service {
 
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
-            while !Task.isShuttingDownGracefully && !Task.isCancelled && !shutdown.isDraining {
+            while !Task.isCancelled && !shutdown.isDraining {
                 if inFlight >= limit {
                     await group.next()
                     inFlight -= 1
@@ -202,11 +202,17 @@ public struct OutboxSender: Service {
                 try ComplianceGuard.checkRecipient(item.consent, templateCategory: message.templateCategory)
                 if message.kind == .text && !ComplianceGuard.windowIsOpen(expiresAt: item.windowExpiresAt, now: Date())
                 {
+                    // The refusal names the templates to use instead; looked up only now, off the
+                    // path of every send.
+                    let target = try await outbox.target(organization: message.organizationID, thread: message.threadID)
                     try ComplianceGuard.checkWindow(
                         expiresAt: item.windowExpiresAt,
                         now: Date(),
-                        templates: try await templates.list(organization: message.organizationID, wabaID: item.wabaID),
-                        language: item.language
+                        templates: try await templates.list(
+                            organization: message.organizationID,
+                            wabaID: target.wabaID
+                        ),
+                        language: target.language
                     )
                 }
             } catch let refusal as OutboundError {
@@ -225,10 +231,10 @@ public struct OutboxSender: Service {
             } catch let error as OutboundError {
                 try await recordFailure(message, error: error)
                 return
-            } catch let interrupted as ShutdownGrace.Interrupted {
+            } catch is ShutdownGrace.Interrupted {
                 // Meta may or may not have it: released now, it goes out again from the next
                 // sender, as after a crash (the Graph API has no idempotency key).
-                try await outbox.markRetry(message, after: .zero, error: interrupted.description)
+                try await outbox.postpone(message, by: .zero)  // not an attempt, as for jobs
                 logger.info("outbox send interrupted at shutdown; released", metadata: metadata)
                 return
             }

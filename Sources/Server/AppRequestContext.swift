@@ -11,13 +11,7 @@ public struct AppRequestContext: RequestContext {
 
     /// JSON answers use snake_case keys and ISO 8601 dates, like Meta's and the CRM's APIs, with
     /// keys in a stable (sorted) order.
-    public var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
+    public var responseEncoder: JSONEncoder { .api }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
@@ -40,5 +34,16 @@ public struct AppRequestContext: RequestContext {
             throw APIError(.unauthorized, code: "unauthenticated", message: "send Authorization: Bearer <API key>")
         }
         return organization
+    }
+}
+
+extension JSONEncoder {
+    /// How every JSON answer is written: snake_case keys, ISO 8601 dates, sorted keys, `/` as is.
+    static var api: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 }

@@ -23,9 +23,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     static func jsonResponse(status: HTTPResponse.Status, code: String, message: String) -> Response {
         let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(body)) ?? Data()
+        let data = (try? JSONEncoder.api.encode(body)) ?? Data()
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

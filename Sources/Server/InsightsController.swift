@@ -68,9 +68,8 @@ public struct InsightsController: Sendable {
         // A WhatsApp text is at most 4,096 characters; longer input is read up to that, which
         // also bounds the work one request can ask for.
         let bounded = texts.map { $0.count > Self.maximumCharacters ? String($0.prefix(Self.maximumCharacters)) : $0 }
-        // Detection's own keys (language_confidence, ...) are already snake case.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Detection's own keys (language_confidence, ...) are already snake case, which stays.
+        let encoder = JSONEncoder.api
         var embeddings: [[Float]]?
         if let embedder, detector.takesVectors(from: embedder.model) {
             // Without vectors the n-gram models answer, as detect does for a message without one.

@@ -159,6 +159,15 @@ public struct JobQueue: Sendable {
                     "job interrupted at shutdown; rolled back and queued again",
                     metadata: ["job.id": "\(job.id)", "job.kind": "\(job.kind.rawValue)"]
                 )
+            } catch let error as PostgresTransactionError where Self.unopenable(error.closureError) != nil {
+                // Data sealed under a key no longer configured: no retry can open it.
+                let failure =
+                    (Self.unopenable(error.closureError).map { "\($0.code): \($0.message)" } ?? "")
+                    + "; once the key is back, wainsight reprocess queues webhooks again"
+                logger.info("job dead: its data opens under no key", metadata: ["job.id": "\(job.id)"])
+                try await client.withConnection { connection in
+                    _ = try await finish(job, .dead(reason: failure), on: connection)
+                }
             } catch {
                 // The transaction rolled back the handler's writes; record the failure apart.
                 let reason = StoreError.summary(of: error)
@@ -257,6 +266,12 @@ public struct JobQueue: Sendable {
         }
         for try await _ in rows { return true }
         return false
+    }
+
+    /// The error, when it says sealed data opens under none of the configured keys.
+    static func unopenable(_ error: (any Error)?) -> StoreError? {
+        guard let error = error as? StoreError, error.code == .decryptionFailed else { return nil }
+        return error
     }
 
     /// Exponential backoff with ±20% jitter: about 2, 4, 8 ... seconds, at most an hour.

@@ -9,10 +9,6 @@ public struct ClaimedMessage: Sendable {
     public var message: OutboxMessage
     public var consent: ContactConsent
     public var windowExpiresAt: Date?
-    /// The WABA of the sending number (whose templates a refusal suggests).
-    public var wabaID: String
-    /// The thread's language (see ``SendTarget/language``).
-    public var language: String?
 }
 
 extension OutboxRepository {
@@ -62,12 +58,10 @@ extension OutboxRepository {
                 RETURNING o.*
             )
             SELECT \(unescaped: Self.prefixed(OutboxMessage.columns, "o")),
-                c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at,
-                a.waba_id, (\(unescaped: Self.threadLanguage("t.id")))
+                c.opt_in_status = 'opted_out', c.marketing_opted_out, c.do_not_contact, s.reason, t.care_window_expires_at
             FROM claimed o
             JOIN whatsapp_contacts c ON c.id = o.contact_id
             JOIN whatsapp_threads t ON t.id = o.thread_id
-            JOIN whatsapp_accounts a ON a.id = o.account_id
             LEFT JOIN whatsapp_suppressions s ON s.organization_id = o.organization_id
                 AND s.recipient IN (c.wa_id, c.user_id)
             """,
@@ -78,7 +72,7 @@ extension OutboxRepository {
             (
                 UUID, UUID, UUID, UUID, UUID, String, String, String?, String?, String?, String, String, Int32, Int32,
                 Date, String?, String?, Int32?, String?, String?, Date, Date?, String?,
-                Bool, Bool, Bool, String?, Date?, String, String?
+                Bool, Bool, Bool, String?, Date?
             ).self
         ) {
             claimed.append(
@@ -95,9 +89,7 @@ extension OutboxRepository {
                         doNotContact: r.25,
                         suppression: r.26
                     ),
-                    windowExpiresAt: r.27,
-                    wabaID: r.28,
-                    language: r.29
+                    windowExpiresAt: r.27
                 )
             )
         }

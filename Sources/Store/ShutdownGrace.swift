@@ -46,7 +46,8 @@ public final class ShutdownGrace: Sendable {
     }
 
     /// Runs `operation`. When shutdown starts and the grace ends before it finishes, cancels it
-    /// and throws ``Interrupted``.
+    /// and throws ``Interrupted`` — unless it finishes anyway (work that ignores cancellation,
+    /// such as a query), whose result is kept rather than thrown away.
     public func run<Value: Sendable>(_ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
         try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask { try await operation() }
@@ -56,6 +57,8 @@ public final class ShutdownGrace: Sendable {
             }
             defer { group.cancelAll() }
             if case .some(.some(let value)) = try await group.next() { return value }
+            group.cancelAll()
+            if case .some(.some(let value)) = try? await group.next() { return value }
             throw Interrupted()
         }
     }

@@ -158,14 +158,8 @@ struct Backfill: AsyncParsableCommand {
         print("backfill: \(total) message(s) to run \(stages.map(\.name).joined(separator: ", ")) on")
         let start = ContinuousClock.now
         let processed = try await backfill.run(organization: organization, batch: batch) { processed in
-            let elapsed = ContinuousClock.now - start
-            let seconds = max(0.001, elapsed.seconds)
-            let width = 30
-            let filled = total == 0 ? width : min(width, processed * width / max(1, total))
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(
-                Data("\r[\(bar)] \(processed)/\(total)  \(Int(Double(processed) / seconds))/s".utf8)
-            )
+            let seconds = max(0.001, (ContinuousClock.now - start).seconds)
+            drawProgress("backfill", done: processed, of: total, suffix: "  \(Int(Double(processed) / seconds))/s")
         }
         FileHandle.standardError.write(Data("\n".utf8))
         print("backfill: done, \(processed) message(s)")

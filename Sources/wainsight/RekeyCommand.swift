@@ -25,7 +25,7 @@ struct Rekey: AsyncParsableCommand {
                 var progress = SealedValueRepository.Progress()
                 repeat {
                     progress = try await sealed.reseal(column, limit: max(1, batch), from: progress)
-                    Self.draw(column.rawValue, done: progress.resealed + progress.unopenable, of: total)
+                    drawProgress(column.rawValue, done: progress.resealed + progress.unopenable, of: total)
                 } while progress.after != nil
                 FileHandle.standardError.write(Data("\n".utf8))
                 print("\(column.rawValue): re-sealed \(progress.resealed) under key \(box.currentKeyID)")
@@ -40,13 +40,14 @@ struct Rekey: AsyncParsableCommand {
             )
         }
     }
+}
 
-    /// A progress bar on standard error, redrawn in place.
-    static func draw(_ label: String, done: Int, of total: Int) {
-        let fraction = total == 0 ? 1 : min(1, Double(done) / Double(total))
-        let filled = Int((fraction * 30).rounded(.down))
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-        let line = "\r\(label): [\(bar)] \(done)/\(total) (\(Int(fraction * 100))%)"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
+/// A progress bar on standard error, redrawn in place (`rekey`, `backfill`).
+/// - Parameter suffix: what follows the counts (a rate, say).
+func drawProgress(_ label: String, done: Int, of total: Int, suffix: String = "") {
+    let fraction = total == 0 ? 1 : min(1, Double(done) / Double(total))
+    let filled = Int((fraction * 30).rounded(.down))
+    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+    let line = "\r\(label): [\(bar)] \(done)/\(total) (\(Int(fraction * 100))%)\(suffix)"
+    FileHandle.standardError.write(Data(line.utf8))
 }

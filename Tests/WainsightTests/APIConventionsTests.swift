@@ -74,7 +74,8 @@ import WainsightTesting
                 let thread = try #require(try JSONValue.parse(Data(buffer: threads.body))["threads"]?[0])
                 let threadID = try #require(thread["id"]?.stringValue)
                 #expect(threadID == threadID.lowercased())
-                #expect(thread["contact_id"]?.stringValue == thread["contact_id"]?.stringValue?.lowercased())
+                let contactID = try #require(thread["contact_id"]?.stringValue)
+                #expect(contactID == contactID.lowercased())
                 let object = try #require(body.firstMatch(of: /"threads":\[\{([^{}]*)\}/)?.output.1)
                 let keys = object.matches(of: /"([a-z_]+)":/).map { String($0.output.1) }
                 #expect(keys.count > 3 && keys == keys.sorted(), "\(keys)")
