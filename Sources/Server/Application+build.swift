@@ -101,6 +101,11 @@ public func buildApplication(
             serverName: "wainsight"
         ),
         services: services,
+        onServerRunning: { channel in
+            // The bound address, not the configured one: port 0 lets the system pick a free port.
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("listening", metadata: ["http.url": "http://\(configuration.host):\(port)"])
+        },
         logger: logger
     )
 }

@@ -22,10 +22,7 @@ struct Serve: AsyncParsableCommand {
             shutdown: shutdown,
             logger: logger
         )
-        logger.info(
-            "serving",
-            metadata: ["http.url": "http://\(configuration.host):\(configuration.port)", "worker": "\(!noWorker)"]
-        )
+        logger.info("serving", metadata: ["worker": "\(!noWorker)"])
         try await runUntilStopped(app, shutdown: shutdown, logger: logger)
     }
 }

@@ -89,7 +89,8 @@ import WainsightTesting
                         "WAINSIGHT_DATABASE_URL": url,
                         "WAINSIGHT_MASTER_KEY": IngestHarness.testMasterKey.base64EncodedString(),
                         "WAINSIGHT_APP_SECRETS": "s",
-                        "WAINSIGHT_PORT": "\(Int.random(in: 20_000..<40_000))",
+                        // The system picks a free port: a random one can be an outgoing connection's (errno 98).
+                        "WAINSIGHT_PORT": "0",
                         "WAINSIGHT_GRAPH_BASE_URL": fake.baseURL,
                         "WAINSIGHT_PROVIDER_TIMEOUT_MS": "600000",
                         "WAINSIGHT_EMBEDDER": "none",
