@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "ModelTraining",
             dependencies: [
-                "Detect", "Embed", "Normalize",
+                "Core", "Detect", "Embed", "Extract", "Normalize",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Core", "Detect", "Embed", "Normalize", "RemoteModels", "Store", "CBLAS",
+                "Core", "Detect", "Embed", "Extract", "Normalize", "RemoteModels", "Store", "CBLAS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,7 +140,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Pipeline",
+                "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Extract",
+                "Pipeline",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -156,8 +157,8 @@ let package = Package(
         .executableTarget(
             name: "wainsight",
             dependencies: [
-                "Core", "Server", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "ModelTraining",
-                "Pipeline",
+                "Core", "Server", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Extract",
+                "ModelTraining", "Pipeline",
                 "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -171,7 +172,7 @@ let package = Package(
             name: "wainsight-bench",
             dependencies: [
                 "Core", "Store", "WhatsAppCloud", "Outbound", "Embed", "CBLAS", "VectorIndex", "WainsightTesting",
-                "Detect", "Normalize",
+                "Detect", "Extract", "Normalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -206,7 +207,8 @@ let package = Package(
         .testTarget(
             name: "WainsightUnitTests",
             dependencies: [
-                "Core", "LinearAlgebra", "Normalize", "Embed", "RemoteModels", "WhatsAppCloud", "Store", "Outbound",
+                "Core", "LinearAlgebra", "Normalize", "Extract", "Embed", "RemoteModels", "WhatsAppCloud", "Store",
+                "Outbound",
                 "Server", "WainsightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -13,6 +13,11 @@ public struct StageMessage: Sendable {
     public var text: String?
     /// When the sender sent it (Meta's timestamp, not our receive time).
     public var sentAt: Date
+    /// The contact's phone number (wa_id) when Meta gave one: its country decides the contact's
+    /// time zone and money conventions when the organization sets none.
+    public var contactPhone: String?
+    /// The organization's IANA time zone (`America/Sao_Paulo`) when it set one.
+    public var organizationTimeZone: String?
 
     public init(
         organizationID: OrganizationID,
@@ -22,7 +27,9 @@ public struct StageMessage: Sendable {
         direction: MessageDirection,
         type: String,
         text: String?,
-        sentAt: Date
+        sentAt: Date,
+        contactPhone: String? = nil,
+        organizationTimeZone: String? = nil
     ) {
         self.organizationID = organizationID
         self.messageID = messageID
@@ -32,6 +39,8 @@ public struct StageMessage: Sendable {
         self.type = type
         self.text = text
         self.sentAt = sentAt
+        self.contactPhone = contactPhone
+        self.organizationTimeZone = organizationTimeZone
     }
 }
 

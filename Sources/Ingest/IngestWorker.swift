@@ -33,6 +33,7 @@ public struct IngestWorker: Service {
         client: PostgresClient,
         secretBox: SecretBox,
         stages: [any PipelineStage],
+        threadStages: [any ThreadStage] = [],
         options: WainsightConfiguration.WorkerOptions,
         shutdown: ShutdownGrace = ShutdownGrace(),
         logger: Logger
@@ -40,7 +41,7 @@ public struct IngestWorker: Service {
         IngestWorker(
             queue: JobQueue(client: client, logger: logger, maxAttempts: options.maxAttempts, shutdown: shutdown),
             ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
-            stageRunner: StageRunner(stages: stages, logger: logger),
+            stageRunner: StageRunner(stages: stages, threadStages: threadStages, logger: logger),
             options: options,
             logger: logger
         )

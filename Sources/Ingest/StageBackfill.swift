@@ -86,4 +86,30 @@ public struct StageBackfill: Sendable {
         }
         return processed
     }
+
+    /// Draws every thread's conclusions (BANT) again from its stored facts, `batch` threads per
+    /// transaction: new thresholds or a new scorer apply to the whole history.
+    /// - Returns: How many threads were concluded.
+    @discardableResult
+    public func concludeThreads(organization: OrganizationID?, batch: Int = 256) async throws -> Int {
+        guard !runner.threadStages.isEmpty else { return 0 }
+        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        var concluded = 0
+        while true {
+            let threads = try await StageRunRepository.threadsWithMessages(
+                organization: organization,
+                after: after,
+                limit: batch,
+                client: client,
+                logger: logger
+            )
+            guard let last = threads.last else { break }
+            try await client.withTransaction(logger: logger) { connection in
+                for thread in threads { try await runner.conclude(thread: thread, on: connection) }
+            }
+            after = last
+            concluded += threads.count
+        }
+        return concluded
+    }
 }

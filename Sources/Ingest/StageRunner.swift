@@ -11,10 +11,13 @@ import Store
 /// stage. Each message is its own job, so one message's failing stage holds up nothing else.
 public struct StageRunner: Sendable {
     public let stages: [any PipelineStage]
+    /// Conclusions about the whole thread (BANT), drawn after each message's stages.
+    public let threadStages: [any ThreadStage]
     public let logger: Logger
 
-    public init(stages: [any PipelineStage], logger: Logger) {
+    public init(stages: [any PipelineStage], threadStages: [any ThreadStage] = [], logger: Logger) {
         self.stages = stages
+        self.threadStages = threadStages
         self.logger = logger
     }
 
@@ -57,7 +60,20 @@ public struct StageRunner: Sendable {
             )
             try await StageRunRepository.record(stage.name, of: message, failure: nil, on: connection, logger: logger)
         }
+        if let thread = message.threadID { try await conclude(thread: thread, on: connection) }
         return .done
+    }
+
+    /// Draws the thread stages' conclusions from every message's stored facts, under the
+    /// thread's lock, and stores them: the same facts in any order give the same conclusion.
+    public func conclude(thread: UUID, on connection: PostgresConnection) async throws {
+        guard !threadStages.isEmpty,
+            let (facts, settings) = try await StageRunRepository.lockThreadFacts(thread, on: connection, logger: logger)
+        else { return }
+        for stage in threadStages {
+            let conclusion = stage.conclude(facts, settings: settings)
+            try await StageRunRepository.saveConclusion(conclusion, thread: thread, on: connection, logger: logger)
+        }
     }
 
     /// Runs every stage not yet done on several messages at once, in the caller's transaction
@@ -100,6 +116,11 @@ public struct StageRunner: Sendable {
                 )
                 touched.insert(messages[position].messageID)
             }
+        }
+        // Each thread once, after all its messages of the batch.
+        let threads = Set(loaded.compactMap { touched.contains($0.0.messageID) ? $0.0.threadID : nil })
+        for thread in threads.sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await conclude(thread: thread, on: connection)
         }
         return touched.count
     }

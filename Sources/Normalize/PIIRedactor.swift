@@ -12,6 +12,9 @@ public enum PIIRedactor {
         case card = "[CARD]"
         case nationalID = "[ID]"
         case phone = "[PHONE]"
+        /// Only where a caller names the span (the extract stage's URLs): the expressions here
+        /// find no URLs.
+        case url = "[URL]"
     }
 
     // Built once: NSRegularExpression is thread-safe for matching.
@@ -37,6 +40,25 @@ public enum PIIRedactor {
     /// model that takes an embedding sees the vectors it was trained on.
     public static func embeddingInput(_ text: String) -> String {
         redact(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The same, with the given spans (Unicode scalar offsets into `text`, end exclusive: the
+    /// contact data the extract stage found) replaced by their placeholders first, so whatever
+    /// the extract stage knows to be contact data is never embedded, even where the
+    /// expressions here would miss it.
+    public static func embeddingInput(_ text: String, masking spans: [(start: Int, end: Int, kind: Kind)]) -> String {
+        guard !spans.isEmpty else { return embeddingInput(text) }
+        let scalars = Array(text.unicodeScalars)
+        var masked = String.UnicodeScalarView()
+        var position = 0
+        for span in spans.sorted(by: { $0.start < $1.start })
+        where span.start >= position && span.start < span.end && span.end <= scalars.count {
+            masked.append(contentsOf: scalars[position..<span.start])
+            masked.append(contentsOf: span.kind.rawValue.unicodeScalars)
+            position = span.end
+        }
+        masked.append(contentsOf: scalars[position...])
+        return embeddingInput(String(masked))
     }
 
     /// The text with every identifier replaced by its placeholder.

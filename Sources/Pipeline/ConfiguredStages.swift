@@ -3,6 +3,7 @@ import CBLAS
 import Core
 import Detect
 import Embed
+import Extract
 import Foundation
 import Logging
 import RemoteModels
@@ -115,19 +116,24 @@ public enum ConfiguredDetector {
     }
 }
 
-/// The pipeline stages the configuration asks for: detect (when its models are there) and embed
-/// (when an embedder is configured). Embed runs first when a detect model takes its vectors
-/// (MiniLM with `intent-minilm`), so detect can read them; otherwise detect runs first, so
-/// that an embedder outage never holds up language, intent and sentiment. The server,
+/// The pipeline stages the configuration asks for: detect (when its models are there), extract
+/// (always: it needs no model) and embed (when an embedder is configured), then the thread
+/// stage BANT. Embed runs before detect when a detect model takes its vectors (MiniLM with
+/// `intent-minilm`), so detect can read them; otherwise detect runs first, so that an embedder
+/// outage never holds up language, intent and sentiment. Extract always precedes embed, which
+/// masks the contact data extract found; it reads detect's language when detect ran first
+/// (else it tries every language). The server,
 /// `wainsight ingest`, `reprocess` and `backfill` all run these, so a message gets the same
 /// insights whichever way it came in.
 public struct ConfiguredStages: Sendable {
     public var detector: Detector?
     public var embedder: ConfiguredEmbedder?
+    public var catalogs: any CatalogSource
 
-    public init(detector: Detector?, embedder: ConfiguredEmbedder?) {
+    public init(detector: Detector?, embedder: ConfiguredEmbedder?, catalogs: any CatalogSource = FixedCatalog()) {
         self.detector = detector
         self.embedder = embedder
+        self.catalogs = catalogs
     }
 
     public var stages: [any PipelineStage] {
@@ -137,16 +143,24 @@ public struct ConfiguredStages: Sendable {
                 [EmbedStage(embedder: $0.embedder.forBackgroundWork(), model: $0.model)] as [any PipelineStage]
             } ?? []
         let detect = detector.map { [DetectStage(detector: $0)] as [any PipelineStage] } ?? []
-        return detectReadsEmbeddings ? embed + detect : detect + embed
+        let extract: [any PipelineStage] = [ExtractStage(catalogs: catalogs)]
+        // Extract precedes embed, which masks the contact data extract found.
+        return detectReadsEmbeddings ? extract + embed + detect : detect + extract + embed
     }
+
+    /// The conclusions drawn about a whole thread after each message's stages.
+    public var threadStages: [any ThreadStage] { [BANTScorer()] }
 
     /// Whether a detect model takes the configured embedder's vectors.
     public var detectReadsEmbeddings: Bool { detector?.takesVectors(from: embedder?.model) ?? false }
 
     /// - Throws: ``DetectError`` or ``EmbedError`` when a configured model cannot be loaded.
+    /// - Parameter catalogs: where the extract stage reads each organization's catalog
+    ///   (``StoredCatalogs`` with a database).
     public static func make(
         _ configuration: WainsightConfiguration,
         httpClient: HTTPClient,
+        catalogs: any CatalogSource = FixedCatalog(),
         logger: Logger
     ) throws -> ConfiguredStages {
         let embedder = try ConfiguredEmbedder.make(configuration.embedding, httpClient: httpClient, logger: logger)
@@ -156,7 +170,8 @@ public struct ConfiguredStages: Sendable {
                 miniLM: try ConfiguredDetector.miniLM(configuration.embedding, embedder: embedder),
                 logger: logger
             ),
-            embedder: embedder
+            embedder: embedder,
+            catalogs: catalogs
         )
         if let model = configured.detector?.embeddingModel, !configured.detectReadsEmbeddings {
             logger.notice(

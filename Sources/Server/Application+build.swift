@@ -49,9 +49,15 @@ public func buildApplication(
     )
     let writer = WebhookEventWriter(store: WebhookEventStore(client: client, logger: logger))
     let http = HTTPClientService(maxConnectionsPerHost: max(8, configuration.outbound.concurrency))
+    let catalogs = StoredCatalogs(store: CatalogRepository(client: client, logger: logger))
     let configured: ConfiguredStages
     do {
-        configured = try ConfiguredStages.make(configuration, httpClient: http.client, logger: logger)
+        configured = try ConfiguredStages.make(
+            configuration,
+            httpClient: http.client,
+            catalogs: catalogs,
+            logger: logger
+        )
     } catch {
         // Nothing will run the client's service to close it, and an open client must not be dropped.
         try? await http.shutdown()
@@ -76,6 +82,7 @@ public func buildApplication(
                 client: client,
                 secretBox: secretBox,
                 stages: stages,
+                threadStages: configured.threadStages,
                 options: configuration.worker,
                 shutdown: shutdown,
                 logger: logger
@@ -92,6 +99,7 @@ public func buildApplication(
         outbound: outbound,
         embedder: embedder,
         detector: detector,
+        catalogs: catalogs,
         logger: logger
     )
     return Application(
@@ -119,6 +127,7 @@ public func buildRouter(
     outbound: OutboundParts,
     embedder: ConfiguredEmbedder?,
     detector: Detector?,
+    catalogs: StoredCatalogs? = nil,
     logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -152,5 +161,10 @@ public func buildRouter(
     SearchController(search: SearchRepository(client: client, logger: logger), embedder: embedder, logger: logger)
         .addRoutes(to: api)
     InsightsController(detector: detector, embedder: embedder, logger: logger).addRoutes(to: api)
+    let catalogs = catalogs ?? StoredCatalogs(store: CatalogRepository(client: client, logger: logger))
+    CatalogController(repository: CatalogRepository(client: client, logger: logger), catalogs: catalogs)
+        .addRoutes(to: api)
+    ExtractController(organizations: OrganizationRepository(client: client, logger: logger), catalogs: catalogs)
+        .addRoutes(to: api)
     return router
 }

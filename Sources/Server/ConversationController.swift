@@ -6,7 +6,7 @@ import Store
 
 /// Read-only conversation API, scoped to the caller's organization:
 /// `GET /api/organization`, `GET /api/whatsapp/threads`, `GET /api/whatsapp/threads/{id}`,
-/// `GET /api/whatsapp/threads/{id}/messages`.
+/// `GET /api/whatsapp/threads/{id}/messages`, `GET /api/whatsapp/threads/{id}/insights`.
 public struct ConversationController<Repository: ConversationReading>: Sendable {
     public let repository: Repository
 
@@ -19,6 +19,7 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
         group.get("/whatsapp/threads", use: threads)
         group.get("/whatsapp/threads/{id}", use: thread)
         group.get("/whatsapp/threads/{id}/messages", use: messages)
+        group.get("/whatsapp/threads/{id}/insights", use: insights)
     }
 
     struct OrganizationSummary: ResponseEncodable {
@@ -155,6 +156,8 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
         var intentConfidence: Double?
         var sentiment: String?
         var sentimentScore: Double?
+        /// What the extract stage found (docs/extract.md); `nil` until it ran.
+        var entities: JSONValue?
     }
 
     struct MessagePage: ResponseEncodable {
@@ -182,7 +185,8 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
             before: before,
             limit: limit + 1
         ).map { message in
-            let detected = message.language != nil || message.intent != nil || message.sentiment != nil
+            let detected =
+                message.language != nil || message.intent != nil || message.sentiment != nil || message.entities != nil
             return MessageView(
                 id: message.id,
                 providerMessageID: message.providerMessageID,
@@ -199,7 +203,8 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
                         intent: message.intent,
                         intentConfidence: message.intentConfidence.map(Double.init),
                         sentiment: message.sentiment,
-                        sentimentScore: message.sentimentScore.map(Double.init)
+                        sentimentScore: message.sentimentScore.map(Double.init),
+                        entities: message.entities
                     ) : nil
             )
         }
@@ -209,6 +214,66 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
             if let last = messages.last { next = Self.encodeCursor(last.sentAt, last.id) }
         }
         return MessagePage(messages: messages, nextCursor: next)
+    }
+
+    /// BANT with evidence, the latest intent and the sentiment trend, and the thread's entities.
+    @Sendable func insights(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let org = try context.requireOrganization()
+        let id = try context.uuidParameter(code: "invalid_thread_id", what: "thread id")
+        guard let insights = try await repository.insights(organization: org, thread: id) else {
+            throw APIError(.notFound, code: "not_found", message: "thread \(id) does not exist in this organization")
+        }
+        return .json(Self.json(insights, thread: id))
+    }
+
+    /// The sentiment trend shows the latest this many inbound messages.
+    static var trendLength: Int { 20 }
+
+    static func json(_ insights: ThreadInsights, thread: UUID) -> JSONValue {
+        func id(_ uuid: UUID) -> JSONValue { .string(uuid.uuidString.lowercased()) }
+        func time(_ date: Date) -> JSONValue { .string(date.formatted(.iso8601)) }
+        let withIntent = insights.messages.filter { $0.intent != nil }
+        var counts: [String: JSONValue] = [:]
+        for message in withIntent {
+            if let intent = message.intent { counts[intent] = .number((counts[intent]?.doubleValue ?? 0) + 1) }
+        }
+        let latestIntent: JSONValue =
+            withIntent.last.map { message in
+                .object([
+                    "message_id": id(message.id), "sent_at": time(message.sentAt),
+                    "intent": .string(message.intent ?? ""),
+                    "confidence": message.intentConfidence.map { .number(Double($0)) } ?? .null,
+                ])
+            } ?? .null
+        let scored = insights.messages.filter { $0.sentiment != nil }
+        let trend = scored.suffix(trendLength).map { message -> JSONValue in
+            .object([
+                "message_id": id(message.id), "sent_at": time(message.sentAt),
+                "sentiment": .string(message.sentiment ?? ""),
+                "score": message.sentimentScore.map { .number(Double($0)) } ?? .null,
+            ])
+        }
+        let scores = scored.compactMap(\.sentimentScore).map(Double.init)
+        var entities: [JSONValue] = []
+        for message in insights.messages {
+            for entity in message.entities?.arrayValue ?? [] {
+                guard var object = entity.objectValue else { continue }
+                object["message_id"] = id(message.id)
+                entities.append(.object(object))
+            }
+        }
+        return .object([
+            "thread_id": id(thread),
+            "stage": insights.stage.map(JSONValue.string) ?? .null,
+            "bant": insights.bant ?? .null,
+            "updated_at": insights.updatedAt.map(time) ?? .null,
+            "intent": .object(["latest": latestIntent, "counts": .object(counts)]),
+            "sentiment": .object([
+                "trend": .array(Array(trend)),
+                "average": scores.isEmpty ? .null : .number(scores.reduce(0, +) / Double(scores.count)),
+            ]),
+            "entities": .array(entities),
+        ])
     }
 
     static func encodeCursor(_ date: Date, _ id: UUID) -> String {

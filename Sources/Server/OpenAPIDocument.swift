@@ -1,6 +1,8 @@
 import Core
+import Extract
 import Foundation
 import Outbound
+import Store
 
 /// The OpenAPI 3.1 description of every HTTP route the server has, served at `GET /openapi.json`
 /// so CRM integrators can generate clients and fuzz the API from it.
@@ -10,7 +12,9 @@ import Outbound
 /// compares the router's routes with ``operations``, so no route goes undescribed. Names are as
 /// the response encoder writes them (snake_case keys, ISO 8601 dates: see
 /// ``AppRequestContext/responseEncoder``); a field a handler leaves out when it has no value is
-/// optional here, never `null`, because Codable leaves out `nil` optionals.
+/// optional here, never `null`, because Codable leaves out `nil` optionals. The handlers that
+/// answer a ``JSONValue`` built by hand (catalog, extract, thread insights, settings) write
+/// `null` instead: those fields are ``orNull(_:_:)`` here.
 public enum OpenAPIDocument {
     /// Where the document is served (no API key).
     public static let path = "/openapi.json"
@@ -74,7 +78,9 @@ extension OpenAPIDocument {
                 (or `X-API-Key: <key>`), and answer only with that organization's data.
 
                 JSON bodies use snake_case keys and ISO 8601 dates (UTC, whole seconds). A field with \
-                no value is left out, never `null`. Ids are UUIDs; compare them case-insensitively.
+                no value is left out, never `null`, except in the catalog, extract and insights \
+                answers, whose schemas say which fields are `null` when empty. Ids are UUIDs; compare \
+                them case-insensitively.
 
                 Errors answer `{"error": {"code": "...", "message": "..."}}` with their HTTP status: \
                 branch on `code` (each response lists its codes, also as `x-error-codes`); `message` \
@@ -93,7 +99,11 @@ extension OpenAPIDocument {
             "Templates": "Message templates synced from the provider.",
             "Media": "Media uploads and signed links to media files.",
             "Search": "Hybrid search over messages, by meaning and words.",
-            "Insights": "Language, intent and sentiment of any text.",
+            "Insights": """
+            Language, intent and sentiment of any text; entities and BANT cues; a thread's BANT \
+            qualification; the organization's insight settings.
+            """,
+            "Catalog": "The organization's products and competitors, which the extract stage finds in messages.",
             "Documentation": "This document.",
         ]
         return .array(
@@ -111,6 +121,7 @@ extension OpenAPIDocument {
             ("/api/whatsapp/threads", "get", threads()),
             ("/api/whatsapp/threads/{id}", "get", thread()),
             ("/api/whatsapp/threads/{id}/messages", "get", threadMessages()),
+            ("/api/whatsapp/threads/{id}/insights", "get", threadInsights()),
             ("/api/whatsapp/messages", "post", sendText()),
             ("/api/whatsapp/messages/template", "post", sendTemplate()),
             ("/api/whatsapp/messages/{id}", "get", outboxMessage()),
@@ -122,6 +133,15 @@ extension OpenAPIDocument {
             ("/media/{id}", "get", serveMedia()),
             ("/api/search", "get", search()),
             ("/api/insights/detect", "post", detect()),
+            ("/api/catalog/products", "post", addCatalogItem(.product)),
+            ("/api/catalog/products", "get", listCatalog(.product)),
+            ("/api/catalog/products/{id}", "delete", deleteCatalogItem(.product)),
+            ("/api/catalog/competitors", "post", addCatalogItem(.competitor)),
+            ("/api/catalog/competitors", "get", listCatalog(.competitor)),
+            ("/api/catalog/competitors/{id}", "delete", deleteCatalogItem(.competitor)),
+            ("/api/insights/extract", "post", extract()),
+            ("/api/insights/settings", "get", insightSettings()),
+            ("/api/insights/settings", "put", updateInsightSettings()),
             (Self.path, "get", openAPI()),
         ]
     }
@@ -305,6 +325,29 @@ extension OpenAPIDocument {
                         "invalid_cursor": "`cursor` is not one this API returned",
                     ]
                 ),
+            ]
+        )
+    }
+
+    private static func threadInsights() -> JSONValue {
+        operation(
+            "getThreadInsights",
+            tag: "Insights",
+            summary: "A thread's BANT qualification, intents, sentiment and entities",
+            description: """
+                What the pipeline concluded about a thread from its inbound messages: BANT (budget, \
+                authority, need, timeline) with the evidence behind each score and the qualification \
+                `stage` by the organization's thresholds, the latest intent and a count per intent, the \
+                sentiment of the latest \(ConversationController<ConversationRepository>.trendLength) \
+                scored messages and their average, and every entity found, oldest message first. \
+                `bant`, `stage` and `updated_at` are `null` until a message of the thread was processed.
+                """,
+            access: .apiKey,
+            parameters: [pathID("The thread.")],
+            answers: [
+                success(200, "The thread's insights.", "ThreadInsights"),
+                failure(400, ["invalid_thread_id": "the id is not a UUID"]),
+                failure(404, ["not_found": "the thread does not exist in this organization"]),
             ]
         )
     }
@@ -705,6 +748,152 @@ extension OpenAPIDocument {
         )
     }
 
+    private static func addCatalogItem(_ kind: CatalogItem.Kind) -> JSONValue {
+        let name = kind.rawValue
+        return operation(
+            "add\(name.capitalized)",
+            tag: "Catalog",
+            summary: "Add a \(name)",
+            description: """
+                Adds a \(name) to the organization's catalog. The extract stage finds it in messages \
+                from then on, by its name or an alias, as a `\(name)` entity; \
+                messages already processed keep what they had until `wainsight backfill --redo extract`.
+                """,
+            access: .apiKey,
+            body: jsonBody("CatalogItemRequest", "The \(name). At most 64 KiB."),
+            answers: [
+                success(201, "Added: the stored \(name).", "CatalogItem"),
+                failure(
+                    400,
+                    [
+                        "invalid_json": "the body is not JSON",
+                        "invalid_body": "the body is not a JSON object",
+                        "invalid_item": """
+                        `name` is not a string of 1 to 200 characters, `aliases` not an array of at most 50 \
+                        such strings, `sku` not 1 to 64 characters, `list_price` not a number of 0 or more, \
+                        `currency` not a three-letter ISO 4217 code, or a `list_price` without `currency`
+                        """,
+                    ]
+                ),
+                failure(
+                    409,
+                    ["conflict": "the organization has a \(name) of that name already (case aside)"]
+                ),
+                failure(413, ["body_too_large": "the body is larger than 64 KiB"]),
+            ]
+        )
+    }
+
+    private static func listCatalog(_ kind: CatalogItem.Kind) -> JSONValue {
+        let name = kind.rawValue
+        return operation(
+            "list\(name.capitalized)s",
+            tag: "Catalog",
+            summary: "List \(name)s",
+            description: "The organization's \(name)s, by name (case aside), in `\(name)s`.",
+            access: .apiKey,
+            answers: [success(200, "The \(name)s.", "CatalogList")]
+        )
+    }
+
+    private static func deleteCatalogItem(_ kind: CatalogItem.Kind) -> JSONValue {
+        let name = kind.rawValue
+        return operation(
+            "delete\(name.capitalized)",
+            tag: "Catalog",
+            summary: "Remove a \(name)",
+            description: """
+                Removes a \(name) from the catalog: new messages no longer match it. Entities already \
+                stored on messages stay.
+                """,
+            access: .apiKey,
+            parameters: [pathID("The \(name) (`id` of the add's answer).")],
+            answers: [
+                bare(204, "Removed. Empty body."),
+                failure(400, ["invalid_id": "the id is not a UUID"]),
+                failure(404, ["not_found": "no \(name) has that id in this organization"]),
+            ]
+        )
+    }
+
+    private static func extract() -> JSONValue {
+        operation(
+            "extractEntities",
+            tag: "Insights",
+            summary: "Entities and BANT cues of any text",
+            description: """
+                Runs the pipeline's extract stage on any text: the entities it holds (times, durations, \
+                money, quantities, percentages, e-mail addresses, phone numbers, URLs, companies, roles, \
+                the organization's products and competitors) and its BANT cues. Relative times \
+                ("tomorrow at 3") resolve against `reference_time` in `timezone`. Offsets count \
+                Unicode scalars. Nothing is stored.
+                """,
+            access: .apiKey,
+            body: jsonBody("ExtractRequest", "The text, and what to resolve it against. At most 64 KiB."),
+            answers: [
+                success(200, "What the text holds.", "ExtractResult"),
+                failure(
+                    400,
+                    [
+                        "invalid_json": "the body is not JSON",
+                        "invalid_body": """
+                        the body is not a JSON object, `text` is missing, blank or longer than 4,096 \
+                        characters, `reference_time` is not an ISO 8601 instant, or `timezone` is not an \
+                        IANA time zone
+                        """,
+                    ]
+                ),
+                failure(413, ["body_too_large": "the body is larger than 64 KiB"]),
+            ]
+        )
+    }
+
+    private static func insightSettings() -> JSONValue {
+        operation(
+            "getInsightSettings",
+            tag: "Insights",
+            summary: "The organization's insight settings",
+            description: """
+                The time zone relative times resolve in (`null`: each contact's phone country decides) \
+                and the overall BANT scores from which a thread is `engaged` and `qualified`.
+                """,
+            access: .apiKey,
+            answers: [success(200, "The settings.", "InsightSettings")]
+        )
+    }
+
+    private static func updateInsightSettings() -> JSONValue {
+        operation(
+            "updateInsightSettings",
+            tag: "Insights",
+            summary: "Change the organization's insight settings",
+            description: """
+                Changes what the body gives; what it leaves out keeps its value. New thresholds apply \
+                to threads as their next message is processed; `wainsight backfill` draws every \
+                thread's BANT stage again under them. A new time zone applies to messages extracted \
+                from then on.
+                """,
+            access: .apiKey,
+            body: jsonBody("InsightSettingsUpdate", "The settings to change. At most 16 KiB."),
+            answers: [
+                success(200, "The settings, changed.", "InsightSettings"),
+                failure(
+                    400,
+                    [
+                        "invalid_json": "the body is not JSON",
+                        "invalid_body": "the body is not a JSON object",
+                        "invalid_settings": """
+                        `timezone` is not an IANA time zone nor `null`, `bant` is not an object, a \
+                        threshold is not a number from 0 to 1, or `engaged_threshold` would be above \
+                        `qualified_threshold`
+                        """,
+                    ]
+                ),
+                failure(413, ["body_too_large": "the body is larger than 16 KiB"]),
+            ]
+        )
+    }
+
     private static func openAPI() -> JSONValue {
         operation(
             "getOpenAPIDocument",
@@ -912,7 +1101,7 @@ extension OpenAPIDocument {
             ]
         )
         schemas["MessageInsights"] = object(
-            "What the detect stage found; absent until it ran (inbound messages with text).",
+            "What the detect and extract stages found; absent until they ran (inbound messages with text).",
             [
                 "language": string("ISO 639-1 code, or `unknown`."),
                 "language_confidence": number(nil, minimum: 0, maximum: 1),
@@ -920,6 +1109,10 @@ extension OpenAPIDocument {
                 "intent_confidence": number(nil, minimum: 0, maximum: 1),
                 "sentiment": string("`negative`, `neutral` or `positive`."),
                 "sentiment_score": number("P(positive) - P(negative).", minimum: -1, maximum: 1),
+                "entities": array(
+                    ref("Entity"),
+                    "What the extract stage found, in order of `start`; absent until it ran."
+                ),
             ]
         )
         schemas["MessagePage"] = object(
@@ -1181,7 +1374,382 @@ extension OpenAPIDocument {
             required: ["results"],
             ["results": array(ref("Detection"), "One per text, in order.")]
         )
+        schemas["Entity"] = entity(inThread: false)
+        schemas["ThreadEntity"] = entity(inThread: true)
+        schemas["BANTCue"] = object(
+            """
+            A phrase that says something of a BANT dimension without being an entity ("what's the \
+            price", "I need to check with my boss", "no rush"), in English, Spanish or Portuguese.
+            """,
+            required: ["kind", "start", "end", "text"],
+            [
+                "kind": string(
+                    """
+                    `budget_mention` and `price_question` (budget), `decides` and `needs_approval` \
+                    (authority), `need`, `interest` and `not_interested` (need), `urgency` and `no_rush` \
+                    (timeline).
+                    """,
+                    values: BANTCue.Kind.allCases.map(\.rawValue)
+                ),
+                "start": integer("Offset of the first Unicode scalar of the phrase.", minimum: 0),
+                "end": integer("Offset just after its last Unicode scalar (exclusive).", minimum: 0),
+                "text": string("The phrase as written."),
+            ]
+        )
+        schemas["ExtractRequest"] = object(
+            "A text and what to resolve it against.",
+            required: ["text"],
+            closed: false,
+            [
+                "text": string("Not blank; at most 4,096 characters."),
+                "reference_time": orNull(
+                    string(
+                        "The instant \"now\" means, ISO 8601 with its offset (`2026-03-10T14:00:00Z`). Default: now."
+                    )
+                ),
+                "timezone": orNull(
+                    string(
+                        """
+                        IANA time zone relative times resolve in (`America/Sao_Paulo`). Default: the \
+                        organization's, else UTC.
+                        """
+                    )
+                ),
+                "language": string(
+                    "ISO 639-1 code (`en`, `es`, `pt`) of the text, to try only its phrases. Default: every language."
+                ),
+                "region": string(
+                    "ISO 3166 region (`US`, `BR`): decides whether 2/3 is February 3 or March 2."
+                ),
+            ]
+        )
+        schemas["ExtractResult"] = object(
+            "What a text holds. Nothing is stored.",
+            required: ["entities", "bant_cues", "reference_time", "timezone"],
+            [
+                "entities": array(ref("Entity"), "In order of `start`."),
+                "bant_cues": array(ref("BANTCue"), "In order of `start`."),
+                "reference_time": dateTime("The instant relative times resolved against."),
+                "timezone": string("The IANA time zone they resolved in."),
+            ]
+        )
+        schemas["InsightSettings"] = object(
+            "The organization's insight settings.",
+            required: ["timezone", "bant"],
+            [
+                "timezone": orNull(
+                    string(
+                        """
+                        IANA time zone of the organization's contacts, for relative times; `null`: each \
+                        contact's phone country decides (UTC when it does not).
+                        """
+                    )
+                ),
+                "bant": object(
+                    "The overall BANT scores from which a thread's stage is `engaged`, then `qualified`.",
+                    required: ["engaged_threshold", "qualified_threshold"],
+                    [
+                        "engaged_threshold": number("Default 0.35.", minimum: 0, maximum: 1),
+                        "qualified_threshold": number(
+                            "Default 0.65; not below `engaged_threshold`.",
+                            minimum: 0,
+                            maximum: 1
+                        ),
+                    ]
+                ),
+            ]
+        )
+        schemas["InsightSettingsUpdate"] = object(
+            "The settings to change; a field left out keeps its value.",
+            closed: false,
+            [
+                "timezone": orNull(string("An IANA time zone (`America/Sao_Paulo`); `null` clears it.")),
+                "bant": object(
+                    "The thresholds to change; after the change `engaged_threshold` must not be above `qualified_threshold`.",
+                    closed: false,
+                    [
+                        "engaged_threshold": number(nil, minimum: 0, maximum: 1),
+                        "qualified_threshold": number(nil, minimum: 0, maximum: 1),
+                    ]
+                ),
+            ]
+        )
+        schemas["ThreadInsights"] = object(
+            "What the pipeline concluded about a thread from its inbound messages.",
+            required: ["thread_id", "stage", "bant", "updated_at", "intent", "sentiment", "entities"],
+            [
+                "thread_id": uuid(),
+                "stage": orNull(
+                    string(
+                        "The qualification by the overall BANT score and the organization's thresholds.",
+                        values: ["unqualified", "engaged", "qualified"]
+                    )
+                ),
+                "bant": orNull(ref("BANT"), "`null` until a message of the thread was processed."),
+                "updated_at": orNull(dateTime("When `bant` was last concluded.")),
+                "intent": object(
+                    nil,
+                    required: ["latest", "counts"],
+                    [
+                        "latest": orNull(
+                            object(
+                                "The latest inbound message with an intent; `null` when none has one.",
+                                required: ["message_id", "sent_at", "intent", "confidence"],
+                                [
+                                    "message_id": uuid(),
+                                    "sent_at": dateTime(),
+                                    "intent": string(),
+                                    "confidence": orNull(number(nil, minimum: 0, maximum: 1)),
+                                ]
+                            )
+                        ),
+                        "counts": schema(
+                            "object",
+                            "How many inbound messages have each intent.",
+                            ["additionalProperties": integer(nil, minimum: 1)]
+                        ),
+                    ]
+                ),
+                "sentiment": object(
+                    nil,
+                    required: ["trend", "average"],
+                    [
+                        "trend": array(
+                            object(
+                                nil,
+                                required: ["message_id", "sent_at", "sentiment", "score"],
+                                [
+                                    "message_id": uuid(),
+                                    "sent_at": dateTime(),
+                                    "sentiment": string("`negative`, `neutral` or `positive`."),
+                                    "score": orNull(
+                                        number("P(positive) - P(negative).", minimum: -1, maximum: 1)
+                                    ),
+                                ]
+                            ),
+                            """
+                            The latest \(ConversationController<ConversationRepository>.trendLength) inbound \
+                            messages with a sentiment, oldest first.
+                            """
+                        ),
+                        "average": orNull(
+                            number(
+                                "The mean score of every inbound message with one; `null` when none has.",
+                                minimum: -1,
+                                maximum: 1
+                            )
+                        ),
+                    ]
+                ),
+                "entities": array(ref("ThreadEntity"), "Every inbound message's entities, oldest message first."),
+            ]
+        )
+        schemas["BANT"] = object(
+            """
+            Budget, authority, need and timeline, each scored 0 to 1 from what the inbound messages \
+            say, the overall score (their mean) and the stage it gives. Each dimension may carry \
+            more fields than listed.
+            """,
+            required: ["budget", "authority", "need", "timeline", "overall", "stage"],
+            closed: false,
+            [
+                "budget": bantDimension(
+                    """
+                    `stated` (an amount: 0.9, with `amount`, the money entity's value), `implied` (talks of \
+                    budget or asks a price: 0.5), `none` (0).
+                    """
+                ),
+                "authority": bantDimension(
+                    """
+                    `decision_maker` (an owner, executive or director, or "I decide": 0.7 and up), \
+                    `influencer` (a manager or staff, or one who must consult someone: 0.3 and up), \
+                    `unknown`. `role` is the role entity's value; `needs_approval` is `true` when the \
+                    customer must consult someone.
+                    """
+                ),
+                "need": bantDimension(
+                    """
+                    `clear` (a pain, use case or catalog product with context: 0.7 and up), `vague` \
+                    (interest only: 0.3 and up), `none`. `products` and `competitors` list the catalog \
+                    items named.
+                    """
+                ),
+                "timeline": bantDimension(
+                    """
+                    `defined` (a date within 120 days, or urgency: 0.9), `vague` (a later date or "no \
+                    rush": 0.4), `none` (0). `target` is the time entity's value.
+                    """
+                ),
+                "overall": number("The mean of the four scores.", minimum: 0, maximum: 1),
+                "stage": string(values: ["unqualified", "engaged", "qualified"]),
+                "inbound_messages": integer("How many inbound messages it was drawn from.", minimum: 0),
+                "thresholds": object(
+                    "The organization's thresholds it was drawn with.",
+                    closed: false,
+                    [
+                        "engaged": number(nil, minimum: 0, maximum: 1),
+                        "qualified": number(nil, minimum: 0, maximum: 1),
+                    ]
+                ),
+            ]
+        )
+        schemas["BANTEvidence"] = object(
+            "Where a message says what a score rests on.",
+            required: ["message_id", "start", "end", "text", "kind"],
+            closed: false,
+            [
+                "message_id": uuid(),
+                "start": integer("Unicode scalar offset in the message's text.", minimum: 0),
+                "end": integer("Exclusive.", minimum: 0),
+                "text": string(),
+                "kind": string("The entity type (`money`, `role`, `time`, ...) or the BANT cue kind."),
+            ]
+        )
+
+        // Catalog
+        schemas["CatalogItem"] = object(
+            "A product or competitor of the organization.",
+            required: ["id", "kind", "name", "aliases", "sku", "list_price", "currency"],
+            [
+                "id": uuid(),
+                "kind": string(values: CatalogItem.Kind.allCases.map(\.rawValue)),
+                "name": string(),
+                "aliases": array(string(), "Other names it is found by."),
+                "sku": orNull(string()),
+                "list_price": orNull(number("In `currency`.", minimum: 0)),
+                "currency": orNull(string("ISO 4217 code, uppercase.", pattern: "^[A-Z]{3}$")),
+            ]
+        )
+        schemas["CatalogItemRequest"] = object(
+            """
+            A product or competitor. Strings are trimmed; a `null` optional field is as if left out. \
+            Names are unique per kind in the organization, case aside.
+            """,
+            required: ["name"],
+            closed: false,
+            [
+                "name": string("1 to 200 characters."),
+                "aliases": array(string("1 to 200 characters."), "Other names to find it by.", maxItems: 50),
+                "sku": string("1 to 64 characters."),
+                "list_price": number("0 or more; needs `currency`.", minimum: 0),
+                "currency": string("ISO 4217 code (`BRL`, `usd`: any case).", pattern: "^[A-Za-z]{3}$"),
+            ]
+        )
+        schemas["CatalogList"] = object(
+            "`products` from the products route, `competitors` from the competitors route.",
+            alternatives: [["products"], ["competitors"]],
+            [
+                "products": array(ref("CatalogItem"), "By name, case aside."),
+                "competitors": array(ref("CatalogItem"), "By name, case aside."),
+            ]
+        )
         return schemas
+    }
+
+    /// An ``Entity`` as stored on a message, or (`inThread`) as the thread insights list it,
+    /// with its message.
+    private static func entity(inThread: Bool) -> JSONValue {
+        let properties: KeyValuePairs<String, JSONValue> = [
+            "type": string(values: EntityType.allCases.map(\.rawValue)),
+            "text": string("The span as written."),
+            "start": integer("Offset of the span's first Unicode scalar in the text.", minimum: 0),
+            "end": integer("Offset just after its last Unicode scalar (exclusive).", minimum: 0),
+            "value": entityValue(),
+            "confidence": number("How sure the extractor is.", minimum: 0, maximum: 1),
+        ]
+        var required = ["type", "text", "start", "end", "value", "confidence"]
+        var schema =
+            object(
+                """
+                A fact found in a text. `start` and `end` count Unicode scalars (code points, not UTF-16 \
+                units nor grapheme clusters): the span is the text's scalars `start..<end`. Contact data \
+                (`email`, `phone`, `url`) is found before redaction and is never embedded nor sent to an LLM.
+                """,
+                required: [],
+                properties
+            ).objectValue ?? [:]
+        if inThread {
+            var all = schema["properties"]?.objectValue ?? [:]
+            all["message_id"] = uuid("The inbound message it was found in.")
+            schema["properties"] = .object(all)
+            required.append("message_id")
+        }
+        schema["required"] = .array(required.map(JSONValue.string))
+        return .object(schema)
+    }
+
+    /// An entity's `value`: its shape depends on `type`.
+    private static func entityValue() -> JSONValue {
+        let examples: [JSONValue] = [
+            ["type": "value", "value": "2026-03-11T15:00:00.000-03:00", "grain": "hour"],
+            [
+                "type": "interval",
+                "from": ["value": "2026-03-16T00:00:00.000-03:00", "grain": "day"],
+                "to": ["value": "2026-03-21T00:00:00.000-03:00", "grain": "day"],
+            ],
+            ["value": 2, "unit": "week", "normalized": ["value": 1_209_600, "unit": "second"]],
+            ["type": "value", "value": 2500, "unit": "BRL"],
+            ["value": 50, "unit": "seat"],
+            ["value": 15],
+            ["value": "ana@example.com"],
+            ["value": "head of sales", "seniority": "director", "department": "sales", "subject": "self"],
+            [
+                "id": "6f1c1a52-0d7e-4d55-9a63-2f1f0b6f7a10", "name": "Pro plan", "sku": "PRO-1", "list_price": 99,
+                "currency": "USD",
+            ],
+        ]
+        return schema(
+            "object",
+            """
+            The resolved value; its shape depends on `type`:
+
+            - `time`: as Duckling, `{"type": "value", "value": "2026-03-11T15:00:00.000-03:00", \
+            "grain": "hour"}` (an instant with its offset, and the unit it is precise to), or \
+            `{"type": "interval", "from": {"value", "grain"}, "to": {"value", "grain"}}`; an open \
+            interval has one side.
+            - `duration`: `{"value": 2, "unit": "week", "normalized": {"value": 1209600, "unit": "second"}}`.
+            - `money`: `{"type": "value", "value": 2500, "unit": "BRL"}` (an ISO 4217 code), or \
+            `{"type": "interval", "from": {"value", "unit"}, "to": {"value", "unit"}}`; optionally \
+            `period` and `approximate`.
+            - `quantity`: `{"value": 50, "unit": "seat"}`.
+            - `percentage`: `{"value": 15}`.
+            - `email`, `phone`, `url`: `{"value": "..."}`.
+            - `company`: `{"value", "source"}` (where it was found).
+            - `role`: `{"value", "seniority", "department"?, "subject"}`; `subject` is `self` (the \
+            writer's role) or `other`.
+            - `product`, `competitor`: the catalog item, `{"id", "name", "sku"?, "list_price"?, "currency"?}`.
+            """,
+            ["examples": .array(examples)]
+        )
+    }
+
+    /// One BANT dimension: its score, level and evidence, and what else it found.
+    private static func bantDimension(_ levels: String) -> JSONValue {
+        object(
+            "Levels: " + levels,
+            required: ["score", "level", "evidence"],
+            closed: false,
+            [
+                "score": number(nil, minimum: 0, maximum: 1),
+                "level": string(),
+                "evidence": array(ref("BANTEvidence"), "The latest first, at most five."),
+            ]
+        )
+    }
+
+    /// `schema`, or `null`: the hand-built answers write `null` where Codable would leave the
+    /// field out.
+    private static func orNull(_ schema: JSONValue, _ description: String? = nil) -> JSONValue {
+        guard var object = schema.objectValue else { return schema }
+        if case .string(let type)? = object["type"] {
+            object["type"] = .array([.string(type), .string("null")])
+            if let values = object["enum"]?.arrayValue { object["enum"] = .array(values + [.null]) }
+            if let description { object["description"] = .string(description) }
+            return .object(object)
+        }
+        var either: [String: JSONValue] = ["anyOf": .array([schema, .object(["type": .string("null")])])]
+        if let description { either["description"] = .string(description) }
+        return .object(either)
     }
 
     /// The two ways a send names its recipient (`OutboundService.Recipient`).

@@ -13,6 +13,29 @@ public protocol ConversationReading: Sendable {
     /// Newest first, after the keyset `before` (sent_at, id) when given.
     func messages(organization: OrganizationID, thread: UUID, before: (Date, UUID)?, limit: Int) async throws
         -> [StoredMessage]
+    /// - Returns: `nil` when the thread is not the organization's.
+    func insights(organization: OrganizationID, thread: UUID) async throws -> ThreadInsights?
+}
+
+/// What the pipeline concluded about a thread, and the facts it drew on.
+public struct ThreadInsights: Sendable, Equatable {
+    /// BANT with evidence (the `bant` thread stage's document); `nil` until a message was processed.
+    public var bant: JSONValue?
+    public var stage: String?
+    public var updatedAt: Date?
+    /// The inbound messages' detect results and entities, oldest first.
+    public var messages: [MessageFactsView]
+
+    /// One inbound message's part.
+    public struct MessageFactsView: Sendable, Equatable {
+        public var id: UUID
+        public var sentAt: Date
+        public var intent: String?
+        public var intentConfidence: Float?
+        public var sentiment: String?
+        public var sentimentScore: Float?
+        public var entities: JSONValue?
+    }
 }
 
 /// How much an organization has.
@@ -73,6 +96,8 @@ public struct StoredMessage: Sendable, Equatable {
     public var intentConfidence: Float?
     public var sentiment: String?
     public var sentimentScore: Float?
+    /// What the extract stage found: an array of entities; `nil` until it ran.
+    public var entities: JSONValue?
 }
 
 /// ``ConversationReading`` on Postgres.
@@ -184,7 +209,8 @@ public struct ConversationRepository: ConversationReading {
         let rows = try await client.query(
             """
             SELECT id, provider_msg_id, direction, type, text, status, reaction, sent_at,
-                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score
+                ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
+                ai_entities_json::text
             FROM whatsapp_messages
             WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread)
               AND (\(before?.0)::timestamptz IS NULL OR (sent_at, id) < (\(before?.0), \(before?.1)))
@@ -196,7 +222,7 @@ public struct ConversationRepository: ConversationReading {
         for try await row in rows.decode(
             (
                 UUID, String, String, String, String?, String?, String?, Date, String?, Float?, String?, Float?,
-                String?, Float?
+                String?, Float?, String?
             ).self
         ) {
             messages.append(
@@ -214,10 +240,56 @@ public struct ConversationRepository: ConversationReading {
                     intent: row.10,
                     intentConfidence: row.11,
                     sentiment: row.12,
-                    sentimentScore: row.13
+                    sentimentScore: row.13,
+                    entities: row.14.flatMap { try? JSONValue.parse(Data($0.utf8)) }
                 )
             )
         }
         return messages
+    }
+
+    public func insights(organization: OrganizationID, thread: UUID) async throws -> ThreadInsights? {
+        let threads = try await client.query(
+            """
+            SELECT ai_bant_json::text, ai_stage, ai_bant_updated_at FROM whatsapp_threads
+            WHERE id = \(thread) AND organization_id = \(organization.rawValue)
+            """,
+            logger: logger
+        )
+        var found: ThreadInsights?
+        for try await row in threads.decode((String?, String?, Date?).self) {
+            found = ThreadInsights(
+                bant: row.0.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                stage: row.1,
+                updatedAt: row.2,
+                messages: []
+            )
+        }
+        guard var insights = found else { return nil }
+        let rows = try await client.query(
+            """
+            SELECT id, sent_at, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
+                ai_entities_json::text
+            FROM whatsapp_messages
+            WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread) AND direction = 'inbound'
+              AND (ai_intent IS NOT NULL OR ai_sentiment IS NOT NULL OR ai_entities_json IS NOT NULL)
+            ORDER BY sent_at, id
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((UUID, Date, String?, Float?, String?, Float?, String?).self) {
+            insights.messages.append(
+                ThreadInsights.MessageFactsView(
+                    id: row.0,
+                    sentAt: row.1,
+                    intent: row.2,
+                    intentConfidence: row.3,
+                    sentiment: row.4,
+                    sentimentScore: row.5,
+                    entities: row.6.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+                )
+            )
+        }
+        return insights
     }
 }

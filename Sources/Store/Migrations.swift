@@ -25,6 +25,7 @@ public enum Migrations {
         Migration(version: 2, name: "sending: outbox, templates, suppressions, stored media", sql: v2),
         Migration(version: 3, name: "search: message embeddings (pgvector HNSW) and full text", sql: v3),
         Migration(version: 4, name: "search: half-precision HNSW graph (m 24, ef_construction 100)", sql: v4),
+        Migration(version: 5, name: "extract: catalogs, insight settings, thread BANT", sql: v5),
     ]
 
     static let v1 = """
@@ -388,5 +389,33 @@ public enum Migrations {
         DROP INDEX IF EXISTS message_embeddings_hnsw;
         CREATE INDEX message_embeddings_hnsw ON message_embeddings
             USING hnsw ((embedding::halfvec(384)) halfvec_cosine_ops) WITH (m = 24, ef_construction = 100);
+        """
+
+    /// Products and competitors the extract stage matches, each organization's insight
+    /// settings, and the thread-level BANT conclusion.
+    static let v5 = """
+        CREATE TABLE catalog_items (
+            id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            kind            text NOT NULL CHECK (kind IN ('product', 'competitor')),
+            name            text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            aliases         text[] NOT NULL DEFAULT '{}',
+            sku             text,
+            list_price      numeric(18, 4) CHECK (list_price >= 0),
+            currency        text CHECK (currency ~ '^[A-Z]{3}$'),
+            created_at      timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE UNIQUE INDEX catalog_items_name ON catalog_items (organization_id, kind, lower(name));
+        ALTER TABLE organizations
+            ADD COLUMN time_zone text,
+            ADD COLUMN bant_engaged_threshold double precision NOT NULL DEFAULT 0.35
+                CHECK (bant_engaged_threshold BETWEEN 0 AND 1),
+            ADD COLUMN bant_qualified_threshold double precision NOT NULL DEFAULT 0.65
+                CHECK (bant_qualified_threshold BETWEEN 0 AND 1),
+            ADD CONSTRAINT organizations_bant_order CHECK (bant_engaged_threshold <= bant_qualified_threshold);
+        ALTER TABLE whatsapp_threads
+            ADD COLUMN ai_bant_json jsonb,
+            ADD COLUMN ai_stage text CHECK (ai_stage IN ('unqualified', 'engaged', 'qualified')),
+            ADD COLUMN ai_bant_updated_at timestamptz;
         """
 }

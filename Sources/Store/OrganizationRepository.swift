@@ -54,6 +54,34 @@ public struct OrganizationRepository: APIKeyAuthenticating {
         return false
     }
 
+    /// The organization's insight settings (defaults until it changes them).
+    public func insightSettings(_ organization: OrganizationID) async throws -> InsightSettings {
+        let rows = try await client.query(
+            """
+            SELECT time_zone, bant_engaged_threshold, bant_qualified_threshold FROM organizations
+            WHERE id = \(organization.rawValue)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((String?, Double, Double).self) {
+            return InsightSettings(timeZone: row.0, engagedThreshold: row.1, qualifiedThreshold: row.2)
+        }
+        throw StoreError(.notFound, "organization \(organization) does not exist")
+    }
+
+    /// Replaces the organization's insight settings; the caller has validated them.
+    public func setInsightSettings(_ settings: InsightSettings, organization: OrganizationID) async throws {
+        try await client.query(
+            """
+            UPDATE organizations SET time_zone = \(settings.timeZone),
+                bant_engaged_threshold = \(settings.engagedThreshold),
+                bant_qualified_threshold = \(settings.qualifiedThreshold)
+            WHERE id = \(organization.rawValue)
+            """,
+            logger: logger
+        )
+    }
+
     public func organization(forAPIKey key: String) async throws -> OrganizationID? {
         guard key.hasPrefix("wsk_"), key.count < 200 else { return nil }
         let rows = try await client.query(

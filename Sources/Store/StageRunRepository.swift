@@ -15,9 +15,13 @@ public enum StageRunRepository {
             """
             SELECT m.organization_id, m.thread_id, m.provider_msg_id, m.direction, m.type, m.text, m.sent_at,
                 m.ai_language, m.ai_language_confidence, m.ai_intent, m.ai_intent_confidence, m.ai_sentiment,
-                m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text, e.model, e.embedding::real[]
+                m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text, e.model, e.embedding::real[],
+                c.wa_id, o.time_zone
             FROM whatsapp_messages m
+            JOIN organizations o ON o.id = m.organization_id
             LEFT JOIN message_embeddings e ON e.message_id = m.id AND e.organization_id = m.organization_id
+            LEFT JOIN whatsapp_threads t ON t.id = m.thread_id AND t.organization_id = m.organization_id
+            LEFT JOIN whatsapp_contacts c ON c.id = t.contact_id AND c.organization_id = m.organization_id
             WHERE m.id = \(id)
             """,
             logger: logger
@@ -25,7 +29,7 @@ public enum StageRunRepository {
         for try await row in rows.decode(
             (
                 UUID, UUID?, String, String, String, String?, Date, String?, Float?, String?, Float?, String?, Float?,
-                String?, String?, String?, [Float]?
+                String?, String?, String?, [Float]?, String?, String?
             ).self
         ) {
             let message = StageMessage(
@@ -36,7 +40,9 @@ public enum StageRunRepository {
                 direction: MessageDirection(rawValue: row.3) ?? .inbound,
                 type: row.4,
                 text: row.5,
-                sentAt: row.6
+                sentAt: row.6,
+                contactPhone: row.17,
+                organizationTimeZone: row.18
             )
             let insights = MessageInsights(
                 language: row.7,
@@ -195,6 +201,103 @@ public enum StageRunRepository {
                 AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
                      AND r.stage = ANY(\(stages))) < \(stages.count)
             ORDER BY m.id LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
+    // MARK: Thread stages
+
+    /// Locks the thread for its thread-level stages and returns every message's stored facts
+    /// and the organization's settings. The lock (held to the end of the transaction) makes a
+    /// second job on the same thread wait, then read this one's committed facts: each message's
+    /// facts are saved before the lock is taken, so the last conclusion sees every message.
+    /// - Returns: `nil` when the thread no longer exists.
+    public static func lockThreadFacts(_ thread: UUID, on connection: PostgresConnection, logger: Logger) async throws
+        -> (facts: [MessageFacts], settings: InsightSettings)?
+    {
+        let locked = try await connection.query(
+            """
+            SELECT o.time_zone, o.bant_engaged_threshold, o.bant_qualified_threshold
+            FROM whatsapp_threads t JOIN organizations o ON o.id = t.organization_id
+            WHERE t.id = \(thread) FOR UPDATE OF t
+            """,
+            logger: logger
+        )
+        var settings: InsightSettings?
+        for try await row in locked.decode((String?, Double, Double).self) {
+            settings = InsightSettings(timeZone: row.0, engagedThreshold: row.1, qualifiedThreshold: row.2)
+        }
+        guard let settings else { return nil }
+        let rows = try await connection.query(
+            """
+            SELECT m.id, m.direction, m.sent_at, m.ai_language, m.ai_intent, m.ai_intent_confidence, m.ai_sentiment,
+                m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text
+            FROM whatsapp_messages m
+            JOIN whatsapp_threads t ON t.id = m.thread_id AND t.organization_id = m.organization_id
+            WHERE m.thread_id = \(thread)
+            """,
+            logger: logger
+        )
+        var facts: [MessageFacts] = []
+        for try await row in rows.decode(
+            (UUID, String, Date, String?, String?, Float?, String?, Float?, String?, String?).self
+        ) {
+            facts.append(
+                MessageFacts(
+                    messageID: row.0,
+                    direction: MessageDirection(rawValue: row.1) ?? .inbound,
+                    sentAt: row.2,
+                    language: row.3,
+                    intent: row.4,
+                    intentConfidence: row.5.map(Double.init),
+                    sentiment: row.6,
+                    sentimentScore: row.7.map(Double.init),
+                    entities: row.8.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                    extra: row.9.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue } ?? [:]
+                )
+            )
+        }
+        return (facts, settings)
+    }
+
+    /// Stores a thread-level conclusion (BANT and the qualification stage) on the thread.
+    public static func saveConclusion(
+        _ conclusion: ThreadConclusion,
+        thread: UUID,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let document = String(decoding: conclusion.document.canonicalData(), as: UTF8.self)
+        try await connection.query(
+            """
+            UPDATE whatsapp_threads SET ai_bant_json = \(document)::jsonb, ai_stage = \(conclusion.stage),
+                ai_bant_updated_at = now()
+            WHERE id = \(thread)
+            """,
+            logger: logger
+        )
+    }
+
+    /// The threads of the organization (every organization's when `nil`) that have messages,
+    /// in id order after `after`: backfill concludes each again.
+    public static func threadsWithMessages(
+        organization: OrganizationID?,
+        after: UUID,
+        limit: Int,
+        client: PostgresClient,
+        logger: Logger
+    ) async throws -> [UUID] {
+        let org = organization?.rawValue
+        let rows = try await client.query(
+            """
+            SELECT t.id FROM whatsapp_threads t
+            WHERE t.id > \(after) AND (\(org)::uuid IS NULL OR t.organization_id = \(org))
+                AND EXISTS (SELECT 1 FROM whatsapp_messages m WHERE m.thread_id = t.id)
+            ORDER BY t.id LIMIT \(limit)
             """,
             logger: logger
         )

@@ -20,6 +20,7 @@ public final class FakeEmbeddingsAPI: Sendable {
         var port: Int?
         var mode: Mode = .normal
         var requests = 0
+        var inputs: [String] = []
     }
 
     let state = Mutex(State())
@@ -29,6 +30,8 @@ public final class FakeEmbeddingsAPI: Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(state.withLock { $0.port ?? 0 })" }
     public var requestCount: Int { state.withLock { $0.requests } }
+    /// Every text it was asked to embed, in order.
+    public var inputs: [String] { state.withLock { $0.inputs } }
     public func setMode(_ mode: Mode) { state.withLock { $0.mode = mode } }
 
     /// The vector the fake gives `text` (before the client normalizes it).
@@ -97,6 +100,7 @@ public final class FakeEmbeddingsAPI: Sendable {
                 type: "invalid_request_error"
             )
         }
+        state.withLock { $0.inputs += inputs }
         let size = mode == .wrongDimensions ? dimensions * 4 : dimensions
         let data: [JSONValue] = inputs.enumerated().reversed().map { index, text in
             [

@@ -12,6 +12,7 @@ public struct IngestHarness: Sendable {
     public let client: PostgresClient
     public let secretBox: SecretBox
     public let stages: [any PipelineStage]
+    public let threadStages: [any ThreadStage]
     public let logger: Logger
 
     /// The master key tests use (32 bytes of 7).
@@ -20,12 +21,14 @@ public struct IngestHarness: Sendable {
     public init(
         client: PostgresClient,
         stages: [any PipelineStage] = [],
+        threadStages: [any ThreadStage] = [],
         masterKey: Data = IngestHarness.testMasterKey,
         logger: Logger = TestDatabase.logger
     ) throws {
         self.client = client
         self.secretBox = try SecretBox(masterKey: masterKey)
         self.stages = stages
+        self.threadStages = threadStages
         self.logger = logger
     }
 
@@ -56,6 +59,7 @@ public struct IngestHarness: Sendable {
             client: client,
             secretBox: secretBox,
             stages: stages,
+            threadStages: threadStages,
             options: .init(concurrency: 1, batchSize: 16),
             logger: logger
         )

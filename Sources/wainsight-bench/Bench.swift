@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
             "Load generators and checkers behind the scripts/bench-* and scripts/crash-ingest benchmarks.",
         subcommands: [
             Prepare.self, Load.self, FakeGraph.self, PrepareOutbound.self, OutboundLoad.self, EmbedSpeed.self,
-            SearchSpeed.self, DetectSpeed.self,
+            SearchSpeed.self, DetectSpeed.self, ExtractSpeed.self,
         ]
     )
 }

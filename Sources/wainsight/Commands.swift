@@ -188,11 +188,17 @@ func drainWithConfiguredStages(
     _ logger: Logger
 ) async throws -> Int {
     return try await HTTPClientService.withClient(maxConnectionsPerHost: 2) { http in
-        let stages = try ConfiguredStages.make(configuration, httpClient: http, logger: logger).stages
+        let configured = try ConfiguredStages.make(
+            configuration,
+            httpClient: http,
+            catalogs: StoredCatalogs(store: CatalogRepository(client: client, logger: logger)),
+            logger: logger
+        )
         let worker = IngestWorker.make(
             client: client,
             secretBox: box,
-            stages: stages,
+            stages: configured.stages,
+            threadStages: configured.threadStages,
             options: configuration.worker,
             logger: logger
         )

@@ -70,13 +70,19 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// `wainsight eval language|intent|sentiment`: the model's report beside the baselines.
+/// What `wainsight eval` evaluates: a detect model, the extractors, or BANT.
+enum EvalName: String, ExpressibleByArgument, CaseIterable {
+    case language, intent, sentiment, extract, bant
+}
+
+/// `wainsight eval language|intent|sentiment|extract|bant`: the report beside the baselines.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a local model: per-class precision/recall/F1, confusion, baselines side by side."
+        abstract: "Evaluate a local model (per-class precision/recall/F1, confusion), the extractors on Duckling's "
+            + "corpora, or BANT on data/bant; baselines side by side."
     )
-    @Argument(help: "language, intent or sentiment.") var name: ModelName
+    @Argument(help: "language, intent, sentiment, extract or bant.") var name: EvalName
     @OptionGroup var data: DataOptions
     @Flag(
         help: """
@@ -87,11 +93,22 @@ struct EvalCommand: ParsableCommand {
     var embeddings = false
 
     func run() throws {
+        switch name {
+        case .extract: return try ExtractEvalCommand.run(corpus: URL(fileURLWithPath: data.shared + "/extract"))
+        case .bant:
+            return try ExtractEvalCommand.runBANT(
+                data: URL(fileURLWithPath: data.data + "/bant"),
+                models: try data.modelsDirectory
+            )
+        default: break
+        }
         let directory = try data.modelsDirectory
         func load(_ name: String) throws -> ModelFile { try Detector.modelFile(name, in: directory) }
         let file = try load(name.rawValue)
         let reader = try TextReader(directory: directory)
         switch name {
+        case .extract, .bant:
+            return
         case .language:
             print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora, reader: reader))
         case .intent:

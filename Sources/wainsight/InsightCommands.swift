@@ -113,7 +113,7 @@ struct Backfill: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "Only this organization's messages.") var org: String?
     @Option(help: "Messages per batch (one transaction each).") var batch = 64
-    @Option(help: "A stage to run again on messages that already had it (detect, embed); repeatable.")
+    @Option(help: "A stage to run again on messages that already had it (detect, extract, embed); repeatable.")
     var redo: [String] = []
 
     func run() async throws {
@@ -142,14 +142,20 @@ struct Backfill: AsyncParsableCommand {
         logger: Logger
     ) async throws {
         // The same stages, in the same order, as the live pipeline.
-        let stages = try ConfiguredStages.make(configuration, httpClient: http, logger: logger).stages
-        guard !stages.isEmpty else {
-            throw ValidationError("no stage is configured (no detect models and embeddings are off)")
-        }
+        let configured = try ConfiguredStages.make(
+            configuration,
+            httpClient: http,
+            catalogs: StoredCatalogs(store: CatalogRepository(client: client, logger: logger)),
+            logger: logger
+        )
+        let stages = configured.stages
         if let organization, !(try await OrganizationRepository(client: client, logger: logger).exists(organization)) {
             throw ValidationError("no organization \(organization.rawValue)")
         }
-        let backfill = StageBackfill(client: client, runner: StageRunner(stages: stages, logger: logger))
+        let backfill = StageBackfill(
+            client: client,
+            runner: StageRunner(stages: stages, threadStages: configured.threadStages, logger: logger)
+        )
         if !redo.isEmpty {
             let (again, cleared) = try await backfill.forget(redo, organization: organization)
             print("backfill: \(again.joined(separator: ", ")) to run again (\(cleared) earlier run(s) cleared)")
@@ -163,5 +169,8 @@ struct Backfill: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("\n".utf8))
         print("backfill: done, \(processed) message(s)")
+        // Thresholds or the scorer may have changed even where no message stage had to run.
+        let threads = try await backfill.concludeThreads(organization: organization)
+        print("backfill: BANT concluded again on \(threads) thread(s)")
     }
 }

@@ -14,7 +14,7 @@ struct Wainsight: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, Organization.self, Account.self, Ingest.self, Status.self, Reprocess.self,
             Outbox.self, Templates.self, EmbedCommand.self, SearchCommand.self, Backfill.self, TrainCommand.self,
-            EvalCommand.self, DetectCommand.self, Rekey.self,
+            EvalCommand.self, DetectCommand.self, ExtractCommand.self, Rekey.self,
         ]
     )
 }

@@ -170,7 +170,8 @@ import WainsightTesting
     }
 
     /// Embed runs before detect only when a detect model takes the embedder's vectors: an
-    /// outage of any other embedder never holds up language, intent and sentiment.
+    /// outage of any other embedder never holds up language, intent and sentiment. Extract
+    /// always runs before embed (which masks the contact data it found).
     @Test func embedRunsFirstOnlyWhenDetectReadsItsVectors() throws {
         let detector = try Detector(directory: DetectPipelineTests.modelsDirectory)
         let miniLM = try MiniLMEmbedder(directory: SharedData.miniLMDirectory)
@@ -178,17 +179,17 @@ import WainsightTesting
             detector: detector,
             embedder: ConfiguredEmbedder(embedder: miniLM, model: MiniLMEmbedder.modelName)
         )
-        #expect(local.stages.map(\.name) == ["embed", "detect"])
+        #expect(local.stages.map(\.name) == ["extract", "embed", "detect"])
         // The stage embeds on the background lane; the configured embedder (requests') stays interactive.
-        let stageEmbedder = (local.stages.first as? EmbedStage)?.embedder as? MiniLMEmbedder
+        let stageEmbedder = (local.stages.first { $0 is EmbedStage } as? EmbedStage)?.embedder as? MiniLMEmbedder
         #expect(stageEmbedder?.lane == .background)
         #expect((local.embedder?.embedder as? MiniLMEmbedder)?.lane == .interactive)
         let remote = ConfiguredStages(
             detector: detector,
             embedder: ConfiguredEmbedder(embedder: miniLM, model: "text-embedding-3-small")
         )
-        #expect(remote.stages.map(\.name) == ["detect", "embed"])
-        #expect(ConfiguredStages(detector: detector, embedder: nil).stages.map(\.name) == ["detect"])
+        #expect(remote.stages.map(\.name) == ["detect", "extract", "embed"])
+        #expect(ConfiguredStages(detector: detector, embedder: nil).stages.map(\.name) == ["detect", "extract"])
     }
 
     /// A detect stage that runs after the embed stage was done in an earlier run (a retry, a

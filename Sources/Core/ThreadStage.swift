@@ -1,0 +1,80 @@
+import Foundation
+
+/// What a thread-level stage reads of one message: what the message stages stored for it.
+public struct MessageFacts: Sendable, Equatable {
+    public var messageID: UUID
+    public var direction: MessageDirection
+    public var sentAt: Date
+    public var language: String?
+    public var intent: String?
+    public var intentConfidence: Double?
+    public var sentiment: String?
+    public var sentimentScore: Double?
+    /// The message's entities (`ai_entities_json`): an array of entity objects.
+    public var entities: JSONValue?
+    /// The rest the stages kept (`ai_extra`), such as the extract stage's BANT cues.
+    public var extra: [String: JSONValue]
+
+    public init(
+        messageID: UUID,
+        direction: MessageDirection,
+        sentAt: Date,
+        language: String? = nil,
+        intent: String? = nil,
+        intentConfidence: Double? = nil,
+        sentiment: String? = nil,
+        sentimentScore: Double? = nil,
+        entities: JSONValue? = nil,
+        extra: [String: JSONValue] = [:]
+    ) {
+        self.messageID = messageID
+        self.direction = direction
+        self.sentAt = sentAt
+        self.language = language
+        self.intent = intent
+        self.intentConfidence = intentConfidence
+        self.sentiment = sentiment
+        self.sentimentScore = sentimentScore
+        self.entities = entities
+        self.extra = extra
+    }
+}
+
+/// An organization's choices for its insights. Defaults: no time zone (each contact's phone
+/// country decides), a thread is `engaged` from an overall BANT of 0.35 and `qualified` from 0.65.
+public struct InsightSettings: Sendable, Equatable {
+    /// IANA time zone of the organization's contacts; `nil` lets each phone number's country decide.
+    public var timeZone: String?
+    /// The overall BANT score from which a thread is `engaged`.
+    public var engagedThreshold: Double = 0.35
+    /// The overall BANT score from which a thread is `qualified`.
+    public var qualifiedThreshold: Double = 0.65
+
+    public init(timeZone: String? = nil, engagedThreshold: Double = 0.35, qualifiedThreshold: Double = 0.65) {
+        self.timeZone = timeZone
+        self.engagedThreshold = engagedThreshold
+        self.qualifiedThreshold = qualifiedThreshold
+    }
+}
+
+/// What a thread-level stage concluded about a thread.
+public struct ThreadConclusion: Sendable, Equatable {
+    /// The stage's document (BANT with evidence), stored on the thread.
+    public var document: JSONValue
+    /// The thread's qualification stage (`unqualified`, `engaged`, `qualified`).
+    public var stage: String
+
+    public init(document: JSONValue, stage: String) {
+        self.document = document
+        self.stage = stage
+    }
+}
+
+/// A stage that concludes about a whole thread from its messages' stored facts. It runs after
+/// the message stages of each message, on every message the thread has, so that messages
+/// arriving in any order (or replayed) give the same conclusion. Pure: no storage I/O.
+public protocol ThreadStage: Sendable {
+    var name: String { get }
+    /// - Parameter messages: the thread's messages, in any order.
+    func conclude(_ messages: [MessageFacts], settings: InsightSettings) -> ThreadConclusion
+}

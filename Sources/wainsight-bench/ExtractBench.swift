@@ -1,0 +1,108 @@
+import ArgumentParser
+import Core
+import Extract
+import Foundation
+
+/// Messages per second on one core for every extractor together (times, money, quantities,
+/// percentages, contact data, companies, roles, a catalog) and the BANT cues, and for each
+/// family alone, over the given texts; writes the texts for the Python baseline's run.
+struct ExtractSpeed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract-speed",
+        abstract: "Entity extraction throughput on one core (scripts/bench-extract)."
+    )
+    @Option(
+        help: "Text files: Duckling's .tsv corpora (their text column), .jsonl rows (their text, or every message's)."
+    )
+    var input: [String]
+    @Option(help: "data/bant/catalog.json: its products and competitors form the catalog matched.")
+    var catalog: String?
+    @Option(help: "Write the texts here, one a line, for the baseline.") var writeTexts: String?
+    @Option(help: "Passes over the texts (the best is reported).") var passes = 5
+
+    func run() throws {
+        // Each text with its language (the Python baseline is told it; wainsight tries every one).
+        var inputs: [(language: String, text: String)] = []
+        for path in input {
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            if path.hasSuffix(".tsv") {
+                inputs += lines.dropFirst().compactMap { line in
+                    let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                    return fields.count > 1 ? (String(fields[0]), String(fields[1])) : nil
+                }
+            } else {
+                for line in lines {
+                    guard let row = try? JSONValue.parse(Data(line.utf8)) else { continue }
+                    let language = row["lang"]?.stringValue ?? row["language"]?.stringValue ?? "en"
+                    if let text = row["text"]?.stringValue { inputs.append((language, text)) }
+                    for message in row["messages"]?.arrayValue ?? [] {
+                        if let text = message["text"]?.stringValue { inputs.append((language, text)) }
+                    }
+                }
+            }
+        }
+        inputs = inputs.map { ($0.language, $0.text.replacingOccurrences(of: "\n", with: " ")) }.filter {
+            !$0.text.isEmpty
+        }
+        if let writeTexts {
+            let lines = inputs.map { "\($0.language.split(separator: "_")[0])\t\($0.text)" }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: writeTexts, atomically: true, encoding: .utf8)
+        }
+        let texts = inputs.map(\.text)
+        var items: [CatalogItem] = []
+        if let catalog {
+            let document = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: catalog)))
+            for org in (document["orgs"]?.objectValue ?? [:]).values {
+                for kind in CatalogItem.Kind.allCases {
+                    for entry in org["\(kind.rawValue)s"]?.arrayValue ?? [] {
+                        guard let name = entry["name"]?.stringValue else { continue }
+                        let aliases = entry["aliases"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                        items.append(CatalogItem(id: UUID(), kind: kind, name: name, aliases: aliases))
+                    }
+                }
+            }
+        }
+        let context = ExtractionContext(
+            referenceTime: Date(timeIntervalSince1970: 1_773_151_200),
+            timeZone: TimeZone(identifier: "America/Sao_Paulo")!,
+            catalog: Catalog(items: items)
+        )
+        let characters = texts.reduce(0) { $0 + $1.count }
+        say(
+            "\(texts.count) texts, \(characters / max(1, texts.count)) characters on average, "
+                + "\(items.count) catalog names, every language tried, one thread"
+        )
+        func best(_ label: String, _ body: () -> Int) {
+            var fastest = Double.infinity
+            var checksum = 0
+            for _ in 0..<passes {
+                let start = ContinuousClock.now
+                checksum = body()
+                fastest = min(fastest, (ContinuousClock.now - start).seconds)
+            }
+            say(
+                "  " + label.padding(toLength: 40, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%9.0f messages/s  (%.2f µs each; %d found)",
+                        Double(texts.count) / fastest,
+                        fastest * 1e6 / Double(texts.count),
+                        checksum
+                    )
+            )
+        }
+        let scalars = texts.map(ScalarText.init)
+        best("tokens (ScalarText)") { texts.reduce(0) { $0 + ScalarText($1).tokens.count } }
+        let extractor = Extractor()
+        for finder in extractor.finders {
+            best("  \(type(of: finder))") { scalars.reduce(0) { $0 + finder.find(in: $1, context: context).count } }
+        }
+        let cues = BANTCueFinder()
+        best("  BANT cues") { scalars.reduce(0) { $0 + cues.cues(in: $1).count } }
+        best("all: tokens + every extractor + cues") {
+            texts.reduce(0) { total, text in
+                let scalars = ScalarText(text)
+                return total + extractor.extract(scalars, context: context).count + cues.cues(in: scalars).count
+            }
+        }
+    }
+}
