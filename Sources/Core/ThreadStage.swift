@@ -41,16 +41,16 @@ public struct MessageFacts: Sendable, Equatable {
 }
 
 /// An organization's choices for its insights. Defaults: no time zone (each contact's phone
-/// country decides), a thread is `engaged` from an overall BANT of 0.35 and `qualified` from 0.65.
+/// country decides), a thread is `engaged` from an overall BANT of 0.25 and `qualified` from 0.55 (fit on data/bant train).
 public struct InsightSettings: Sendable, Equatable {
     /// IANA time zone of the organization's contacts; `nil` lets each phone number's country decide.
     public var timeZone: String?
     /// The overall BANT score from which a thread is `engaged`.
-    public var engagedThreshold: Double = 0.35
+    public var engagedThreshold: Double = 0.25
     /// The overall BANT score from which a thread is `qualified`.
-    public var qualifiedThreshold: Double = 0.65
+    public var qualifiedThreshold: Double = 0.55
 
-    public init(timeZone: String? = nil, engagedThreshold: Double = 0.35, qualifiedThreshold: Double = 0.65) {
+    public init(timeZone: String? = nil, engagedThreshold: Double = 0.25, qualifiedThreshold: Double = 0.55) {
         self.timeZone = timeZone
         self.engagedThreshold = engagedThreshold
         self.qualifiedThreshold = qualifiedThreshold

@@ -70,6 +70,7 @@ enum AmountGrammar {
         var approximate = false
         var bound: AmountPhrase<Unit>.Kind? = nil
         var range: Modifier.Range? = nil
+        var afterRange = index
         var afterModifiers = index
         for _ in 0..<3 {
             guard let (modifier, end) = modifier(in: text, at: position, languages: languages) else { break }
@@ -78,7 +79,9 @@ enum AmountGrammar {
             case .exact: break
             case .under: bound = .under
             case .above: bound = .above
-            case .range(let kind): range = kind
+            case .range(let kind):
+                range = kind
+                afterRange = end
             }
             position = end
             afterModifiers = end
@@ -122,8 +125,8 @@ enum AmountGrammar {
             // "from $20", "desde 10 mil": a start with no end is a lower bound.
             phrase.kind = .above
         case .from?, .between?:
-            // "entre 5", "de 10%": no range after all, and the opener is no part of the amount.
-            phrase.first = afterModifiers
+            // "entre 5", "de uns 10%": no range after all, and the opener is no part of the amount.
+            phrase.first = afterRange
         case nil:
             if let bound { phrase.kind = bound }
         }
@@ -185,6 +188,15 @@ enum AmountGrammar {
         default: return index
         }
     }
+
+    /// Whether a phrase may start at the token: a number, a symbol, or a word that is a
+    /// modifier, a number word or a currency name. One look instead of each reader's own.
+    static func mayStart(_ token: ScalarText.Token) -> Bool {
+        token.kind != .word || starters.contains(token.folded)
+    }
+
+    private static let starters: Set<String> = Set(modifiers.keys).union(NumberParser.words)
+        .union(CurrencyLexicon.words)
 
     // MARK: Modifiers
 
@@ -333,7 +345,7 @@ enum AmountGrammar {
         let tokens = text.tokens
         guard index < tokens.count else { return nil }
         if tokens[index].folded == "+", !tokens[index].spaceBefore { return (.above, index + 1) }
-        for (words, kind) in boundSuffixes where tokens[index].folded == words[0] {
+        for (words, kind) in boundSuffixes[tokens[index].folded] ?? [] {
             if let end = match(words, in: text, at: index) { return (kind, end) }
         }
         return nil
@@ -341,14 +353,16 @@ enum AmountGrammar {
 
     private enum Bound { case under, above }
 
-    private static let boundSuffixes: [([String], Bound)] = [
-        ("or less", Bound.under), ("or under", .under), ("or below", .under), ("max", .under), ("maximum", .under),
-        ("tops", .under), ("at most", .under), ("o menos", .under), ("como maximo", .under), ("maximo", .under),
-        ("ou menos", .under), ("no maximo", .under), ("or more", .above), ("or above", .above),
-        ("and up", .above), ("at least", .above), ("minimum", .above), ("min", .above), ("o mas", .above),
-        ("como minimo", .above), ("minimo", .above), ("ou mais", .above), ("no minimo", .above),
-        ("pelo menos", .above), ("para arriba", .above), ("pra cima", .above),
-    ].map { ($0.0.split(separator: " ").map(String.init), $0.1) }
+    private static let boundSuffixes: [String: [([String], Bound)]] = Dictionary(
+        grouping: [
+            ("or less", Bound.under), ("or under", .under), ("or below", .under), ("max", .under), ("maximum", .under),
+            ("tops", .under), ("at most", .under), ("o menos", .under), ("como maximo", .under), ("maximo", .under),
+            ("ou menos", .under), ("no maximo", .under), ("or more", .above), ("or above", .above),
+            ("and up", .above), ("at least", .above), ("minimum", .above), ("min", .above), ("o mas", .above),
+            ("como minimo", .above), ("minimo", .above), ("ou mais", .above), ("no minimo", .above),
+            ("pelo menos", .above), ("para arriba", .above), ("pra cima", .above),
+        ].map { ($0.0.split(separator: " ").map(String.init), $0.1) }
+    ) { $0.0[0] }
 
     // MARK: Periods
 
@@ -387,7 +401,7 @@ enum AmountGrammar {
             }
             var next = position + 1
             switch word {
-            case "/", "per", "por", "pro", "cada", "every": break
+            case "/", "per", "por", "pro", "par", "cada", "every": break
             case "a", "an": guard languages.contains(.en) else { return (period, per, position) }
             case "al", "ao": break
             default: return (period, per, position)
@@ -412,10 +426,10 @@ enum AmountGrammar {
     private static let periodNouns: [String: String] = {
         var table: [String: String] = [:]
         for (canonical, words) in [
-            ("month", "month months mo mth mes meses mois monat"),
-            ("year", "year years yr yrs ano anos annum an jahr"),
-            ("week", "week weeks wk semana semanas semaine woche"),
-            ("day", "day days dia dias jour tag"),
+            ("month", "month months mo mth mes meses mois monat mese"),
+            ("year", "year years yr yrs ano anos annum an annee jahr anno"),
+            ("week", "week weeks wk semana semanas semaine woche settimana"),
+            ("day", "day days dia dias jour tag giorno"),
             ("hour", "hour hours hr hrs h hora horas heure stunde"),
         ] {
             for word in words.split(separator: " ") { table[String(word)] = canonical }

@@ -164,10 +164,10 @@ public struct BANTCueFinder: Sendable {
         (
             .urgency,
             [
-                "asap", "as soon as possible", "urgent", "urgently", "right away", "immediately", "this week",
-                "today", "urgente", "lo antes posible", "cuanto antes", "de inmediato", "hoy mismo",
-                "esta semana", "o quanto antes", "o mais rápido possível", "o mais rapido possivel", "com urgência",
-                "hoje mesmo", "essa semana", "esta semana", "pra ontem", "para ontem",
+                "asap", "as soon as possible", "urgent", "urgently", "right away", "immediately", "urgente",
+                "lo antes posible", "cuanto antes", "de inmediato", "o quanto antes", "o mais rápido possível",
+                "o mais rapido possivel", "com urgência",
+                "pra ontem", "para ontem",
             ]
         ),
         (

@@ -6,11 +6,15 @@ import Foundation
 /// gave it, an overall score, and a qualification stage by the organization's thresholds.
 ///
 /// Levels and their score bands (docs/extract.md): budget `stated` (an amount: 0.9), `implied`
-/// (talks of budget or asks a price: 0.5), `none` (0); authority `decision_maker` (owner,
-/// executive or director, or "I decide": 0.9), `influencer` (a manager or staff, or one who must
-/// consult someone: 0.5), `unknown` (0); need `clear` (a pain, use case or catalog product with
-/// context: 0.8 and up), `vague` (interest only: 0.4), `none`; timeline `defined` (a date within
-/// 120 days or urgency: 0.9), `vague` (a later date or "no rush": 0.4), `none`.
+/// (talks of budget, asks a price, or a pricing intent: 0.5), `none` (0); authority
+/// `decision_maker` (owner, executive or director, or "I decide": 0.9), `influencer` (a manager
+/// or staff, or one who must consult someone: 0.3 to 0.6), `unknown` (0); need `clear` (0.6 and
+/// up: a catalog product asked about, or a pain or use case with context — quantities,
+/// competitors in use, buying intents add up), `vague` (0.3 and up: interest only), `none`;
+/// timeline `defined` (a date from tomorrow to 120 days out, or urgency: 0.9), `vague` (a later
+/// date, or "no rush" whatever else: 0.4), `none` (times later the same day are the
+/// conversation's, not the purchase's). The weights and the default stage thresholds were
+/// fit on data/bant's train split (`wainsight eval bant`).
 ///
 /// Pure and order-free: the messages are sorted by sent time and id first, so a thread replayed
 /// in any order concludes the same.
@@ -62,6 +66,8 @@ public struct BANTScorer: ThreadStage {
         var approval: Evidence?
         var decides = false
         var notInterested = false
+        var noRush = false
+        var urgent = false
         var needSignals: Set<String> = []
 
         for message in inbound {
@@ -107,7 +113,10 @@ public struct BANTScorer: ThreadStage {
                         need.detail["competitors"] = Self.appending(value, to: need.detail["competitors"])
                     }
                 case "time":
-                    guard let days = Self.daysAhead(value, from: message.sentAt) else { continue }
+                    // A time later today ("now", "today at 5") is the conversation's, not a purchase's.
+                    guard let days = Self.daysAhead(value, from: message.sentAt),
+                        !Self.isSameDay(value, as: message.sentAt)
+                    else { continue }
                     let score = days <= 120 ? 0.9 : 0.4
                     if score >= timeline.score {
                         timeline.score = score
@@ -149,10 +158,12 @@ public struct BANTScorer: ThreadStage {
                     notInterested = true
                     need.evidence.append(evidence)
                 case .urgency:
+                    urgent = true
                     timeline.score = 0.9
                     timeline.level = "defined"
                     timeline.evidence.append(evidence)
                 case .noRush:
+                    noRush = true
                     if timeline.score < 0.4 {
                         timeline.score = 0.4
                         timeline.level = "vague"
@@ -164,6 +175,7 @@ public struct BANTScorer: ThreadStage {
                 switch intent {
                 case "purchase", "demo_request": needSignals.insert("buying_intent")
                 case "pricing":
+                    // Asking about prices for a purchase implies a budget, as a price question does.
                     needSignals.insert("pricing_intent")
                     if budget.score < 0.5 {
                         budget.score = 0.5
@@ -186,16 +198,22 @@ public struct BANTScorer: ThreadStage {
 
         // Need: a stated pain or use case, or a catalog product asked about, with context.
         var needScore = 0.0
+        if needSignals.contains("product") { needScore += 0.6 }
         if needSignals.contains("need") { needScore += 0.45 }
-        if needSignals.contains("product") { needScore += 0.35 }
-        if needSignals.contains("quantity") { needScore += 0.25 }
-        if needSignals.contains("competitor") { needScore += 0.15 }
-        if needSignals.contains("buying_intent") { needScore += 0.3 }
-        if needSignals.contains("pricing_intent") { needScore += 0.15 }
-        if needScore == 0, needSignals.contains("interest") { needScore = 0.4 }
+        if needSignals.contains("quantity") { needScore += 0.3 }
+        if needSignals.contains("competitor") { needScore += 0.3 }
+        if needSignals.contains("buying_intent") { needScore += 0.35 }
+        if needSignals.contains("pricing_intent") { needScore += 0.3 }
+        if needScore < 0.4, needSignals.contains("interest") { needScore = 0.4 }
         if notInterested { needScore = min(needScore, 0.1) }
         need.score = min(needScore, 1)
-        need.level = need.score >= 0.7 ? "clear" : need.score >= 0.3 ? "vague" : "none"
+        need.level = need.score >= 0.6 ? "clear" : need.score >= 0.3 ? "vague" : "none"
+
+        // Timeline: "no rush" makes it vague whatever date was named, unless something is urgent.
+        if noRush && !urgent {
+            timeline.score = min(max(timeline.score, 0.4), 0.4)
+            timeline.level = "vague"
+        }
 
         let overall = 0.25 * (budget.score + authority.score + need.score + timeline.score)
         let stage =
@@ -226,6 +244,27 @@ public struct BANTScorer: ThreadStage {
         guard let instant, let date = parseInstant(instant) else { return nil }
         let days = date.timeIntervalSince(sentAt) / 86_400
         return days >= -1 ? max(days, 0) : nil
+    }
+
+    /// Whether a time value starts on the day `sentAt` falls on, in the value's own offset (the
+    /// contact's zone it was resolved in).
+    static func isSameDay(_ value: JSONValue, as sentAt: Date) -> Bool {
+        let text =
+            value["value"]?.stringValue ?? value["from"]?["value"]?.stringValue ?? value["to"]?["value"]?.stringValue
+        guard let text, let date = parseInstant(text) else { return false }
+        let offset = Int(date.timeIntervalSince1970.rounded()) % 60 == 0 ? offsetSeconds(text) : 0
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? .gmt
+        return calendar.isDate(date, inSameDayAs: sentAt)
+    }
+
+    /// The offset of an ISO 8601 instant (`-03:00`), in seconds east of UTC; 0 for `Z`.
+    static func offsetSeconds(_ text: String) -> Int {
+        let tail = text.suffix(6)
+        guard let sign = tail.first, sign == "+" || sign == "-" else { return 0 }
+        let parts = tail.dropFirst().split(separator: ":")
+        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]) else { return 0 }
+        return (sign == "-" ? -1 : 1) * (hours * 3_600 + minutes * 60)
     }
 
     /// Duckling's ISO 8601 instants, with or without milliseconds.

@@ -6,10 +6,13 @@ import Foundation
 /// token however many items there are.
 public struct Catalog: Sendable {
     public let items: [CatalogItem]
-    /// Names and aliases as folded token keys, by their first key.
-    private let names: [String: [Name]]
-    /// SKUs as folded tokens, by their first token.
-    private let skus: [String: [Name]]
+    /// What the catalog knows of each folded word that starts a name or SKU or is a name's
+    /// word: one lookup per text word answers every question.
+    private let vocabulary: [String: Word]
+    /// Names and aliases of two words or more as folded token keys, by their first two keys
+    /// (`"plano empresarial"`): thousands of items sharing a first word cost one lookup, not a
+    /// scan.
+    private let phrases: [String: [Name]]
     /// Every name word of at least ``typoMinimumLength`` letters under itself and each of its
     /// one-letter deletions: two words one edit apart share an entry.
     private let deletions: [String: [String]]
@@ -23,6 +26,17 @@ public struct Catalog: Sendable {
     /// The same for a name of one word, where no other word confirms the match.
     static let singleWordTypoMinimumLength = 8
 
+    private struct Word: Sendable {
+        /// One-word names and aliases that are this word.
+        var names: [Name] = []
+        /// SKUs that start with this token.
+        var skus: [Name] = []
+        /// Whether a name of two words or more starts with this word.
+        var startsPhrase = false
+        /// Whether this is a word of a name long enough to take typos: then it is never a typo.
+        var isTypoTarget = false
+    }
+
     private struct Name: Sendable {
         var item: Int
         var keys: [String]
@@ -34,8 +48,8 @@ public struct Catalog: Sendable {
 
     public init(items: [CatalogItem] = []) {
         self.items = items
-        var names: [String: [Name]] = [:]
-        var skus: [String: [Name]] = [:]
+        var vocabulary: [String: Word] = [:]
+        var phrases: [String: [Name]] = [:]
         var deletions: [String: Set<String>] = [:]
         var typoShapes: Set<Int> = []
         for (index, item) in items.enumerated() {
@@ -44,9 +58,16 @@ public struct Catalog: Sendable {
                 let keys = Self.keys(of: ScalarText(name))
                 guard let first = keys.first, seen.insert(keys).inserted else { continue }
                 let capitals = name.unicodeScalars.allSatisfy { !$0.properties.isLowercase }
-                names[first, default: []].append(Name(item: index, keys: keys, spaced: [], capitals: capitals))
+                let entry = Name(item: index, keys: keys, spaced: [], capitals: capitals)
+                if keys.count == 1 {
+                    vocabulary[first, default: Word()].names.append(entry)
+                } else {
+                    vocabulary[first, default: Word()].startsPhrase = true
+                    phrases[Self.pair(first, keys[1]), default: []].append(entry)
+                }
                 for key in keys where key.unicodeScalars.count >= Self.typoMinimumLength {
                     guard key.unicodeScalars.allSatisfy(ScalarText.isLetter) else { continue }
+                    vocabulary[key, default: Word()].isTypoTarget = true
                     deletions[key, default: []].insert(key)
                     typoShapes.insert(Self.shape(key.unicodeScalars.first!, key.unicodeScalars.count))
                     for variant in Self.deletions(of: key) { deletions[variant, default: []].insert(key) }
@@ -56,14 +77,16 @@ public struct Catalog: Sendable {
                 let tokens = ScalarText(sku).tokens
                 guard let first = tokens.first else { continue }
                 let name = Name(item: index, keys: tokens.map(\.folded), spaced: tokens.map(\.spaceBefore))
-                skus[first.folded, default: []].append(name)
+                vocabulary[first.folded, default: Word()].skus.append(name)
             }
         }
-        self.names = names
-        self.skus = skus
+        self.vocabulary = vocabulary
+        self.phrases = phrases
         self.deletions = deletions.mapValues { $0.sorted() }
         self.typoShapes = typoShapes
     }
+
+    private static func pair(_ first: String, _ second: String) -> String { first + " " + second }
 
     private static func shape(_ first: Unicode.Scalar, _ length: Int) -> Int {
         Int(first.value) << 8 | min(length, 255)
@@ -125,6 +148,7 @@ public struct Catalog: Sendable {
         let token = tokens[tokenIndex]
         // A name starts a word: not glued to the letters or digits before it.
         if tokenIndex > 0 && !token.spaceBefore && tokens[tokenIndex - 1].kind != .symbol { return nil }
+        let entry = vocabulary[token.folded]
         var best: Match?
         func consider(_ match: Match) {
             if let current = best,
@@ -135,7 +159,7 @@ public struct Catalog: Sendable {
             }
             best = match
         }
-        for candidate in skus[token.folded] ?? [] {
+        for candidate in entry?.skus ?? [] {
             if let last = skuEnd(candidate, tokens: tokens, from: tokenIndex) {
                 let next = positions.firstIndex { $0 > last } ?? positions.count
                 consider(
@@ -150,50 +174,76 @@ public struct Catalog: Sendable {
             }
         }
         guard token.kind != .symbol else { return best }
-        for (firstKey, firstConfidence, typo) in forms(of: token.folded) {
-            for name in names[firstKey] ?? [] {
-                guard index + name.keys.count <= positions.count else { continue }
-                var confidence = firstConfidence
-                var typos = typo ? 1 : 0
-                var matched = true
-                for offset in 1..<max(name.keys.count, 1) where offset < name.keys.count {
-                    let word = tokens[positions[index + offset]].folded
-                    let key = name.keys[offset]
-                    if word == key { continue }
-                    if Self.singulars(of: word).contains(key) {
-                        confidence = min(confidence, 0.9)
-                    } else if typos == 0 && isTypo(word, of: key) {
-                        typos = 1
-                        confidence = min(confidence, 0.75)
-                    } else {
-                        matched = false
-                        break
-                    }
-                }
-                guard matched else { continue }
-                let last = positions[index + name.keys.count - 1]
-                if last + 1 < tokens.count && !tokens[last + 1].spaceBefore && tokens[last + 1].kind != .symbol {
-                    continue
-                }
-                if name.keys.count == 1 && !Self.isWrittenLikeAName(text, token: token, name: name) { continue }
+
+        func accept(_ name: Name, confidence: Double, typos: Int) {
+            let last = positions[index + name.keys.count - 1]
+            if last + 1 < tokens.count && !tokens[last + 1].spaceBefore && tokens[last + 1].kind != .symbol { return }
+            if name.keys.count == 1 {
+                guard Self.isWrittenLikeAName(text, token: token, name: name) else { return }
                 // A one-word name takes a typo only when long: "compro" is a word, not "CRMPro".
-                if typos > 0 && name.keys.count == 1
-                    && name.keys[0].unicodeScalars.count < Self.singleWordTypoMinimumLength
-                {
-                    continue
-                }
-                consider(
-                    Match(
-                        item: name.item,
-                        nextPosition: index + name.keys.count,
-                        lastToken: last,
-                        length: last - tokenIndex + 1,
-                        confidence: confidence
-                    )
+                if typos > 0 && name.keys[0].unicodeScalars.count < Self.singleWordTypoMinimumLength { return }
+            }
+            consider(
+                Match(
+                    item: name.item,
+                    nextPosition: index + name.keys.count,
+                    lastToken: last,
+                    length: last - tokenIndex + 1,
+                    confidence: confidence
                 )
+            )
+        }
+
+        var secondForms: [Form]?
+        func visit(_ first: Form, _ word: Word?) {
+            guard let word else { return }
+            for name in word.names { accept(name, confidence: first.confidence, typos: first.typos) }
+            guard word.startsPhrase, index + 1 < positions.count else { return }
+            let second = tokens[positions[index + 1]]
+            guard second.kind != .symbol else { return }
+            if secondForms == nil { secondForms = forms(of: second.folded) }
+            for next in secondForms! where first.typos + next.typos <= 1 {
+                for name in phrases[Self.pair(first.key, next.key)] ?? [] {
+                    guard index + name.keys.count <= positions.count else { continue }
+                    var confidence = min(first.confidence, next.confidence)
+                    var typos = first.typos + next.typos
+                    var matched = true
+                    for offset in 2..<name.keys.count {
+                        let text = tokens[positions[index + offset]].folded
+                        let key = name.keys[offset]
+                        if text == key { continue }
+                        if Self.singulars(of: text).contains(key) {
+                            confidence = min(confidence, 0.9)
+                        } else if typos == 0 && isTypo(text, of: key) {
+                            typos = 1
+                            confidence = min(confidence, 0.75)
+                        } else {
+                            matched = false
+                            break
+                        }
+                    }
+                    if matched { accept(name, confidence: confidence, typos: typos) }
+                }
+            }
+        }
+
+        visit(Form(key: token.folded, confidence: 1, typos: 0), entry)
+        for singular in Self.singulars(of: token.folded) {
+            visit(Form(key: singular, confidence: 0.9, typos: 0), vocabulary[singular])
+        }
+        if entry?.isTypoTarget != true {
+            for key in typoCandidates(of: token.folded) {
+                visit(Form(key: key, confidence: 0.75, typos: 1), vocabulary[key])
             }
         }
         return best
+    }
+
+    /// A key a text word may stand for, with the confidence it leaves and whether it is a typo.
+    private struct Form {
+        var key: String
+        var confidence: Double
+        var typos: Int
     }
 
     /// The last token of `sku` written exactly from `start`, whitespace as in the SKU and not
@@ -201,7 +251,7 @@ public struct Catalog: Sendable {
     private func skuEnd(_ sku: Name, tokens: [ScalarText.Token], from start: Int) -> Int? {
         guard start + sku.keys.count <= tokens.count else { return nil }
         if start > 0 && !tokens[start].spaceBefore && tokens[start - 1].kind != .symbol { return nil }
-        for offset in 1..<max(sku.keys.count, 1) where offset < sku.keys.count {
+        for offset in 1..<sku.keys.count {
             let token = tokens[start + offset]
             guard token.folded == sku.keys[offset], token.spaceBefore == sku.spaced[offset] else { return nil }
         }
@@ -228,12 +278,12 @@ public struct Catalog: Sendable {
     }
 
     /// The keys a text word may stand for: itself, its singulars, and the name words one typo
-    /// away, with the confidence each gives and whether it used the typo.
-    private func forms(of word: String) -> [(String, Double, Bool)] {
-        var forms: [(String, Double, Bool)] = [(word, 1, false)]
-        for singular in Self.singulars(of: word) { forms.append((singular, 0.9, false)) }
-        if names[word] == nil && !deletions.isEmpty {
-            for key in typoCandidates(of: word) where key != word { forms.append((key, 0.75, true)) }
+    /// away.
+    private func forms(of word: String) -> [Form] {
+        var forms = [Form(key: word, confidence: 1, typos: 0)]
+        for singular in Self.singulars(of: word) { forms.append(Form(key: singular, confidence: 0.9, typos: 0)) }
+        if vocabulary[word]?.isTypoTarget != true {
+            for key in typoCandidates(of: word) { forms.append(Form(key: key, confidence: 0.75, typos: 1)) }
         }
         return forms
     }
@@ -254,13 +304,17 @@ public struct Catalog: Sendable {
     }
 
     private func isTypo(_ word: String, of key: String) -> Bool {
-        key.unicodeScalars.count >= Self.typoMinimumLength && names[word] == nil && Self.isOneEdit(word, key)
+        key.unicodeScalars.count >= Self.typoMinimumLength && vocabulary[word]?.isTypoTarget != true
+            && Self.isOneEdit(word, key)
     }
 
     /// Whether `a` and `b` differ by one insertion, deletion, substitution or transposition of
     /// neighbours, keeping the first letter (people rarely mistype it) and the last one (an
     /// ending that differs is another word: "printed", "printer").
     static func isOneEdit(_ a: String, _ b: String) -> Bool {
+        guard a.unicodeScalars.first == b.unicodeScalars.first, a.unicodeScalars.last == b.unicodeScalars.last,
+            abs(a.utf8.count - b.utf8.count) <= 2
+        else { return false }
         let x = Array(a.unicodeScalars)
         let y = Array(b.unicodeScalars)
         guard x != y, abs(x.count - y.count) <= 1, x.first == y.first, x.last == y.last,

@@ -8,6 +8,7 @@ import Foundation
 public struct CompanyExtractor: EntityFinder {
     public init() {}
 
+    /// Where a name came from (`value.source`), surest first: the confidence follows it.
     public enum Source: String, Sendable {
         case selfIntro = "self_intro", suffix, signature, emailDomain = "email_domain"
 
@@ -25,10 +26,20 @@ public struct CompanyExtractor: EntityFinder {
         var found: [(range: Range<Int>, name: String, source: Source)] = []
         let tokens = text.tokens
         for index in tokens.indices where tokens[index].kind == .word {
-            if let run = Self.afterIntroduction(text, at: index) ?? Self.afterPersonIntroduction(text, at: index) {
+            // One lookup tells which cues a word may start; most words start none.
+            guard let cues = Self.cueWords[tokens[index].folded] else {
+                if tokens[index].end - tokens[index].start == 1, let run = Self.beforeSuffix(text, at: index) {
+                    found.append((run, text.text(tokens: run), .suffix))
+                }
+                continue
+            }
+            if let run = (cues.contains(.introduction) ? Self.afterIntroduction(text, at: index) : nil)
+                ?? (cues.contains(.personLink) ? Self.afterPersonIntroduction(text, at: index) : nil)
+                ?? (cues.contains(.role) ? Self.afterRole(text, at: index) : nil)
+            {
                 found.append((run, text.text(tokens: run), .selfIntro))
             }
-            if let run = Self.beforeSuffix(text, at: index) {
+            if cues.contains(.suffix), let run = Self.beforeSuffix(text, at: index) {
                 found.append((run, text.text(tokens: run), .suffix))
             }
         }
@@ -83,7 +94,8 @@ public struct CompanyExtractor: EntityFinder {
                     break
                 }
             }
-            guard matched else { continue }
+            // In a text shouted in capitals, capitals say nothing about where a name ends.
+            guard matched, !isShouted(text, position) else { continue }
             // "aqui é da", "de la empresa": an article may follow the cue.
             var start = position + 1
             if start < tokens.count && cueArticles.contains(tokens[start].folded) && !text.isCapitalized(start) {
@@ -92,6 +104,12 @@ public struct CompanyExtractor: EntityFinder {
             return introducedName(text, from: start)
         }
         return nil
+    }
+
+    private static func isShouted(_ text: ScalarText, _ index: Int) -> Bool {
+        let token = text.tokens[index]
+        return token.end - token.start > 1
+            && text.original[token.start..<token.end].allSatisfy { !$0.properties.isLowercase }
     }
 
     /// The company after a person's name: "I'm Maria from Acme", "this is John from Globex",
@@ -121,6 +139,20 @@ public struct CompanyExtractor: EntityFinder {
         guard introduces else { return nil }
         var start = index + 1
         if start < tokens.count && articles.contains(tokens[start].folded) && !text.isCapitalized(start) { start += 1 }
+        return introducedName(text, from: start)
+    }
+
+    /// The company after the writer's own role: "sou gerente de TI da Transportadora Rápida",
+    /// "Maria, CEO at Acme" (someone else's, "the president of Chad", says little of the writer).
+    private static func afterRole(_ text: ScalarText, at index: Int) -> Range<Int>? {
+        guard let (role, roleEnd) = RoleExtractor.match(text, at: index) else { return nil }
+        let end = RoleExtractor.departmentAfter(text, from: roleEnd)?.1 ?? roleEnd
+        let tokens = text.tokens
+        guard end + 1 < tokens.count, roleLinks.contains(tokens[end].folded), !text.startsLine(end),
+            RoleExtractor.subject(text, start: index, end: end, role: role)?.0 == "self"
+        else { return nil }
+        var start = end + 1
+        if articles.contains(tokens[start].folded) && !text.isCapitalized(start) { start += 1 }
         return introducedName(text, from: start)
     }
 
@@ -159,9 +191,11 @@ public struct CompanyExtractor: EntityFinder {
                 end += 1
                 continue
             }
-            // "Coca-Cola", "McDonald's", "AT&T": a joiner glued on both sides.
+            // "Coca-Cola", "AT&T", "McDonald's": a joiner glued on both sides, before a capital
+            // or a digit (an apostrophe also before lowercase).
             if !token.spaceBefore && token.kind == .symbol && "-'&.".contains(token.folded) && end + 1 < tokens.count
                 && !tokens[end + 1].spaceBefore && tokens[end + 1].kind != .symbol
+                && (token.folded == "'" || tokens[end + 1].kind == .number || text.isCapitalized(end + 1))
             {
                 end += 2
                 continue
@@ -223,11 +257,13 @@ public struct CompanyExtractor: EntityFinder {
                 start = previous
                 continue
             }
-            // A connector joins two capitalized words, unless the word before it opens the sentence
-            // and is not a company noun ("Compramos da Padaria X Ltda").
+            // A connector joins two capitalized words, unless the word before it opens a sentence
+            // that goes on after the name ("Compramos da Padaria X Ltda desde 2020") and is not a
+            // company noun; a name alone on its line keeps it ("Lácteos del Sur S.A.").
             if token.kind == .word && connectors.contains(token.folded) && previous > 0
                 && tokens[previous - 1].kind == .word && text.isCapitalized(previous - 1)
-                && (!text.startsSentence(previous - 1) || companyNouns.contains(tokens[previous - 1].folded))
+                && (!text.startsSentence(previous - 1) || companyNouns.contains(tokens[previous - 1].folded)
+                    || (text.startsLine(previous - 1) && (suffixEnd == tokens.count || text.startsLine(suffixEnd))))
             {
                 start = previous
                 continue
@@ -281,7 +317,7 @@ public struct CompanyExtractor: EntityFinder {
             }
             guard dottedSuffixes.contains(letters) else { return nil }
             // "S.A. de C.V." (Mexico)
-            if letters == "sa", end + 5 < tokens.count, tokens[end].folded == ".", tokens[end + 1].folded == "de",
+            if letters == "sa", end + 4 < tokens.count, tokens[end].folded == ".", tokens[end + 1].folded == "de",
                 tokens[end + 2].folded == "c", tokens[end + 4].folded == "v"
             {
                 end += 5
@@ -374,6 +410,26 @@ public struct CompanyExtractor: EntityFinder {
 
     // MARK: Tables
 
+    /// The cues a word may start.
+    struct Cues: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let introduction = Cues(rawValue: 1)
+        static let personLink = Cues(rawValue: 2)
+        static let role = Cues(rawValue: 4)
+        static let suffix = Cues(rawValue: 8)
+    }
+
+    /// Every word that starts a cue, with the cues it starts (single-letter suffixes such as
+    /// the S of "S.A." are checked apart).
+    private static let cueWords: [String: Cues] = {
+        var table: [String: Cues] = [:]
+        for word in introductions.keys { table[word, default: []].insert(.introduction) }
+        for word in personLinks { table[word, default: []].insert(.personLink) }
+        for word in RoleExtractor.phrases.keys { table[word, default: []].insert(.role) }
+        for word in suffixWords.keys { table[word, default: []].insert(.suffix) }
+        return table
+    }()
+
     /// Introduction cues (folded words, an apostrophe skipped) by first word, longest first.
     private static let introductions: [String: [[String]]] = {
         let phrases = [
@@ -397,6 +453,11 @@ public struct CompanyExtractor: EntityFinder {
     private static let cueArticles: Set<String> = ["la", "el", "a", "o", "the", "der", "die"]
 
     private static let articles: Set<String> = ["a", "o", "la", "el", "the"]
+
+    /// Words between a role and its company: "CEO at Acme", "gerente da Padaria X".
+    private static let roleLinks: Set<String> = [
+        "at", "@", "of", "de", "da", "do", "del", "en", "na", "no", "em", "chez", "bei", "presso", "di",
+    ]
 
     /// Words between a person's name and their company: "Maria from Acme", "Ana de Norte".
     private static let personLinks: Set<String> = ["from", "de", "da", "do", "del", "dari"]

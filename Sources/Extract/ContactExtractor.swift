@@ -220,7 +220,7 @@ public struct ContactExtractor: EntityFinder {
         return digits.count >= 8 && digits.count <= 15 ? "+" + digits : nil
     }
 
-    private static let leadingPunctuation = Set("([{<\"'¿¡*_".unicodeScalars)
+    private static let leadingPunctuation = Set("([{<\"'¿¡*_-•·~".unicodeScalars)
     private static let trailingPunctuation = Set(".,;:!?)]}>\"'*_…".unicodeScalars)
 
     /// Top-level domains a bare `name.tld` must end with to count as a URL: generic ones common
@@ -365,6 +365,8 @@ public struct ContactExtractor: EntityFinder {
     /// to currencies, units or identifier words.
     private static func isPhoneContext(_ tokens: [ScalarText.Token], start: Int, run: PhoneRun, hasCue: Bool) -> Bool {
         guard run.digits.count >= 8, !run.overflow else { return false }
+        // No country code starts with 0: "+0000 2015" is a time-zone offset and a year.
+        if run.plus && run.digits.hasPrefix("0") { return false }
         if start > 0 {
             let previous = tokens[start - 1]
             if !tokens[start].spaceBefore {
@@ -413,6 +415,14 @@ public struct ContactExtractor: EntityFinder {
             {
                 return false
             }
+            // 1967-1993: a span of years
+            if lengths == [4, 4] && run.separators != [" "] {
+                let first = Int(run.digits.prefix(4)) ?? 0
+                let second = Int(run.digits.suffix(4)) ?? 0
+                if (1900...2099).contains(first) && (1900...2099).contains(second) { return false }
+            }
+            // 10.00-12.00: a span of times
+            if run.separators.contains(".") && lengths.allSatisfy({ $0 <= 2 }) { return false }
             // 123.456.789-09: a Brazilian CPF
             if lengths == [3, 3, 3, 2] && run.separators == [".", "-"] { return false }
             // 12.345.678 or 12 345 678: thousands groups ("612 345 678" is a Spanish mobile)

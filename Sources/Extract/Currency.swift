@@ -144,6 +144,9 @@ enum CurrencyLexicon {
         var touching: Bool
         /// ISO codes that are also words ("RM") count only in capitals.
         var capitals: Bool
+        /// Names that are also common words or letters ("c", "le", "real", "grand") count only
+        /// where the amount ends: "2 c" but not "2 c programs", "a grand" but not "a grand total".
+        var endsAmount: Bool
         var languages: NumberParser.Language
     }
 
@@ -159,6 +162,11 @@ enum CurrencyLexicon {
         for entry in entries where entry.position.contains(position) && !languages.isDisjoint(with: entry.languages) {
             guard let end = AmountGrammar.match(entry.words, in: text, at: index) else { continue }
             if entry.touching, (index + 1..<end).contains(where: { tokens[$0].spaceBefore }) { continue }
+            if entry.endsAmount, end < tokens.count, tokens[end].kind == .word,
+                !connectors.contains(tokens[end].folded)
+            {
+                continue
+            }
             if entry.capitals {
                 let token = tokens[index]
                 if text.original[token.start..<token.end].contains(where: { $0.value >= 0x61 && $0.value <= 0x7A }) {
@@ -170,10 +178,30 @@ enum CurrencyLexicon {
         return nil
     }
 
-    /// Whether a currency name of any kind starts at `index` (a number after it is money).
-    static func startsName(in text: ScalarText, at index: Int) -> Bool {
-        index < text.tokens.count && table[text.tokens[index].folded] != nil
+    /// Whether the text may name a currency: one look per token, so that the many messages
+    /// with no money skip the scan. Each name is known by its least common token ("$" for
+    /// "US$", "rs" for "Rs."), since "a" or "." alone would let almost every text through.
+    static func mayName(_ text: ScalarText) -> Bool {
+        text.tokens.contains { $0.kind != .number && markers.contains($0.folded) }
     }
+
+    private static let markers: Set<String> = {
+        let common: Set<String> = ["a", "s", "r", ".", "us", "u", "ca", "au", "e", "can", "aud", "mex", "col", "clp"]
+        var markers: Set<String> = []
+        for entries in table.values {
+            for entry in entries { markers.insert(entry.words.first { !common.contains($0) } ?? entry.words[0]) }
+        }
+        return markers
+    }()
+
+    /// Words that may follow an amount that ends with a name marked `endsAmount`.
+    private static let connectors: Set<String> = [
+        "per", "a", "an", "each", "for", "or", "and", "to", "in", "on", "at", "by", "every", "max", "por", "al",
+        "ao", "cada", "y", "e", "o", "ou", "pra", "para",
+    ]
+
+    /// Every word that may start a currency name.
+    static var words: Set<String> { Set(table.keys) }
 
     private static let table: [String: [Entry]] = {
         var table: [String: [Entry]] = [:]
@@ -184,6 +212,7 @@ enum CurrencyLexicon {
             _ position: Position = .after,
             touching: Bool = false,
             capitals: Bool = false,
+            endsAmount: Bool = false,
             languages: NumberParser.Language = all
         ) {
             for phrase in phrases.split(separator: "|") {
@@ -195,6 +224,7 @@ enum CurrencyLexicon {
                         position: position,
                         touching: touching,
                         capitals: capitals,
+                        endsAmount: endsAmount,
                         languages: languages
                     )
                 )
@@ -255,9 +285,10 @@ enum CurrencyLexicon {
         add("sterling|quid", .code("GBP"), languages: .en)
         add("egyptianpound|egyptian pound|egyptian pounds|geneh|genih|genihat masriya|genihat", .code("EGP"))
         add("l . e .|l . e", .code("EGP"), touching: true)
-        add("le", .code("EGP"), languages: .en)
+        add("le", .code("EGP"), endsAmount: true, languages: .en)
         add("lebanese pound|lebanese pounds|lebanesepound", .code("LBP"))
-        add("reais|real", .code("BRL"), languages: .pt)
+        add("reais", .code("BRL"), languages: .pt)
+        add("real", .code("BRL"), endsAmount: true, languages: .pt)
         add("reais", .code("BRL"), languages: [.en, .es])
         add("peso|pesos", .peso)
         add("mexican pesos|pesos mexicanos", .code("MXN"))
@@ -283,25 +314,26 @@ enum CurrencyLexicon {
         add("rouble|roubles|ruble|rubles|rublo|rublos", .code("RUB"))
         add("naira", .code("NGN"))
         add("baht", .code("THB"))
-        add("rand", .code("ZAR"))
+        add("rand", .code("ZAR"), endsAmount: true)
         add("zloty|zlotys", .code("PLN"))
         add("dirham|dirhams", .code("AED"))
-        add("lev|leva", .code("BGN"))
-        add("sol|soles", .code("PEN"), languages: .es)
+        add("lev|leva", .code("BGN"), endsAmount: true)
+        add("sol|soles", .code("PEN"), endsAmount: true, languages: .es)
         add("quetzal|quetzales", .code("GTQ"))
-        add("colon|colones", .code("CRC"), languages: .es)
+        add("colon|colones", .code("CRC"), endsAmount: true, languages: .es)
         add("bolivar|bolivares", .code("VES"))
         add("guarani|guaranies", .code("PYG"), languages: .es)
         add("lempira|lempiras", .code("HNL"))
         add("franc suisse|francs suisses|swiss francs|swiss franc", .code("CHF"))
         add("peseta|pesetas|pta|ptas", .code("ESP"))
         // Subunits and coins.
-        add("cent|cents|c|centavo|centavos|centimo|centimos|penny|pennies|pence|sen|sens|paisa|paise", .cent)
+        add("cent|cents|centavo|centavos|centimo|centimos|penny|pennies|pence|paisa|paise", .cent)
+        add("c|sen|sens", .cent, endsAmount: true)
         add("kopiyka|kopiykas|kopiyok|kopeck|kopecks|kopek|kopeks", .cent)
         add("nickel|nickels", .coin(0.05), languages: .en)
         add("dime|dimes", .coin(0.10), languages: .en)
         add("quarter|quarters", .coin(0.25), languages: .en)
-        add("grand", .grand, languages: .en)
+        add("grand", .grand, endsAmount: true, languages: .en)
         for key in table.keys { table[key]!.sort { $0.words.count > $1.words.count } }
         return table
     }()

@@ -8,22 +8,25 @@ import Core
 /// ("under $5", "menos de 10 mil") and only `from` for a lower one ("more than", "acima de").
 /// The unit is an ISO 4217 code when the text and `context.region` settle it, else Duckling's
 /// ambiguous names ("$", "cent", "peso", "riyal", "rial", "dinar") or `null` ("bucks" with no
-/// region, and latent amounts). Two members are ours: `"approximate": true` for "about",
-/// "cerca de", "uns"; `"period"` (month, year, week, day, hour) and `"per"` (an item: user,
-/// seat, license, unit, ...) for what the amount is charged per: "$20/user/month" has both,
-/// since neither alone says what the customer pays.
+/// region, and latent amounts). Three members are ours, present only when stated:
+/// `"approximate": true` for "about", "cerca de", "uns"; `"period"` (month, year, week, day,
+/// hour) and `"per"` (an item: user, seat, license, unit, ...) for what the amount is charged
+/// per. "$20/user/month" has both, since neither alone says what the customer pays; a time and
+/// an item never share one member, so a reader asking "per month?" looks in one place.
 public struct MoneyExtractor: Sendable {
     public init() {}
 
     /// - Parameter includeLatent: also return bare numbers ("about 5", "7.2") with a `null`
     ///   unit, as Duckling does for latent amounts: for a reply to "what is your budget?".
     public func extract(_ text: ScalarText, context: ExtractionContext, includeLatent: Bool = false) -> [Entity] {
+        guard includeLatent || CurrencyLexicon.mayName(text) else { return [] }
         let scanner = Scanner(text: text, context: context)
         var entities: [Entity] = []
         var index = 0
-        let count = text.tokens.count
+        let tokens = text.tokens
+        let count = tokens.count
         while index < count {
-            guard
+            guard AmountGrammar.mayStart(tokens[index]),
                 let phrase = AmountGrammar.phrase(
                     in: text,
                     at: index,
@@ -62,7 +65,7 @@ public struct MoneyExtractor: Sendable {
                 region: context.region,
                 threeDigitGroupsAreThousands: true
             )
-            self.english = context.language.map { $0.lowercased().hasPrefix("en") } ?? false
+            self.english = languages == .en
         }
 
         /// One amount: `[currency] number [scale] [de|of] [currency] [cents]`, or a coin word
@@ -120,7 +123,6 @@ public struct MoneyExtractor: Sendable {
             let tokens = text.tokens
             if tokens[index].folded == "c", end < tokens.count, tokens[end].folded == "/" { return nil }
             if case .coin = currency, !english { return nil }
-            if currency == .grand, !grandEndsPhrase(at: end) { return nil }
             // "5 pounds of coffee", "3 libras de queso": a weight.
             if currency == .pound, end + 1 < tokens.count, ["of", "de"].contains(tokens[end].folded),
                 tokens[end + 1].kind == .word
@@ -128,17 +130,6 @@ public struct MoneyExtractor: Sendable {
                 return nil
             }
             return (currency, end)
-        }
-
-        /// "a grand total" is no money: "grand" counts when nothing but a connector, a basis or
-        /// punctuation follows.
-        private func grandEndsPhrase(at end: Int) -> Bool {
-            let tokens = text.tokens
-            guard end < tokens.count, tokens[end].kind == .word else { return true }
-            return [
-                "per", "a", "an", "each", "for", "or", "and", "to", "in", "on", "at", "by", "every", "monthly", "max",
-            ]
-            .contains(tokens[end].folded)
         }
 
         /// A coin named with no number: "dime", "quarter" (English only; "dime" is Spanish for

@@ -77,8 +77,10 @@ struct NumberParser: Sendable {
     /// "1.2.3") is no number.
     private func digits(in text: ScalarText, at index: Int) -> ParsedNumber? {
         let tokens = text.tokens
+        // The middle of a date, a time or a longer number ("1.2.3") starts nothing.
         if index >= 2, !tokens[index].spaceBefore, tokens[index - 2].kind == .number, !tokens[index - 1].spaceBefore,
-            Self.isDateOrTimeMark(tokens[index - 1].folded)
+            Self.isDateOrTimeMark(tokens[index - 1].folded) || tokens[index - 1].folded == "."
+                || tokens[index - 1].folded == ","
         {
             return nil
         }
@@ -521,6 +523,9 @@ struct NumberParser: Sendable {
         var languages: Language
         var meaning: Meaning
     }
+
+    /// Every word that may be part of a number, in any language.
+    static var words: Set<String> { Set(table.keys) }
 
     private static let table: [String: [Entry]] = {
         var table: [String: [Entry]] = [:]

@@ -10,6 +10,8 @@ public struct PercentageExtractor: Sendable {
     public init() {}
 
     public func extract(_ text: ScalarText, context: ExtractionContext) -> [Entity] {
+        // Most messages have no percent sign or word and skip the scan.
+        guard text.tokens.contains(where: { Self.markers.contains($0.folded) }) else { return [] }
         let languages = NumberParser.Language(code: context.language)
         let parser = NumberParser(language: context.language, region: context.region)
         let tokens = text.tokens
@@ -29,7 +31,7 @@ public struct PercentageExtractor: Sendable {
 
         var index = 0
         while index < tokens.count {
-            guard
+            guard AmountGrammar.mayStart(tokens[index]),
                 let phrase = AmountGrammar.phrase(
                     in: text,
                     at: index,
@@ -86,6 +88,10 @@ public struct PercentageExtractor: Sendable {
         default: return nil
         }
     }
+
+    private static let markers: Set<String> = [
+        "%", "percent", "pct", "porciento", "pourcent", "prozent", "percento", "cent", "ciento", "cento",
+    ]
 
     private static let discountWords: Set<String> = [
         "discount", "discounts", "descuento", "descuentos", "desconto", "descontos", "dto", "desc", "rebaja",

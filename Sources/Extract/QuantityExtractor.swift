@@ -13,6 +13,7 @@ public struct QuantityExtractor: Sendable {
     public init() {}
 
     public func extract(_ text: ScalarText, context: ExtractionContext) -> [Entity] {
+        guard QuantityUnits.mayName(text) else { return [] }
         let languages = NumberParser.Language(code: context.language)
         let parser = NumberParser(language: context.language, region: context.region)
         let tokens = text.tokens
@@ -39,7 +40,7 @@ public struct QuantityExtractor: Sendable {
         }
 
         while index < tokens.count {
-            guard
+            guard AmountGrammar.mayStart(tokens[index]),
                 let phrase = AmountGrammar.phrase(
                     in: text,
                     at: index,
@@ -79,6 +80,14 @@ enum QuantityUnits {
 
     static func isMeasure(_ unit: String) -> Bool { measures.contains(unit) }
 
+    /// Whether any token may be a unit: most messages have none and skip the scan.
+    static func mayName(_ text: ScalarText) -> Bool {
+        text.tokens.contains { token in
+            token.kind == .word
+                && (words[token.folded] != nil || token.folded == "m" || token.folded == "g" || token.folded == "t")
+        }
+    }
+
     /// The unit after a number at `index`: a word, or a symbol whose spelling needs care.
     static func match(in text: ScalarText, at index: Int, after number: ParsedNumber) -> (String, Int)? {
         let tokens = text.tokens
@@ -94,6 +103,12 @@ enum QuantityUnits {
             }
         }
         let original = text.original[token.start]
+        // A letter touching what follows is part of a word: "3 t-shirts", "2 m-commerce sites".
+        if token.end - token.start == 1, index + 1 < tokens.count, !tokens[index + 1].spaceBefore,
+            tokens[index + 1].kind == .word || tokens[index + 1].folded == "-"
+        {
+            return nil
+        }
         switch folded {
         // "10m" is more often minutes or millions than metres, and "10M" millions.
         case "m": return token.spaceBefore && original == "m" ? ("m", index + 1) : nil

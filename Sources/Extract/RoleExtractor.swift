@@ -8,6 +8,8 @@ import Foundation
 public struct RoleExtractor: EntityFinder {
     public init() {}
 
+    /// How senior a role is, from the owner down (`value.seniority`): BANT weighs a writer's
+    /// authority by it.
     public enum Seniority: String, Sendable {
         case owner, executive, director, manager, staff
     }
@@ -65,6 +67,9 @@ public struct RoleExtractor: EntityFinder {
             if let (after, afterEnd) = Self.departmentAfter(text, from: match.end) {
                 department = department ?? after
                 end = afterEnd
+            } else {
+                // "head of the arts department": the span ends at "head".
+                while end - 1 > index && Self.departmentConnectors.contains(tokens[end - 1].folded) { end -= 1 }
             }
             guard let (subject, cued) = Self.subject(text, start: start, end: end, role: match.role) else { continue }
             if !cued && start == index && Self.isPartOfName(text, start: index, end: end) { continue }

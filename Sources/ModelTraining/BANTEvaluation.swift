@@ -18,6 +18,26 @@ public enum BANTEvaluation {
         /// Per dimension (and `stage`): correct, total.
         public var levels: [String: (correct: Int, total: Int)]
         public var confusions: [String: [String: Int]]
+        /// Each wrong level: thread id, dimension, gold → predicted, and what the scorer saw.
+        public var mistakes: [String]
+        /// Each thread's gold stage and overall score, to fit the stage thresholds.
+        public var overall: [(stage: String, score: Double)]
+
+        /// The engaged and qualified thresholds (steps of 0.025) that make the most stages right
+        /// on this split, and how many that is.
+        public var bestThresholds: (engaged: Double, qualified: Double, correct: Int) {
+            var best = (engaged: 0.0, qualified: 0.0, correct: -1)
+            for e in stride(from: 0.05, through: 0.9, by: 0.025) {
+                for q in stride(from: e, through: 0.95, by: 0.025) {
+                    let correct = overall.filter { thread in
+                        let stage = thread.score >= q ? "qualified" : thread.score >= e ? "engaged" : "unqualified"
+                        return stage == thread.stage
+                    }.count
+                    if correct > best.correct { best = (e, q, correct) }
+                }
+            }
+            return best
+        }
     }
 
     public static let dimensions = ["budget", "authority", "need", "timeline", "stage"]
@@ -33,7 +53,15 @@ public enum BANTEvaluation {
         let extractor = Extractor()
         let cueFinder = BANTCueFinder()
         let scorer = BANTScorer()
-        var report = SplitReport(split: split, threads: 0, spans: [:], levels: [:], confusions: [:])
+        var report = SplitReport(
+            split: split,
+            threads: 0,
+            spans: [:],
+            levels: [:],
+            confusions: [:],
+            mistakes: [],
+            overall: []
+        )
         for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let thread = try JSONValue.parse(Data(line.utf8))
             report.threads += 1
@@ -90,6 +118,7 @@ public enum BANTEvaluation {
                 }
             }
             let document = scorer.conclude(facts, settings: settings).document
+            report.overall.append((thread["bant"]?["stage"]?.stringValue ?? "", document["overall"]?.doubleValue ?? 0))
             for dimension in dimensions {
                 let predicted =
                     dimension == "stage"
@@ -97,7 +126,19 @@ public enum BANTEvaluation {
                 let gold = thread["bant"]?[dimension]?.stringValue ?? ""
                 var counts = report.levels[dimension] ?? (0, 0)
                 counts.total += 1
-                if predicted == gold { counts.correct += 1 }
+                if predicted == gold {
+                    counts.correct += 1
+                } else {
+                    let seen = (document[dimension]?["evidence"]?.arrayValue ?? []).map { piece -> String in
+                        let kind = piece["kind"]?.stringValue ?? "?"
+                        return kind + ":" + (piece["text"]?.stringValue ?? "")
+                    }
+                    let score = document[dimension]?["score"]?.doubleValue ?? document["overall"]?.doubleValue ?? 0
+                    report.mistakes.append(
+                        "\(thread["id"]?.stringValue ?? "?") \(dimension): \(gold) → \(predicted) "
+                            + "(score \(score)) \(seen.joined(separator: " | "))"
+                    )
+                }
                 report.levels[dimension] = counts
                 report.confusions[dimension, default: [:]]["\(gold) → \(predicted)", default: 0] += 1
             }
@@ -132,7 +173,7 @@ public enum BANTEvaluation {
         return catalogs
     }
 
-    public static func format(_ reports: [SplitReport]) -> String {
+    public static func format(_ reports: [SplitReport], mistakes: Bool = false) -> String {
         var lines: [String] = []
         for report in reports {
             lines.append("\(report.split): \(report.threads) threads")
@@ -155,6 +196,15 @@ public enum BANTEvaluation {
                     "    \(ExtractEvaluation.pad(dimension, 10)) \(String(format: "%5.1f", accuracy))%  "
                         + "(\(counts.correct)/\(counts.total))  most confused: \(confusion)"
                 )
+            }
+            let best = report.bestThresholds
+            lines.append(
+                "    stage thresholds that fit this split best: engaged \(best.engaged), qualified \(best.qualified) "
+                    + "(\(best.correct)/\(report.threads) right; the defaults are fit on train)"
+            )
+            if mistakes {
+                lines.append("  mistakes")
+                lines += report.mistakes.map { "    " + $0 }
             }
             lines.append("")
         }

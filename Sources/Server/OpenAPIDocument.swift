@@ -1449,9 +1449,9 @@ extension OpenAPIDocument {
                     "The overall BANT scores from which a thread's stage is `engaged`, then `qualified`.",
                     required: ["engaged_threshold", "qualified_threshold"],
                     [
-                        "engaged_threshold": number("Default 0.35.", minimum: 0, maximum: 1),
+                        "engaged_threshold": number("Default 0.25.", minimum: 0, maximum: 1),
                         "qualified_threshold": number(
-                            "Default 0.65; not below `engaged_threshold`.",
+                            "Default 0.55; not below `engaged_threshold`.",
                             minimum: 0,
                             maximum: 1
                         ),

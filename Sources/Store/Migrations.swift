@@ -408,9 +408,9 @@ public enum Migrations {
         CREATE UNIQUE INDEX catalog_items_name ON catalog_items (organization_id, kind, lower(name));
         ALTER TABLE organizations
             ADD COLUMN time_zone text,
-            ADD COLUMN bant_engaged_threshold double precision NOT NULL DEFAULT 0.35
+            ADD COLUMN bant_engaged_threshold double precision NOT NULL DEFAULT 0.25
                 CHECK (bant_engaged_threshold BETWEEN 0 AND 1),
-            ADD COLUMN bant_qualified_threshold double precision NOT NULL DEFAULT 0.65
+            ADD COLUMN bant_qualified_threshold double precision NOT NULL DEFAULT 0.55
                 CHECK (bant_qualified_threshold BETWEEN 0 AND 1),
             ADD CONSTRAINT organizations_bant_order CHECK (bant_engaged_threshold <= bant_qualified_threshold);
         ALTER TABLE whatsapp_threads

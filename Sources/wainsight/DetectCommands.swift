@@ -91,6 +91,7 @@ struct EvalCommand: ParsableCommand {
             """
     )
     var embeddings = false
+    @Flag(help: "bant: list every thread whose level is wrong, with what the scorer saw.") var mistakes = false
 
     func run() throws {
         switch name {
@@ -98,7 +99,8 @@ struct EvalCommand: ParsableCommand {
         case .bant:
             return try ExtractEvalCommand.runBANT(
                 data: URL(fileURLWithPath: data.data + "/bant"),
-                models: try data.modelsDirectory
+                models: try data.modelsDirectory,
+                mistakes: mistakes
             )
         default: break
         }

@@ -86,7 +86,7 @@ enum ExtractEvalCommand {
     }
 
     /// data/bant's train and test splits, with intents from the detect models when installed.
-    static func runBANT(data: URL, models: URL) throws {
+    static func runBANT(data: URL, models: URL, mistakes: Bool) throws {
         var intents: BANTEvaluation.IntentReader?
         if let detector = try? Detector(directory: models) {
             intents = { text in
@@ -99,6 +99,6 @@ enum ExtractEvalCommand {
         let reports = try ["train", "test"].map {
             try BANTEvaluation.run(directory: data, split: $0, intents: intents)
         }
-        print(BANTEvaluation.format(reports))
+        print(BANTEvaluation.format(reports, mistakes: mistakes))
     }
 }

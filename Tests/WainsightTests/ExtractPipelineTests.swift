@@ -254,7 +254,7 @@ import WainsightTesting
                 // Settings: defaults, a change, and refusals that say why.
                 let (_, defaults) = try await call(.get, "/api/insights/settings")
                 #expect(
-                    defaults?["timezone"] == .null && defaults?["bant"]?["qualified_threshold"]?.doubleValue == 0.65
+                    defaults?["timezone"] == .null && defaults?["bant"]?["qualified_threshold"]?.doubleValue == 0.55
                 )
                 let (changed, settings) = try await call(
                     .put,
