@@ -125,8 +125,10 @@ enum AmountGrammar {
             // "from $20", "desde 10 mil": a start with no end is a lower bound.
             phrase.kind = .above
         case .from?, .between?:
-            // "entre 5", "de uns 10%": no range after all, and the opener is no part of the amount.
+            // "entre 5", "de uns 10%": no range after all, and the opener is no part of the amount;
+            // a bound after it still counts ("orçamento de até 10 mil", "de menos de 5k").
             phrase.first = afterRange
+            if let bound { phrase.kind = bound }
         case nil:
             if let bound { phrase.kind = bound }
         }

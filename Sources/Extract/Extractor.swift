@@ -37,7 +37,86 @@ public struct Extractor: Sendable {
         guard !text.tokens.isEmpty else { return [] }
         var found: [Entity] = []
         for finder in finders { found += finder.find(in: text, context: context) }
+        found += Self.budgetAmounts(in: text, context: context)
         return Self.resolveOverlaps(found)
+    }
+
+    /// Words after which a bare amount is money without a currency ("our budget is between 2
+    /// and 3k", "orçamento de até 10 mil"): the unit stays `null`, as Duckling's latent money.
+    static let budgetWords: Set<String> = [
+        "budget", "budgeted", "spend", "afford", "presupuesto", "gastar", "invertir", "orcamento", "verba", "investir",
+        "budgetaire", "haushalt", "anggaran",
+    ]
+
+    /// Money without a currency in the few words after a budget word.
+    static func budgetAmounts(in text: ScalarText, context: ExtractionContext) -> [Entity] {
+        let cues = text.tokens.indices.filter {
+            text.tokens[$0].kind == .word && budgetWords.contains(text.tokens[$0].folded)
+        }
+        guard !cues.isEmpty else { return [] }
+        let windows = cues.map { cue in
+            (text.tokens[cue].end, text.tokens[min(cue + 8, text.tokens.count - 1)].end)
+        }
+        func unitless(_ side: JSONValue?) -> Bool { (side?["unit"] ?? .null) == .null }
+        let bare = MoneyExtractor().extract(text, context: context, includeLatent: true).filter { entity in
+            let value = entity.value
+            let bare = value["type"] == "interval" ? unitless(value["from"]) && unitless(value["to"]) : unitless(value)
+            return bare && windows.contains { entity.start >= $0.0 && entity.start <= $0.1 }
+        }
+        return joinRanges(bare, in: text).map { entity in
+            var entity = entity
+            entity.confidence = min(entity.confidence, 0.6)
+            return entity
+        }
+    }
+
+    /// Two bare amounts joined by "and", "to", "-", "y", "a", "até" ... make one range ("between 2
+    /// and 3k": 2,000 to 3,000, the lower end taking the upper's thousands when it is far below).
+    static func joinRanges(_ amounts: [Entity], in text: ScalarText) -> [Entity] {
+        let connectors: Set<String> = ["and", "to", "-", "y", "e", "a", "ate", "hasta", "et", "und"]
+        let openers: Set<String> = ["between", "entre", "from", "de", "desde", "zwischen"]
+        var result: [Entity] = []
+        var index = 0
+        let sorted = amounts.sorted { $0.start < $1.start }
+        while index < sorted.count {
+            let lower = sorted[index]
+            if index + 1 < sorted.count, lower.value["type"] == "value", sorted[index + 1].value["type"] == "value",
+                let low = lower.value["value"]?.doubleValue, let high = sorted[index + 1].value["value"]?.doubleValue
+            {
+                let upper = sorted[index + 1]
+                let between = text.tokens.filter { $0.start >= lower.end && $0.end <= upper.start }
+                if between.count == 1, connectors.contains(between[0].folded) {
+                    let from = low < 1_000 && high >= 1_000 && low * 1_000 <= high * 10 ? low * 1_000 : low
+                    if from < high {
+                        var start = lower.start
+                        if let opener = text.tokens.last(where: { $0.end <= lower.start }),
+                            openers.contains(opener.folded)
+                        {
+                            start = opener.start
+                        }
+                        result.append(
+                            Entity(
+                                type: .money,
+                                text: text.text(start, upper.end),
+                                start: start,
+                                end: upper.end,
+                                value: .object([
+                                    "type": "interval",
+                                    "from": .object(["value": .number(from), "unit": .null]),
+                                    "to": .object(["value": .number(high), "unit": .null]),
+                                ]),
+                                confidence: min(lower.confidence, upper.confidence)
+                            )
+                        )
+                        index += 2
+                        continue
+                    }
+                }
+            }
+            result.append(lower)
+            index += 1
+        }
+        return result
     }
 
     /// Keeps, per group, the strongest and then longest of overlapping spans.

@@ -15,31 +15,24 @@ public struct TimeExtractor: Sendable {
         }
         var parser = TimeParser(text: text, context: context)
         parser.run()
-        var candidates: [(item: TimeItem, value: JSONValue, type: EntityType, latent: Bool)] = []
+        let tokens = text.tokens
+        func length(_ item: TimeItem) -> Int { tokens[item.end - 1].end - tokens[item.start].start }
+        var candidates: [(item: TimeItem, latent: Bool, time: Bool)] = []
         for item in parser.items {
             switch item.node {
-            case .time(let value, let latent):
-                guard includeLatent || !latent, let resolved = value.resolve(now: parser.now, ourOffset: parser.offset)
-                else { continue }
-                candidates.append((item, resolved.json(in: context.timeZone), .time, latent))
-            case .duration(let amount, let grain):
-                let value: JSONValue = [
-                    "value": .number(Double(amount)), "unit": .string(grain.name),
-                    "normalized": ["value": .number(Double(amount * grain.seconds)), "unit": "second"],
-                ]
-                candidates.append((item, value, .duration, false))
-            default:
-                continue
+            case .time(_, let latent) where includeLatent || !latent: candidates.append((item, latent, true))
+            case .duration: candidates.append((item, false, false))
+            default: continue
             }
         }
-        let tokens = text.tokens
-        // Longest first, then explicit before latent, times before durations, earliest first.
+        // Longest first, then explicit before latent, times before durations, earliest first;
+        // only the ones that fit are resolved.
         candidates.sort { a, b in
-            let la = tokens[a.item.end - 1].end - tokens[a.item.start].start
-            let lb = tokens[b.item.end - 1].end - tokens[b.item.start].start
+            let la = length(a.item)
+            let lb = length(b.item)
             if la != lb { return la > lb }
             if a.latent != b.latent { return !a.latent }
-            if a.type != b.type { return a.type == .time }
+            if a.time != b.time { return a.time }
             return a.item.start < b.item.start
         }
         var taken = Array(repeating: false, count: tokens.count)
@@ -47,16 +40,29 @@ public struct TimeExtractor: Sendable {
         for candidate in candidates {
             let range = candidate.item.start..<candidate.item.end
             guard !range.contains(where: { taken[$0] }) else { continue }
+            let value: JSONValue
+            switch candidate.item.node {
+            case .time(let time, _):
+                guard let resolved = time.resolve(now: parser.now, ourOffset: parser.offset) else { continue }
+                value = resolved.json(in: context.timeZone)
+            case .duration(let amount, let grain):
+                value = [
+                    "value": .number(Double(amount)), "unit": .string(grain.name),
+                    "normalized": ["value": .number(Double(amount * grain.seconds)), "unit": "second"],
+                ]
+            default:
+                continue
+            }
             for index in range { taken[index] = true }
             let start = tokens[range.lowerBound].start
             let end = tokens[range.upperBound - 1].end
             entities.append(
                 Entity(
-                    type: candidate.type,
+                    type: candidate.time ? .time : .duration,
                     text: text.text(start, end),
                     start: start,
                     end: end,
-                    value: candidate.value,
+                    value: value,
                     confidence: candidate.latent ? 0.5 : 0.9
                 )
             )

@@ -24,14 +24,14 @@ struct TimeLanguages: OptionSet, Hashable, Sendable {
 
 /// Holidays kept on different days by different countries.
 enum RegionalHoliday: Hashable, Sendable {
-    case thanksgiving, mothersDay, fathersDay, labourDay
+    case thanksgiving, mothersDay, fathersDay, labourDay, independenceDay, heroesDay, memorialDay, summerBankHoliday
 
     /// The holiday's rule in a region (ISO 3166 code), as a lexicon meaning.
     func lex(region: String?) -> TimeLex {
         switch (self, region ?? "") {
         case (.thanksgiving, "CA"): .nthWeekday(month: 10, weekday: 1, nth: 2)
         case (.thanksgiving, _): .nthWeekday(month: 11, weekday: 4, nth: 4)
-        case (.mothersDay, "GB"): .easter(-21)
+        case (.mothersDay, "GB"): .feast(.easter(-21))
         case (.mothersDay, _): .nthWeekday(month: 5, weekday: 7, nth: 2)
         case (.fathersDay, "AU"), (.fathersDay, "NZ"): .nthWeekday(month: 9, weekday: 7, nth: 1)
         case (.fathersDay, _): .nthWeekday(month: 6, weekday: 7, nth: 3)
@@ -42,6 +42,16 @@ enum RegionalHoliday: Hashable, Sendable {
         case (.labourDay, "TT"): .holiday(month: 6, day: 19)
         case (.labourDay, "IN"), (.labourDay, "BZ"), (.labourDay, "ZA"), (.labourDay, "PH"): .holiday(month: 5, day: 1)
         case (.labourDay, _): .nthWeekday(month: 9, weekday: 1, nth: 1)
+        case (.independenceDay, "IN"): .holiday(month: 8, day: 15)
+        case (.independenceDay, "PH"): .holiday(month: 6, day: 12)
+        case (.independenceDay, _): .holiday(month: 7, day: 4)
+        case (.heroesDay, "ZA"): .holiday(month: 10, day: 10)
+        case (.heroesDay, "PH"): .feast(.weekdayOnOrAfter(month: 8, day: 25, weekday: 1))
+        case (.heroesDay, _): .feast(.weekdayOnOrAfter(month: 10, day: 15, weekday: 1))
+        case (.memorialDay, "CA"): .holiday(month: 7, day: 1)
+        case (.memorialDay, _): .nthWeekday(month: 5, weekday: 1, nth: -1)
+        case (.summerBankHoliday, "IE"): .nthWeekday(month: 8, weekday: 1, nth: 1)
+        case (.summerBankHoliday, _): .feast(.weekdayOnOrAfter(month: 8, day: 25, weekday: 1))
         }
     }
 }
@@ -51,8 +61,8 @@ enum TimeWord: Hashable, Sendable {
     case at, on, the, of, inside, from, rangeTo, and, between, before, after, by, within
     case ago, agoPrefix, agoSpan, hence, next, this, last, nextAfter, lastAfter, upcoming
     case am, pm, amShort, pmShort, oclock, approx, ish, half, quarter, past, toHour, minus, plus
-    case comma, podPrefix, endOf, beginningOf, early, mid, late, dayWord, weekendWord, oh, forWord
-    case dot, slash, dash, colon, apostrophe, article, indefinite, q, afterNext, zone
+    case comma, podPrefix, endOf, beginningOf, early, mid, late, oh, forWord
+    case dot, slash, dash, article, indefinite, q, afterNext, andHalf
 }
 
 /// What a word or phrase means to the time grammar.
@@ -70,6 +80,8 @@ enum TimeLex: Hashable, Sendable {
     case fortnight
     case dayOffset(Int)
     case now
+    /// "ya", "já": now, but mostly "already" in chat; only a time when asked for latent ones.
+    case nowAlready
     case nowDay
     case asap
     case partOfDay(Int, Int)
@@ -78,7 +90,7 @@ enum TimeLex: Hashable, Sendable {
     case clock(Int)
     case holiday(month: Int, day: Int)
     case nthWeekday(month: Int, weekday: Int, nth: Int)
-    case easter(Int)
+    case feast(MovableFeast)
     case weekend
     case endOfPeriod(TimeGrain)
     /// This week (Monday to Saturday), or what is left of it.
@@ -87,6 +99,8 @@ enum TimeLex: Hashable, Sendable {
     case season(Int, Int, Int, Int)
     /// A holiday whose date depends on the region.
     case regional(RegionalHoliday)
+    /// "season": whichever one a modifier picks.
+    case anySeason
     /// A time zone's offset from UTC in minutes.
     case zone(Int)
     case duration(Int, TimeGrain)
@@ -179,7 +193,11 @@ enum TimeLexicon {
             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
         ]
         for (value, name) in enUnits.enumerated() { add(name, .en, .number(value)) }
-        for (value, name) in [(20, "twenty"), (30, "thirty"), (40, "forty"), (50, "fifty"), (60, "sixty")] {
+        for (value, name) in [
+            (20, "twenty"), (30, "thirty"), (40, "forty"), (50, "fifty"), (60, "sixty"), (70, "seventy"),
+            (80, "eighty"),
+            (90, "ninety"), (1900, "nineteen hundred"), (2000, "two thousand"),
+        ] {
             add(name, .en, .number(value))
         }
         let esNumbers: [(Int, String)] = [
@@ -189,6 +207,7 @@ enum TimeLexicon {
             (19, "diecinueve"), (20, "veinte"), (21, "veintiuno|veintiun"), (22, "veintidos"), (23, "veintitres"),
             (24, "veinticuatro"), (25, "veinticinco"), (26, "veintiseis"), (27, "veintisiete"), (28, "veintiocho"),
             (29, "veintinueve"), (30, "treinta"), (40, "cuarenta"), (50, "cincuenta"), (60, "sesenta"),
+            (70, "setenta"), (80, "ochenta"), (90, "noventa"), (1900, "mil novecientos"), (2000, "dos mil"),
         ]
         for (value, names) in esNumbers { add(names, .es, .number(value)) }
         let ptNumbers: [(Int, String)] = [
@@ -196,7 +215,8 @@ enum TimeLexicon {
             (7, "sete"), (8, "oito"), (9, "nove"), (10, "dez"), (11, "onze"), (12, "doze"), (13, "treze"),
             (14, "catorze|quatorze"), (15, "quinze"), (16, "dezesseis|dezasseis"), (17, "dezessete|dezassete"),
             (18, "dezoito"), (19, "dezenove|dezanove"), (20, "vinte"), (30, "trinta"), (40, "quarenta"),
-            (50, "cinquenta"), (60, "sessenta"),
+            (50, "cinquenta"), (60, "sessenta"), (70, "setenta"), (80, "oitenta"), (90, "noventa"),
+            (1900, "mil novecentos"), (2000, "dois mil"),
         ]
         for (value, names) in ptNumbers { add(names, .pt, .number(value)) }
         add("couple|a couple|a couple of|couple of|a pair of|pair of", .en, .fuzzyNumber(2))
@@ -232,7 +252,7 @@ enum TimeLexicon {
         add("month|months", .en, .grain(.month))
         add("quarter|quarters|qtr|qtrs", .en, .grain(.quarter))
         add("year|years|yr|yrs", .en, .grain(.year))
-        add("fortnight", .en, .fortnight)
+        add("fortnight|fortnights", .en, .fortnight)
         add("segundo|segundos|seg|segs", .iberian, .grain(.second))
         add("minuto|minutos", .iberian, .grain(.minute))
         add("hora|horas|h|hs|hrs", .iberian, .grain(.hour))
@@ -249,14 +269,16 @@ enum TimeLexicon {
         add("the day after tomorrow|day after tomorrow", .en, .dayOffset(2))
         add("the day before yesterday|day before yesterday", .en, .dayOffset(-2))
         add("asap|as soon as possible|as soon as you can", .en, .asap)
-        add("ahora|ya|ahorita|cuanto antes|ahora mismo", .es, .now)
+        add("ahora|ahorita|cuanto antes|ahora mismo|ya mismo", .es, .now)
+        add("ya", .es, .nowAlready)
         add("lo antes posible|lo mas pronto posible", .es, .asap)
         add("hoy|en este momento", .es, .nowDay)
         add("ayer", .es, .dayOffset(-1))
         add("anteayer|antier|antes de ayer", .es, .dayOffset(-2))
         add("manana", .es, .dayOffset(1))
         add("pasado manana", .es, .dayOffset(2))
-        add("agora|ja|nesse instante|neste instante|agora mesmo", .pt, .now)
+        add("agora|nesse instante|neste instante|agora mesmo", .pt, .now)
+        add("ja", .pt, .nowAlready)
         add("o mais rapido possivel|o quanto antes|assim que possivel", .pt, .asap)
         add("hoje|nesse momento|neste momento", .pt, .nowDay)
         add("ontem", .pt, .dayOffset(-1))
@@ -269,8 +291,8 @@ enum TimeLexicon {
         add("afternoon|afternoonish|arvo", .en, .partOfDay(12, 19))
         add("evening|night", .en, .partOfDay(18, 24))
         add("lunch|lunchtime", .en, .partOfDay(12, 14))
-        add("after lunch", .en, .partOfDay(13, 17))
-        add("after school", .en, .partOfDay(15, 21))
+        add("after lunch", .en, .todayPart(13, 17))
+        add("after school", .en, .todayPart(15, 21))
         add("tonight|tonite|toninght", .en, .todayPart(18, 24))
         add("late tonight|late tonite", .en, .todayPart(21, 24))
         add("la manana", .es, .partOfDay(4, 12))
@@ -297,8 +319,10 @@ enum TimeLexicon {
             .en,
             .holiday(month: 3, day: 17)
         )
-        add("independence day", .en, .holiday(month: 7, day: 4))
-        add("boss's day|boss's|boss day|bosses day", .en, .holiday(month: 10, day: 16))
+        add("boss's day|boss's|boss day|bosses day", .en, .feast(.observed(month: 10, day: 16, saturdayOnly: false)))
+        add("king's day|kings day|koningsdag", .en, .feast(.observed(month: 4, day: 27, saturdayOnly: true)))
+        add("black friday", .all, .feast(.afterWeekday(month: 11, weekday: 4, nth: 4, offset: 1)))
+        add("cyber monday", .all, .feast(.afterWeekday(month: 11, weekday: 4, nth: 4, offset: 4)))
         add("world vegan day", .en, .holiday(month: 11, day: 1))
         add("navidad|la navidad|dia de navidad", .es, .holiday(month: 12, day: 25))
         add("nochebuena", .es, .holiday(month: 12, day: 24))
@@ -319,32 +343,105 @@ enum TimeLexicon {
             .nthWeekday(month: 1, weekday: 1, nth: 3)
         )
         add("mother's day|mothers day|mother day", .en, .regional(.mothersDay))
-        add("mothering sunday", .en, .easter(-21))
+        add("mothering sunday", .en, .feast(.easter(-21)))
         add("father's day|fathers day|father day", .en, .regional(.fathersDay))
-        add("memorial day", .en, .nthWeekday(month: 5, weekday: 1, nth: -1))
+        add("memorial day|decoration day", .en, .regional(.memorialDay))
+        add("independence day", .en, .regional(.independenceDay))
+        add("heroes' day|heroes day|national heroes' day|national heroes day", .en, .regional(.heroesDay))
+        add("august bank holiday|summer bank holiday|late summer bank holiday", .en, .regional(.summerBankHoliday))
+        add("veterans day|veteran day|veterans' day|armistice day|remembrance day", .en, .holiday(month: 11, day: 11))
+        add(
+            "presidents' day|presidents day|president day|president's day|washington's birthday|george washington day|washington birthday|daisy gatson bates day",
+            .en,
+            .nthWeekday(month: 2, weekday: 1, nth: 3)
+        )
+        add(
+            "lincoln's birthday|lincolns birthday|lincoln birthday|lincolns' birthday|abraham lincoln's birthday",
+            .en,
+            .holiday(month: 2, day: 12)
+        )
+        add("groundhog day|groundhogs day|groundhog's day", .en, .holiday(month: 2, day: 2))
+        add("law day|lei day|loyalty day|may day", .en, .holiday(month: 5, day: 1))
+        add("siblings day|national sibling day|national siblings day|sibling day", .en, .holiday(month: 4, day: 10))
+        add(
+            "grandparents day|national grandparents day|grandparents' day",
+            .en,
+            .feast(.weekdayOnOrAfter(month: 9, day: 7, weekday: 7))
+        )
+        add(
+            "daylight saving start|daylight savings start|daylight saving start day|daylight savings start day",
+            .en,
+            .feast(.weekdayOnOrAfter(month: 3, day: 8, weekday: 7))
+        )
+        add(
+            "daylight saving end|daylight savings end|daylight saving end day|daylight savings end day",
+            .en,
+            .feast(.weekdayOnOrAfter(month: 11, day: 1, weekday: 7))
+        )
+        add("canada day|dominion day", .en, .holiday(month: 7, day: 1))
+        add(
+            "victoria day|sovereign's birthday|national patriots' day|national patriots day|patriots' day",
+            .en,
+            .feast(.weekdayOnOrAfter(month: 5, day: 18, weekday: 1))
+        )
+        add(
+            "civic holiday|british columbia day|natal day|new brunswick day|saskatchewan day|terry fox day|heritage day",
+            .en,
+            .nthWeekday(month: 8, weekday: 1, nth: 1)
+        )
+        add(
+            "family day|islander day|louis riel day|nova scotia heritage day",
+            .en,
+            .nthWeekday(month: 2, weekday: 1, nth: 3)
+        )
+        add("vimy ridge day", .en, .holiday(month: 4, day: 9))
+        add("discovery day", .en, .feast(.weekdayOnOrAfter(month: 6, day: 21, weekday: 1)))
+        add("orangemen's day|orangemens day|the glorious twelfth|glorious twelfth", .en, .holiday(month: 7, day: 12))
+        add("anzac day", .en, .holiday(month: 4, day: 25))
+        add("reconciliation day", .en, .feast(.weekdayOnOrAfter(month: 5, day: 27, weekday: 1)))
+        add("tax day", .en, .feast(.taxDay))
+        add("emancipation day", .en, .feast(.observed(month: 4, day: 16, saturdayOnly: false)))
+        add(
+            "administrative professionals' day|administrative professionals day|administrative professional day|administrative professional's day|secretaries' day|secretaries day|secretary's day|admins day",
+            .en,
+            .feast(.weekdayOnOrAfter(month: 4, day: 21, weekday: 3))
+        )
+        add("guy fawkes day|guy fawkes night|bonfire night", .en, .holiday(month: 11, day: 5))
+        add("rizal day", .en, .holiday(month: 12, day: 30))
+        add("day of the vow|day of reconciliation|day of the covenant", .en, .holiday(month: 12, day: 16))
+        add("kruger day", .en, .holiday(month: 10, day: 10))
+        add("indian arrival day", .en, .holiday(month: 5, day: 30))
+        add("garifuna settlement day", .en, .holiday(month: 11, day: 19))
         add("labor day|labour day", .en, .regional(.labourDay))
         add("dia de las madres|dia de la madre", .es, .holiday(month: 5, day: 10))
         add("dia das maes", .pt, .nthWeekday(month: 5, weekday: 7, nth: 2))
         add("dia dos pais", .pt, .nthWeekday(month: 8, weekday: 7, nth: 2))
-        add("easter|easter sunday", .en, .easter(0))
-        add("easter mon|easter monday", .en, .easter(1))
-        add("good friday", .en, .easter(-2))
-        add("maundy thursday|covenant thu|thu of mysteries|holy thursday", .en, .easter(-3))
-        add("palm sunday|branch sunday", .en, .easter(-7))
-        add("pentecost|white sunday|whit sunday|whitsunday", .en, .easter(49))
-        add("whit monday|monday of the holy spirit", .en, .easter(50))
-        add("trinity sunday", .en, .easter(56))
-        add("ash wednesday", .en, .easter(-46))
-        add("pancake day|mardi gras|shrove tuesday", .en, .easter(-47))
-        add("pascua|domingo de pascua|domingo de resurreccion", .es, .easter(0))
-        add("viernes santo", .es, .easter(-2))
-        add("jueves santo", .es, .easter(-3))
-        add("carnaval|martes de carnaval", .es, .easter(-47))
-        add("pascoa|domingo de pascoa", .pt, .easter(0))
-        add("sexta-feira santa|sexta feira santa|sexta santa", .pt, .easter(-2))
-        add("carnaval|terca de carnaval|terca-feira de carnaval", .pt, .easter(-47))
-        add("quarta-feira de cinzas|quarta feira de cinzas|quarta de cinzas", .pt, .easter(-46))
-        add("corpus christi", .iberian, .easter(60))
+        add("easter|easter sunday", .en, .feast(.easter(0)))
+        add("easter mon|easter monday", .en, .feast(.easter(1)))
+        add("good friday", .en, .feast(.easter(-2)))
+        add("maundy thursday|covenant thu|thu of mysteries|holy thursday", .en, .feast(.easter(-3)))
+        add("palm sunday|branch sunday", .en, .feast(.easter(-7)))
+        add("pentecost|white sunday|whit sunday|whitsunday", .en, .feast(.easter(49)))
+        add("whit monday|monday of the holy spirit", .en, .feast(.easter(50)))
+        add("trinity sunday", .en, .feast(.easter(56)))
+        add("ash wednesday", .en, .feast(.easter(-46)))
+        add("lent", .en, .feast(.easter(-46, days: 46)))
+        add("orthodox easter|orthodox easter sunday|pascha", .en, .feast(.easter(0, orthodox: true)))
+        add("orthodox good friday|orthodox great friday", .en, .feast(.easter(-2, orthodox: true)))
+        add("clean monday|orthodox shrove monday|pure monday", .en, .feast(.easter(-48, orthodox: true)))
+        add("lazarus saturday", .en, .feast(.easter(-8, orthodox: true)))
+        add("great fast|great lent", .en, .feast(.easter(-48, orthodox: true, days: 40)))
+        add("rabindra jayanti|rabindranath jayanti|rabindranath tagore jayanti", .en, .holiday(month: 5, day: 9))
+        add("pancake day|mardi gras|shrove tuesday", .en, .feast(.easter(-47)))
+        add("pascua|domingo de pascua|domingo de resurreccion", .es, .feast(.easter(0)))
+        add("viernes santo", .es, .feast(.easter(-2)))
+        add("jueves santo", .es, .feast(.easter(-3)))
+        add("carnaval|martes de carnaval", .es, .feast(.easter(-47)))
+        add("pascoa|domingo de pascoa", .pt, .feast(.easter(0)))
+        add("sexta-feira santa|sexta feira santa|sexta santa", .pt, .feast(.easter(-2)))
+        add("carnaval|terca de carnaval|terca-feira de carnaval", .pt, .feast(.easter(-47)))
+        add("quarta-feira de cinzas|quarta feira de cinzas|quarta de cinzas", .pt, .feast(.easter(-46)))
+        add("corpus christi", .iberian, .feast(.easter(60)))
         add("half an hour|half hour|half-hour|1/2 hour|1/2h|1/2 h|1/2 hr", .en, .duration(30, .minute))
         add("quarter of an hour|a quarter of an hour|quarter hour|1/4 hour|1/4h|1/4 h", .en, .duration(15, .minute))
         add("three-quarters of an hour|three quarters of an hour|3/4 hour|3/4h|3/4 h", .en, .duration(45, .minute))
@@ -366,6 +463,9 @@ enum TimeLexicon {
         add("summer|summertime", .en, .season(6, 21, 9, 24))
         add("fall|autumn", .en, .season(9, 23, 12, 21))
         add("winter", .en, .season(12, 21, 3, 21))
+        add("season|seasons", .en, .anySeason)
+        add("temporada|estacion", .es, .anySeason)
+        add("estacao", .pt, .anySeason)
         add("primavera", .iberian, .season(3, 20, 6, 21))
         add("verano", .es, .season(6, 21, 9, 24))
         add("verao", .pt, .season(6, 21, 9, 24))
@@ -373,6 +473,63 @@ enum TimeLexicon {
         add("outono", .pt, .season(9, 23, 12, 21))
         add("invierno", .es, .season(12, 21, 3, 21))
         add("inverno", .pt, .season(12, 21, 3, 21))
+        // Hebrew holidays.
+        add(
+            "rosh hashanah|rosh hashana|rosh hashanna|jewish new year",
+            .all,
+            .feast(.hebrew(month: 7, day: 1, days: 3))
+        )
+        add("yom kippur|day of atonement", .all, .feast(.hebrew(month: 7, day: 10, days: 1)))
+        add(
+            "sukkot|succos|sukkos|feast of the ingathering|feast of booths|feast of tabernacles",
+            .all,
+            .feast(.hebrew(month: 7, day: 15, days: 9))
+        )
+        add("shemini atzeret", .all, .feast(.hebrew(month: 7, day: 22, days: 1)))
+        add("simchat torah|simchas torah", .all, .feast(.hebrew(month: 7, day: 23, days: 1)))
+        add(
+            "chanukah|hanukkah|hanukah|hannukkah|chanukkah|hanuka|festival of lights",
+            .all,
+            .feast(.hebrew(month: 9, day: 25, days: 8))
+        )
+        add("tu bishvat|tu b'shvat|tu bishevat", .all, .feast(.hebrew(month: 11, day: 15, days: 1)))
+        add("purim", .all, .feast(.hebrew(month: 12, day: 14, days: 1)))
+        add("shushan purim", .all, .feast(.hebrew(month: 12, day: 15, days: 1)))
+        add("passover|pesach|pessah", .all, .feast(.hebrew(month: 1, day: 15, days: 9)))
+        add("yom hashoah|holocaust day|holocaust remembrance day", .all, .feast(.hebrew(month: 1, day: 27, days: 1)))
+        add("yom haatzmaut|yom ha'atzmaut|israel independence day", .all, .feast(.hebrew(month: 2, day: 5, days: 1)))
+        add("lag b'omer|lag baomer|lag ba'omer|lag bomer", .all, .feast(.hebrew(month: 2, day: 18, days: 1)))
+        add("shavuot|shavuos|shavuoth", .all, .feast(.hebrew(month: 3, day: 6, days: 3)))
+        add("tisha b'av|tisha bav|tisha b av", .all, .feast(.hebrew(month: 5, day: 9, days: 1)))
+        // Islamic holidays.
+        add("ramadan|ramazan|ramzan|ramzaan|ramadhan", .all, .feast(.islamic(month: 9, day: 1, days: 30)))
+        add(
+            "eid al-fitr|eid al fitr|eid ul-fitr|eid ul fitr|id al-fitr|eid-ul-fitr|eid",
+            .all,
+            .feast(.islamic(month: 10, day: 1, days: 1))
+        )
+        add(
+            "eid al-adha|eid al adha|eid ul-adha|id ul-adha|id al-adha|bakr id|bakrid|sacrifice feast|feast of the sacrifice",
+            .all,
+            .feast(.islamic(month: 12, day: 10, days: 1))
+        )
+        add("islamic new year|hijri new year|amun jadid|muharram", .all, .feast(.islamic(month: 1, day: 1, days: 1)))
+        add("ashura|day of ashura", .all, .feast(.islamic(month: 1, day: 10, days: 1)))
+        add(
+            "mawlid|mawlid al-nabawi|mawlid an-nabi|milad un nabi|prophet's birthday",
+            .all,
+            .feast(.islamic(month: 3, day: 12, days: 1))
+        )
+        add(
+            "isra and mi'raj|isra and miraj|the prophet's ascension|the night journey|ascension to heaven|lailat al miraj",
+            .all,
+            .feast(.islamic(month: 7, day: 27, days: 1))
+        )
+        add(
+            "laylat al-qadr|laylat al qadr|laylat al kadr|laylat al-kadr|night of power|night of measures|night of decree",
+            .all,
+            .feast(.islamic(month: 9, day: 27, days: 1))
+        )
         add("weekend|week-end|week end|wkend", .en, .weekend)
         add("fin de semana|finde|weekend", .es, .weekend)
         add("fim de semana|final de semana|fds", .pt, .weekend)
@@ -404,15 +561,15 @@ enum TimeLexicon {
         add("of|in", .en, .word(.of))
         add("de|del|de la", .es, .word(.of))
         add("de|do|da|dos|das", .pt, .word(.of))
-        add("in|during|for", .en, .word(.inside))
-        add("en|durante|para", .es, .word(.inside))
-        add("em|durante|para|no|na|nos|nas", .pt, .word(.inside))
+        add("in|during|for|in about|in around|in approximately|in roughly", .en, .word(.inside))
+        add("en|durante|para|de aqui a", .es, .word(.inside))
+        add("em|durante|para|no|na|nos|nas|daqui a|daqui", .pt, .word(.inside))
         add("from|starting|starting from|beginning", .en, .word(.from))
         add("desde|de|del|a partir de|a partir del|desde el", .es, .word(.from))
-        add("desde|de|do|da|a partir de|a partir do|a partir da", .pt, .word(.from))
+        add("desde|de|do|da|das|dos|a partir de|a partir do|a partir da|a partir das", .pt, .word(.from))
         add("to|thru|through|till|til|until|untill|-|~|up to", .en, .word(.rangeTo))
         add("a|al|hasta|hasta el|-|~", .es, .word(.rangeTo))
-        add("a|ao|ate|ate ao|ate a|ate o|-|~", .pt, .word(.rangeTo))
+        add("a|ao|as|ate|ate ao|ate a|ate o|ate as|-|~", .pt, .word(.rangeTo))
         add("and", .en, .word(.and))
         add("y", .es, .word(.and))
         add("e", .pt, .word(.and))
@@ -482,6 +639,9 @@ enum TimeLexicon {
         add("perto de|cerca de|aproximadamente|por volta de|lá pelas", .pt, .word(.approx))
         add("ish|approximately|or so|-ish", .en, .word(.ish))
         add("half|a half", .en, .word(.half))
+        add("and a half|and an half|and half", .en, .word(.andHalf))
+        add("y media", .es, .word(.andHalf))
+        add("e meia", .pt, .word(.andHalf))
         add("media", .es, .word(.half))
         add("meia", .pt, .word(.half))
         add("quarter|a quarter", .en, .word(.quarter))
@@ -534,8 +694,6 @@ enum TimeLexicon {
         add(".", .all, .word(.dot))
         add("/", .all, .word(.slash))
         add("-", .all, .word(.dash))
-        add(":", .all, .word(.colon))
-        add("'", .all, .word(.apostrophe))
         return table
     }()
 }

@@ -10,6 +10,14 @@ indirect enum TimeNode: Hashable, Sendable {
     case time(TimeValue, latent: Bool)
     /// "X and Y", a time only after "between".
     case pair(TimeValue, TimeValue)
+    /// "the first week", "the 2nd last week" (negative: from the end), waiting for "of <period>".
+    case nthWeek(Int)
+    /// "the last weekend", waiting for "of <month>".
+    case lastWeekend
+    /// "the last month" or "quarter", waiting for "of <year>".
+    case lastUnit(TimeGrain)
+    /// "2.5", for durations ("2.5 hours").
+    case decimal(Double)
 }
 
 extension TimeNode {
@@ -104,6 +112,16 @@ struct TimeParser {
             for entry in entries where !entry.languages.isDisjoint(with: languages) {
                 // "por la mañana" is the morning, "mañana" alone tomorrow.
                 if afterArticle, case .dayOffset = entry.lex { continue }
+                // With the language unknown, a short form from another language ("out", "set",
+                // "sex") is too likely a common word.
+                if languages == .all && entry.languages != .all && entry.tokens.count == 1
+                    && entry.tokens[0].count <= 3 && !entry.languages.contains(.en)
+                {
+                    switch entry.lex {
+                    case .weekday, .month: continue
+                    default: break
+                    }
+                }
                 let count = entry.tokens.count
                 guard index + count <= tokens.count else { continue }
                 var matches = true
@@ -246,20 +264,28 @@ struct TimeParser {
         let values = parts.compactMap(value)
         guard values.count == parts.count else { return false }
         let lengths = parts.map { tokens[$0].folded.count }
+        // "24/7" is round the clock, not a date.
+        if values == [24, 7] && seps == ["/"] { return false }
         let start = parts[0]
         let end = parts.last! + 1
-        let before = len(seps)
+        let separators = seps.count
         var found = false
-        if seps.allSatisfy({ $0 == ":" }) && before <= 2 && lengths.dropFirst().allSatisfy({ $0 == 2 })
+        if seps.allSatisfy({ $0 == ":" }) && separators <= 2 && lengths.dropFirst().allSatisfy({ $0 == 2 })
             && lengths[0] <= 2
         {
             let count = items.count
-            addClock(start, end, values[0], values[1], before == 2 ? values[2] : nil, latent: false)
+            addClock(start, end, values[0], values[1], separators == 2 ? values[2] : nil, latent: false)
             return items.count > count
         }
-        guard Set(seps).count == 1, before <= 2, seps[0] != ":" else { return false }
+        guard Set(seps).count == 1, separators <= 2, seps[0] != ":" else { return false }
         let sep = seps[0]
-        if before == 1 {
+        if separators == 1 && sep == "." && lengths[1] <= 2,
+            let decimal = Double("\(values[0]).\(tokens[parts[1]].folded)")
+        {
+            add(start, end, .decimal(decimal))
+        }
+        if separators == 1 && sep == "." && languages == .en { return found }
+        if separators == 1 {
             if lengths[0] == 4 {
                 found = addDate(start, end, year: values[0], month: values[1], day: nil)
             } else if lengths[1] == 4 && sep != "." {
@@ -285,8 +311,6 @@ struct TimeParser {
         }
         return found
     }
-
-    private func len(_ seps: [String]) -> Int { seps.count }
 
     @discardableResult
     mutating func addDate(_ start: Int, _ end: Int, year: Int?, month: Int, day: Int?) -> Bool {

@@ -24,12 +24,12 @@ struct TimePattern: Hashable, Sendable {
     var weekday: Int?
     /// With `weekday`: the nth such weekday of the month (1...5), or -1 for the last.
     var weekOfMonth: Int?
-    /// The last `lastDays` day of the month counted from its end (1 = last day).
+    /// The day of the month counted from its end (1 is the last day).
     var dayFromEnd: Int?
     /// A quarter of the year (1...4).
     var quarter: Int?
-    /// Days after Easter Sunday (Good Friday is -2).
-    var easterOffset: Int?
+    /// A feast that moves against the Gregorian calendar (Easter, Hebrew and Islamic holidays).
+    var feast: MovableFeast?
     var hour: Int?
     var minute: Int?
     var second: Int?
@@ -40,7 +40,7 @@ struct TimePattern: Hashable, Sendable {
     var notImmediate = false
     var within: TimeSpan?
 
-    var hasDayFields: Bool { day != nil || weekday != nil || dayFromEnd != nil || easterOffset != nil }
+    var hasDayFields: Bool { day != nil || weekday != nil || dayFromEnd != nil || feast != nil }
     var hasTimeOfDay: Bool { hour != nil }
 
     var grain: TimeGrain {
@@ -85,9 +85,9 @@ struct TimePattern: Hashable, Sendable {
         (value, same) = merge(quarter, other.quarter)
         out.quarter = value
         ok = ok && same
-        (value, same) = merge(easterOffset, other.easterOffset)
-        out.easterOffset = value
-        ok = ok && same
+        if feast != nil && other.feast != nil && feast != other.feast { return nil }
+        if let month = out.month, let quarter = out.quarter, (month - 1) / 3 + 1 != quarter { return nil }
+        out.feast = feast ?? other.feast
         if hour != nil && other.hour != nil { return nil }
         if hour == nil {
             out.hour = other.hour
@@ -239,7 +239,11 @@ extension TimeValue {
         case (.pattern(var p), .moment(let t, let g)), (.moment(let t, let g), .pattern(var p)):
             guard g >= p.grain else { return nil }
             var span = TimeSpan(from: t, to: WallClock.add(t, 1, g), grain: g)
-            if g <= .hour && p.hour != nil && !p.hasDayFields {
+            if p.month != nil || p.feast != nil, p.year == nil, g <= .month, p.hour == nil {
+                // "thanksgiving in a year": the holiday in that year.
+                let year = WallClock.floor(t, .year)
+                span = TimeSpan(from: year, to: WallClock.add(year, 1, .year), grain: .year)
+            } else if g <= .hour && p.hour != nil && !p.hasDayFields {
                 // "in 7 days at 5pm": the clock time on that day.
                 let day = WallClock.floor(t, .day)
                 span = TimeSpan(from: day, to: day + 86400, grain: .day)
@@ -308,9 +312,10 @@ extension TimePattern {
         return WallClock.days(year, month, day)
     }
 
-    /// The easter-relative day made concrete for the year it resolves in.
-    private func concreteEaster(now: Int, backward: Bool) -> TimePattern? {
-        guard let offset = easterOffset else { return nil }
+    /// The feast made concrete for the year it resolves in (its first day, and its last when it
+    /// lasts several days).
+    private func concreteFeast(now: Int, backward: Bool) -> (TimePattern, Int)? {
+        guard let feast else { return nil }
         let today = WallClock.dayNumber(now)
         var years: [Int]
         if let within {
@@ -323,16 +328,20 @@ extension TimePattern {
             years = backward ? [current, current - 1] : [current, current + 1]
         }
         for year in years {
-            let day = Self.easter(year) + offset
-            if within == nil && self.year == nil && (backward ? day >= today : day < today) { continue }
-            var p = self
-            p.easterOffset = nil
-            let date = WallClock.civil(day)
-            p.year = date.year
-            p.month = date.month
-            p.day = date.day
-            if let within, p.resolve(now: now) == nil || day * 86400 >= within.to { continue }
-            return p
+            for day in feast.starts(in: year) {
+                if within == nil && self.year == nil && (backward ? day >= today : day + feast.days <= today) {
+                    continue
+                }
+                if let within, day * 86400 < WallClock.floor(within.from, .day) || day * 86400 >= within.to { continue }
+                var p = self
+                p.feast = nil
+                let date = WallClock.civil(day)
+                p.year = date.year
+                p.month = date.month
+                p.day = date.day
+                p.within = nil
+                return (p, day + feast.days)
+            }
         }
         return nil
     }
@@ -340,7 +349,7 @@ extension TimePattern {
     /// The first occurrence: inside `within` when set, in the given year when set, otherwise
     /// from now on (an hour counts from the start of the current hour, as Duckling does).
     func resolve(now: Int) -> ResolvedTime? {
-        if easterOffset != nil { return concreteEaster(now: now, backward: false)?.resolve(now: now) }
+        if feast != nil { return resolveFeast(now: now, backward: false) }
         let today = WallClock.dayNumber(now)
         if !hasDayFields && hour == nil && partOfDay == nil {
             return resolveCoarse(now: now)
@@ -401,9 +410,19 @@ extension TimePattern {
         return nil
     }
 
+    private func resolveFeast(now: Int, backward: Bool) -> ResolvedTime? {
+        guard let (p, end) = concreteFeast(now: now, backward: backward), let resolved = p.resolve(now: now) else {
+            return nil
+        }
+        if case .value(let t, .day) = resolved, end - WallClock.dayNumber(t) > 1 {
+            return .interval(t, end * 86400, .day)
+        }
+        return resolved
+    }
+
     /// The latest occurrence before the current day (or month): "last Tuesday", "last March".
     func resolveBackward(now: Int) -> ResolvedTime? {
-        if easterOffset != nil { return concreteEaster(now: now, backward: true)?.resolve(now: now) }
+        if feast != nil { return resolveFeast(now: now, backward: true) }
         let today = WallClock.dayNumber(now)
         if !hasDayFields && hour == nil && partOfDay == nil {
             guard let month, year == nil else { return nil }

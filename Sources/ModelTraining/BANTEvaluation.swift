@@ -199,7 +199,8 @@ public enum BANTEvaluation {
             }
             let best = report.bestThresholds
             lines.append(
-                "    stage thresholds that fit this split best: engaged \(best.engaged), qualified \(best.qualified) "
+                "    stage thresholds that fit this split best: engaged "
+                    + String(format: "%.3f, qualified %.3f ", best.engaged, best.qualified)
                     + "(\(best.correct)/\(report.threads) right; the defaults are fit on train)"
             )
             if mistakes {

@@ -34,6 +34,36 @@ extension TimeParser {
         return !(bare(a) && dated(b)) && !(bare(b) && dated(a))
     }
 
+    static func lastUnit(_ grain: TimeGrain, of year: TimePattern) -> TimePattern {
+        var p = year
+        if grain == .month { p.month = 12 } else { p.quarter = 4 }
+        return p
+    }
+
+    /// A fractional amount of a unit in the next finer one (2.5 hours is 150 minutes).
+    static func fraction(_ value: Double, _ grain: TimeGrain) -> (Int, TimeGrain)? {
+        let finer: TimeGrain
+        switch grain {
+        case .minute: finer = .second
+        case .hour: finer = .minute
+        case .day: finer = .hour
+        case .week: finer = .day
+        case .year: finer = .month
+        default: return nil
+        }
+        let ratio = grain == .year ? 12.0 : Double(grain.seconds) / Double(finer.seconds)
+        let amount = value * ratio
+        guard amount > 0, amount < 1_000_000, amount == amount.rounded() else { return nil }
+        return (Int(amount), finer)
+    }
+
+    /// A latent hour or year read from a bare number.
+    static func bareNumber(_ node: TimeNode) -> Bool {
+        guard case .time(.pattern(let p), true) = node else { return false }
+        let onlyYear = p.year != nil && p.month == nil && !p.hasDayFields && p.hour == nil && p.quarter == nil
+        return hourPattern(node) != nil || onlyYear
+    }
+
     static func hourPattern(_ node: TimeNode) -> (TimePattern, Bool)? {
         guard case .time(.pattern(let p), let latent) = node, p.hour != nil, !p.hasDayFields, p.within == nil,
             p.month == nil, p.year == nil
@@ -154,6 +184,21 @@ extension TimeParser {
         return .span(TimeSpan(from: now, to: now, grain: .day))
     }
 
+    /// The season `offset` seasons from the current one, as Duckling reports it: from its first
+    /// day to the day before the next season's first.
+    func anySeason(_ offset: Int) -> TimeValue {
+        let year = WallClock.components(now).year
+        var starts: [Int] = []
+        for y in year - 2...year + 2 {
+            for (m, d) in [(3, 20), (6, 21), (9, 23), (12, 21)] { starts.append(WallClock.days(y, m, d)) }
+        }
+        let today = WallClock.dayNumber(now)
+        let current = (starts.lastIndex { $0 <= today } ?? 0) + offset
+        let from = starts[current]
+        let to = starts[current + 1] - 1
+        return .span(TimeSpan(from: from * 86400, to: to * 86400, grain: .day))
+    }
+
     /// Friday 18:00 to Monday 00:00 of the week `offset` weeks from now.
     func weekend(_ offset: Int) -> TimeValue {
         let monday = WallClock.add(WallClock.floor(now, .week), offset, .week)
@@ -219,6 +264,8 @@ extension TimeParser {
                 add(s, e, time(current(.day, offset)))
             case .now:
                 add(s, e, time(.moment(now, .second)))
+            case .nowAlready:
+                add(s, e, time(.moment(now, .second), latent: true))
             case .nowDay:
                 add(s, e, time(current(.day, 0)))
             case .asap:
@@ -248,9 +295,9 @@ extension TimeParser {
                 p.weekday = weekday
                 p.weekOfMonth = nth
                 add(s, e, time(.pattern(p)))
-            case .easter(let offset):
+            case .feast(let feast):
                 var p = TimePattern()
-                p.easterOffset = offset
+                p.feast = feast
                 add(s, e, time(.pattern(p)))
             case .weekend:
                 add(s, e, time(weekend(0)))
@@ -267,7 +314,7 @@ extension TimeParser {
             case .duration(let n, let grain):
                 add(s, e, .duration(n, grain))
             case .fortnight:
-                add(s, e, .duration(2, .week))
+                add(s, e, .duration(14, .day))
             default:
                 break
             }
@@ -308,14 +355,22 @@ extension TimeParser {
             case .approx:
                 add(s, e, time(value))
             case .on, .the, .article, .comma:
-                if wa != .comma { add(s, e, time(value, latent: latent)) }
+                // "on the first" is explicit; "on 24th" stays latent as in Duckling.
+                let explicit = wa == .on && tokens[b.start].folded == "the"
+                if wa != .comma { add(s, e, time(value, latent: latent && !explicit)) }
             case .inside, .forWord:
                 if Self.hourPattern(b.node) != nil && wa == .inside { break }
-                add(s, e, time(value))
+                // "in 2014", "in March", "in the morning" are explicit; "in the second" is not.
+                let p = value.pattern
+                let coarse = p.map { $0.year != nil || $0.month != nil || $0.partOfDay != nil } ?? false
+                add(s, e, time(value, latent: latent && !coarse))
             case .before:
                 add(s, e, time(.before(value)))
             case .after:
-                add(s, e, time(.after(value)))
+                switch value {
+                case .range, .span: break
+                default: add(s, e, time(.after(value)))
+                }
             case .from:
                 // "from 2pm" opens an interval; Spanish and Portuguese "de" only starts a range.
                 if case .range = value {
@@ -328,13 +383,19 @@ extension TimeParser {
             case .by:
                 add(s, e, time(.by(value)))
             case .this, .next, .last, .upcoming:
-                modified(s, e, wa, value)
+                if !(latent && Self.hourPattern(b.node) != nil) { modified(s, e, wa, value) }
             case .podPrefix:
                 if let p = value.pattern, p.partOfDay != nil, p.hour == nil { add(s, e, time(value)) }
             case .endOf, .beginningOf:
                 if let span = part(of: value, end: wa == .endOf) { add(s, e, time(span)) }
-            case .early, .mid, .late:
-                if let p = Self.monthOnly(b.node), let resolved = value.resolve(now: now) {
+            case .early, .late:
+                // "early next week": its first or last part.
+                if Self.monthOnly(b.node) == nil, let span = part(of: value, end: wa == .late) {
+                    add(s, e, time(span))
+                }
+                fallthrough
+            case .mid:
+                if Self.monthOnly(b.node) != nil, let resolved = value.resolve(now: now) {
                     let start = resolved.start
                     let (from, to) =
                         wa == .early
@@ -342,7 +403,6 @@ extension TimeParser {
                         : wa == .mid
                             ? (start + 10 * 86400, start + 20 * 86400)
                             : (start + 20 * 86400, WallClock.add(start, 1, .month))
-                    _ = p
                     add(s, e, time(.span(TimeSpan(from: from, to: to, grain: .day))))
                 }
             case .half:
@@ -367,13 +427,13 @@ extension TimeParser {
                     add(s, e, time(.range(.pattern(x.ambiguousHour ? x2 : x), .pattern(y2)), latent: latent))
                 }
             case .oclock:
-                if Self.hourPattern(a.node) != nil { add(s, e, time(value)) }
+                // "a las 15 horas"; a bare "dos horas" stays a duration.
+                let plural = ["horas", "hs", "hrs"].contains(tokens[b.start].folded)
+                if Self.hourPattern(a.node) != nil { add(s, e, time(value, latent: plural && latent)) }
             case .ish:
                 add(s, e, time(value, latent: latent))
             case .nextAfter, .lastAfter:
                 modified(s, e, wb == .nextAfter ? .next : .last, value)
-            case .dot:
-                if touching(b.start) { add(s, e, time(value, latent: latent)) }
             case .afterNext:
                 // The second occurrence: "friday after next", "March after next".
                 if case .pattern(var p) = value, let first = value.resolve(now: now) {
@@ -387,12 +447,42 @@ extension TimeParser {
         }
         switch (a.node, b.node) {
         case (.time(let x, let lx), .time(let y, let ly)):
-            if Self.combinable(a.node, b.node), let both = x.intersect(y) { add(s, e, time(both, latent: lx && ly)) }
+            if Self.combinable(a.node, b.node), let both = x.intersect(y) {
+                add(s, e, time(both, latent: lx && ly && (Self.bareNumber(a.node) || Self.bareNumber(b.node))))
+            }
+        case (.lex(.word(.last)), .lex(.grain(let g))) where g == .month || g == .quarter:
+            add(s, e, .lastUnit(g))
+            add(s, e, time(current(g, -1)))
+        case (.lastUnit(let g), .time(.pattern(let year), _)) where year.year != nil && year.month == nil:
+            add(s, e, time(.pattern(Self.lastUnit(g, of: year))))
+        case (.lex(.word(.last)), .lex(.grain(.week))):
+            add(s, e, .nthWeek(-1))
+            add(s, e, time(current(.week, -1)))
         case (.lex(.word(.last)), .lex(.grain(.day))):
             var p = TimePattern()
             p.dayFromEnd = 1
             add(s, e, time(.pattern(p), latent: true))
             add(s, e, time(current(.day, -1)))
+        case (.ordinal(let n), .lex(.grain(.week))) where n <= 5:
+            add(s, e, .nthWeek(n))
+        case (.lex(.word(.the)), .nthWeek(let n)):
+            add(s, e, .nthWeek(n))
+        case (.lex(.word(.last)), .lex(.weekend)):
+            add(s, e, .lastWeekend)
+            add(s, e, time(weekend(-1)))
+        case (.lex(.word(let w)), .lex(.anySeason)) where w == .this || w == .next || w == .last:
+            add(s, e, time(anySeason(w == .next ? 1 : w == .last ? -1 : 0)))
+        case (.lex(.word(.the)), .lex(.grain(.week))):
+            // "the week": what is left of it.
+            let monday = WallClock.floor(now, .week)
+            add(
+                s,
+                e,
+                time(
+                    .span(TimeSpan(from: WallClock.floor(now, .day), to: monday + 6 * 86400, grain: .day)),
+                    latent: true
+                )
+            )
         case (.lex(.word(let w)), .lex(.grain(let g)))
         where [.this, .next, .last, .upcoming, .the, .article].contains(w):
             let offset = w == .next || w == .upcoming ? 1 : w == .last ? -1 : 0
@@ -416,7 +506,9 @@ extension TimeParser {
             if (1...31).contains(n) {
                 var p = TimePattern()
                 p.day = n
-                add(s, e, time(.pattern(p)))
+                // "the 2nd" is a date; "the second (option)" only in context.
+                let spelled = tokens[b.start].kind == .word && !b.node.isNumber
+                add(s, e, time(.pattern(p), latent: spelled))
             }
         case (.lex(.word(.the)), .number(let n, _)), (.lex(.word(.on)), .ordinal(let n)),
             (.lex(.word(.on)), .number(let n, _)):
@@ -437,6 +529,12 @@ extension TimeParser {
                 p.quarter = n
                 add(s, e, time(.pattern(p)))
             }
+        case (.lex(.weekday(let day)), .number(let n, 1...2)) where (1...31).contains(n):
+            // "jueves 14": the day of the month.
+            var p = TimePattern()
+            p.weekday = day
+            p.day = n
+            add(s, e, time(.pattern(p), latent: !languages.isDisjoint(with: .en)))
         case (.ordinal(let n), .lex(.weekday(let day))):
             if (1...5).contains(n) {
                 var p = TimePattern()
@@ -454,21 +552,28 @@ extension TimeParser {
             p.weekOfMonth = -1
             add(s, e, time(.pattern(p), latent: true))
         case (.number(let n, let digits), .number(let m, 0))
-        where digits == 0 && n >= 20 && n % 10 == 0 && (1...9).contains(m):
+        where digits == 0 && n >= 20 && n < 100 && n % 10 == 0 && (1...9).contains(m):
             add(s, e, .number(n + m, digits: 0))
+        case (.number(let century, 0), .number(let n, 0)) where (century == 1900 || century == 2000) && n < 100:
+            // "two thousand ten", "mil novecientos noventa": a year.
+            add(s, e, .number(century + n, digits: 4))
         case (.number(let n, _), .lex(.grain(let g))):
             add(s, e, .duration(n, g))
         case (.lex(.fuzzyNumber(let n)), .lex(.grain(let g))),
             (.ordinal(let n), .lex(.grain(let g))) where n == 1:
             add(s, e, .duration(n, g))
+        case (.duration(let n, let g), .lex(.word(.andHalf))):
+            if let (amount, unit) = Self.fraction(Double(n) + 0.5, g) { add(s, e, .duration(amount, unit)) }
+        case (.decimal(let value), .lex(.grain(let g))):
+            if let (amount, unit) = Self.fraction(value, g) { add(s, e, .duration(amount, unit)) }
         case (.lex(.word(.indefinite)), .lex(.grain(let g))):
             add(s, e, .duration(1, g))
         case (.lex(.word(.indefinite)), .lex(.fortnight)):
-            add(s, e, .duration(2, .week))
-        case (.lex(.word(.indefinite)), .duration(let n, let g)),
-            (.lex(.word(.inside)), .duration(let n, let g))
-        where Self.word(a.node) == .inside || n != 1:
-            if Self.word(a.node) == .inside { add(s, e, time(shifted(n, g, sign: 1))) }
+            add(s, e, .duration(14, .day))
+        case (.lex(.word(.inside)), .duration(let n, let g))
+        where ["in", "en", "em", "daqui", "de"].contains(tokens[a.start].folded):
+            // "in 2 weeks"; "for 2 weeks" stays a duration.
+            add(s, e, time(shifted(n, g, sign: 1)))
         case (.duration(let n, let g), .lex(.word(.ago))):
             add(s, e, time(shifted(n, g, sign: -1)))
         case (.lex(.word(.agoPrefix)), .duration(let n, let g)):
@@ -482,12 +587,19 @@ extension TimeParser {
             add(s, e, time(.span(TimeSpan(from: now, to: end, grain: .second))))
         case (.lex(.word(.after)), .duration(let n, let g)):
             add(s, e, time(.after(shifted(n, g, sign: 1))))
+        case (.lex(.word(let w)), .number(let n, 1...2))
+        where (w == .before || w == .after || w == .by) && (1...31).contains(n)
+            && ["del", "el", "o", "the"].contains(tokens[a.end - 1].folded):
+            // "antes del 15": the day of the month.
+            var p = TimePattern()
+            p.day = n
+            add(s, e, time(w == .before ? .before(.pattern(p)) : w == .after ? .after(.pattern(p)) : .by(.pattern(p))))
         case (.lex(.word(.between)), .pair(let x, let y)):
             add(s, e, time(.range(x, y)))
         case (.lex(.word(.endOf)), .lex(.grain(let g))), (.lex(.word(.beginningOf)), .lex(.grain(let g))):
+            // "fim de semana", "fin de semana" are the weekend, not the end of the week.
+            if g == .week && tokens[a.end - 1].folded == "de" { break }
             if let span = part(of: current(g, 0), end: Self.word(a.node) == .endOf) { add(s, e, time(span)) }
-        case (.lex(.word(.at)), .number(let n, _)) where n <= 24:
-            break
         default:
             break
         }
@@ -567,30 +679,114 @@ extension TimeParser {
         switch (a.node, b.node, c.node) {
         case (.time(let x, let lx), .lex(.word(let w)), .time(let y, let ly)):
             if [.comma, .of, .on, .at, .inside, .article, .forWord].contains(w), Self.combinable(a.node, c.node),
+                !(w != .at && w != .comma && Self.hourPattern(c.node)?.1 == true),
                 let both = x.intersect(y)
             {
-                add(s, e, time(both, latent: lx && ly))
+                add(s, e, time(both, latent: lx && ly && (Self.bareNumber(a.node) || Self.bareNumber(c.node))))
             }
-            if w == .rangeTo || w == .dash {
+            // Spanish "a las 3" is "at 3", not a range's end.
+            let at = tokens[b.start].folded == "a" && ["la", "las"].contains(tokens[c.start].folded)
+            if (w == .rangeTo || w == .dash) && !at {
                 addRange(s, e, a.node, c.node, x, y, latent: lx && ly)
             }
             if w == .and { add(s, e, .pair(x, y)) }
-            if w == .after, let pattern = x.pattern, pattern.weekday != nil, case .pattern(let holiday) = y,
+            if w == .after, let pattern = x.pattern, pattern.weekday != nil, case .pattern = y,
                 let resolved = y.resolve(now: now)
             {
-                // "third tuesday after christmas"
-                _ = holiday
+                // "third tuesday after christmas": the nth such weekday after the day.
                 var p = pattern
-                let from = resolved.end
+                let nth = max(pattern.weekOfMonth ?? 1, 1)
                 p.weekOfMonth = nil
-                p.within = TimeSpan(from: from, to: from + 7 * 86400 * max(pattern.weekOfMonth ?? 1, 1), grain: .day)
-                if let nth = pattern.weekOfMonth, nth > 1 {
-                    p.within = TimeSpan(from: from + (nth - 1) * 7 * 86400, to: from + nth * 7 * 86400, grain: .day)
-                }
+                p.within = TimeSpan(
+                    from: resolved.end + (nth - 1) * 7 * 86400,
+                    to: resolved.end + nth * 7 * 86400,
+                    grain: .day
+                )
                 add(s, e, time(.pattern(p)))
             }
         default:
             break
+        }
+        // "3 fridays from now", "2 thursdays ago": the nth such weekday.
+        if case .lex(.weekday(let day)) = b.node, let n = Self.amount(a.node), n > 0, n < 60,
+            let w = Self.word(c.node), w == .hence || w == .ago
+        {
+            let today = WallClock.dayNumber(now)
+            let weekday = WallClock.weekday(day: today)
+            let ahead = (day - weekday + 7) % 7
+            let first =
+                w == .hence
+                ? today + (ahead == 0 ? 7 : ahead)
+                : today - ((weekday - day + 7) % 7 == 0 ? 7 : (weekday - day + 7) % 7)
+            let target = first + (w == .hence ? 7 : -7) * (n - 1)
+            add(s, e, time(.moment(target * 86400, .day)))
+        }
+        // "15 minutes from 1pm".
+        if case .duration(let n, let g) = a.node, g <= .hour, let w = Self.word(b.node), w == .after || w == .from,
+            case .time(let value, false) = c.node, let start = value.resolve(now: now),
+            case .value(let t, let tg) = start
+        {
+            let grain = min(tg, g)
+            add(s, e, time(.moment(WallClock.add(t, n, g), grain)))
+        }
+        // "ten-thirty".
+        if let (p, latent) = Self.hourPattern(a.node), p.minute == nil, wb == .dash, case .number(let m, 0) = c.node,
+            m >= 10, m < 60, let out = Self.withMinute(p, m)
+        {
+            add(s, e, time(.pattern(out), latent: latent))
+        }
+        // "2 and a half hours", "dos horas y media".
+        if case .number(let n, _) = a.node, wb == .andHalf, let g = Self.grain(c.node),
+            let (amount, unit) = Self.fraction(Double(n) + 0.5, g)
+        {
+            add(s, e, .duration(amount, unit))
+        }
+        if case .duration(let n, let g) = a.node, wb == .and || wb == .plus, c.node == .lex(.word(.half)),
+            let (amount, unit) = Self.fraction(Double(n) + 0.5, g)
+        {
+            add(s, e, .duration(amount, unit))
+        }
+        // "último mês de 2013": the year's last month or quarter.
+        if case .lastUnit(let g) = a.node, wb == .of, case .time(.pattern(let year), _) = c.node, year.year != nil,
+            year.month == nil
+        {
+            add(s, e, time(.pattern(Self.lastUnit(g, of: year))))
+        }
+        // "2nd last week", "fifth last day".
+        if case .ordinal(let n) = a.node, wb == .last, let g = Self.grain(c.node), n <= 5 {
+            if g == .week { add(s, e, .nthWeek(-n)) }
+            if g == .day {
+                var p = TimePattern()
+                p.dayFromEnd = n
+                add(s, e, time(.pattern(p), latent: true))
+            }
+        }
+        // "the first week of october 2014", "last weekend of July".
+        if wb == .of || wb == .inside, case .time(let value, _) = c.node, let period = value.resolve(now: now),
+            period.grain >= .month
+        {
+            let from = period.start
+            let to = period.end
+            switch a.node {
+            case .nthWeek(let n):
+                // Weeks (Monday to Sunday) wholly inside the period.
+                var mondays: [Int] = []
+                var day = WallClock.dayNumber(from)
+                day += (8 - WallClock.weekday(day: day)) % 7
+                while (day + 7) * 86400 <= to {
+                    mondays.append(day)
+                    day += 7
+                }
+                let index = n > 0 ? n - 1 : mondays.count + n
+                if mondays.indices.contains(index) { add(s, e, time(.moment(mondays[index] * 86400, .week))) }
+            case .lastWeekend:
+                var day = WallClock.dayNumber(to) - 1
+                while WallClock.weekday(day: day) != 5 { day -= 1 }
+                let start = day * 86400 + 18 * 3600
+                add(s, e, time(.span(TimeSpan(from: start, to: (day + 3) * 86400, grain: .hour))))
+            default:
+                break
+            }
         }
         // Dates with spaces: "31 10 1974".
         if case .number(let x, let dx) = a.node, case .number(let y, let dy) = b.node, case .number(let z, 4) = c.node,
@@ -631,18 +827,21 @@ extension TimeParser {
             }
         }
         // Numbers: "twenty-three", "cuarenta y cinco", "vinte e quatro".
-        if case .number(let tens, 0) = a.node, case .number(let unit, 0) = c.node, tens >= 20, tens % 10 == 0,
+        if case .number(let tens, 0) = a.node, case .number(let unit, 0) = c.node, tens >= 20, tens < 100,
+            tens % 10 == 0,
             (1...9).contains(unit), wb == .dash || wb == .and || wb == .plus
         {
             add(s, e, .number(tens + unit, digits: 0))
         }
         // Clock readings.
         if let (p, latent) = Self.hourPattern(a.node), p.minute == nil || p.minute == 0 {
+            // "dos horas y media" counts hours: a duration first.
+            let counted = latent && ["horas", "hs", "hrs"].contains(tokens[a.end - 1].folded)
             switch (wb, c.node) {
             case (.plus?, .lex(.word(.quarter))), (.and?, .lex(.word(.quarter))):
-                if let out = Self.withMinute(p, 15) { add(s, e, time(.pattern(out))) }
+                if let out = Self.withMinute(p, 15) { add(s, e, time(.pattern(out), latent: counted)) }
             case (.plus?, .lex(.word(.half))), (.and?, .lex(.word(.half))):
-                if let out = Self.withMinute(p, 30) { add(s, e, time(.pattern(out))) }
+                if let out = Self.withMinute(p, 30) { add(s, e, time(.pattern(out), latent: counted)) }
             case (.plus?, .number(let m, _)), (.and?, .number(let m, _)):
                 if let out = Self.withMinute(p, m) { add(s, e, time(.pattern(out), latent: latent && wb == .and)) }
             case (.minus?, .lex(.word(.quarter))):
@@ -722,6 +921,10 @@ extension TimeParser {
             add(s, e, time(.zoned(.range(x, inner), offset), latent: latent))
             return
         }
+        switch x {
+        case .after, .before, .by: return
+        default: break
+        }
         guard case .pattern(var p) = x, case .pattern(var q) = y else {
             add(s, e, time(.range(x, y), latent: latent))
             return
@@ -739,6 +942,7 @@ extension TimeParser {
         let qClock = q.hour != nil && !q.hasDayFields && q.month == nil && q.within == nil
         if pClock != qClock { return }
         if pClock {
+            if let ph = p.hour, let qh = q.hour, !p.ambiguousHour, !q.ambiguousHour, ph > qh { return }
             // "3-4pm": the first hour takes the second's half of the day.
             if p.ambiguousHour, !q.ambiguousHour, let qh = q.hour, qh >= 12, let ph = p.hour, ph + 12 <= qh {
                 p.hour = ph % 12 + 12
