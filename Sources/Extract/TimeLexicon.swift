@@ -62,7 +62,7 @@ enum TimeWord: Hashable, Sendable {
     case ago, agoPrefix, agoSpan, hence, next, this, last, nextAfter, lastAfter, upcoming
     case am, pm, amShort, pmShort, oclock, approx, ish, half, quarter, past, toHour, minus, plus
     case comma, podPrefix, endOf, beginningOf, early, mid, late, oh, forWord
-    case dot, slash, dash, article, indefinite, q, afterNext, andHalf
+    case dot, slash, dash, article, indefinite, q, afterNext, andHalf, weekOf
 }
 
 /// What a word or phrase means to the time grammar.
@@ -324,6 +324,7 @@ enum TimeLexicon {
         add("black friday", .all, .feast(.afterWeekday(month: 11, weekday: 4, nth: 4, offset: 1)))
         add("cyber monday", .all, .feast(.afterWeekday(month: 11, weekday: 4, nth: 4, offset: 4)))
         add("world vegan day", .en, .holiday(month: 11, day: 1))
+        add("ides of march", .en, .holiday(month: 3, day: 15))
         add("navidad|la navidad|dia de navidad", .es, .holiday(month: 12, day: 25))
         add("nochebuena", .es, .holiday(month: 12, day: 24))
         add("nochevieja", .es, .holiday(month: 12, day: 31))
@@ -684,6 +685,9 @@ enum TimeLexicon {
             .word(.beginningOf)
         )
         add("after next", .en, .word(.afterNext))
+        add("the week of|week of", .en, .word(.weekOf))
+        add("la semana del", .es, .word(.weekOf))
+        add("a semana do|semana do", .pt, .word(.weekOf))
         add("early", .en, .word(.early))
         add("mid|middle of|the middle of|mid-", .en, .word(.mid))
         add("late", .en, .word(.late))

@@ -405,6 +405,11 @@ extension TimeParser {
                             : (start + 20 * 86400, WallClock.add(start, 1, .month))
                     add(s, e, time(.span(TimeSpan(from: from, to: to, grain: .day))))
                 }
+            case .weekOf:
+                // "the week of October 7th": the week it starts (a Sunday belongs to the next).
+                if value.pattern?.day != nil, let resolved = value.resolve(now: now) {
+                    add(s, e, time(.moment(WallClock.floor(resolved.start + 86400, .week), .week)))
+                }
             case .half:
                 if let (p, _) = Self.hourPattern(b.node), p.minute == nil, let out = Self.withMinute(p, 30) {
                     add(s, e, time(.pattern(out)))
@@ -579,7 +584,12 @@ extension TimeParser {
         case (.lex(.word(.agoPrefix)), .duration(let n, let g)):
             add(s, e, time(shifted(n, g, sign: -1)))
         case (.duration(let n, let g), .lex(.word(.hence))):
-            add(s, e, time(shifted(n, g, sign: 1)))
+            if tokens[b.end - 1].folded == "today" {
+                // "3 years from today": counted in days.
+                add(s, e, time(.moment(WallClock.add(WallClock.floor(now, .day), n, g), .day)))
+            } else {
+                add(s, e, time(shifted(n, g, sign: 1)))
+            }
         case (.duration(let n, let g), .lex(.word(.agoSpan))):
             if let span = periods(n, g, next: false) { add(s, e, time(span)) }
         case (.lex(.word(.within)), .duration(let n, let g)):
@@ -721,8 +731,8 @@ extension TimeParser {
             let target = first + (w == .hence ? 7 : -7) * (n - 1)
             add(s, e, time(.moment(target * 86400, .day)))
         }
-        // "15 minutes from 1pm".
-        if case .duration(let n, let g) = a.node, g <= .hour, let w = Self.word(b.node), w == .after || w == .from,
+        // "15 minutes from 1pm", "three days after Easter".
+        if case .duration(let n, let g) = a.node, let w = Self.word(b.node), w == .after || w == .from,
             case .time(let value, false) = c.node, let start = value.resolve(now: now),
             case .value(let t, let tg) = start
         {
@@ -786,6 +796,21 @@ extension TimeParser {
                 add(s, e, time(.span(TimeSpan(from: start, to: (day + 3) * 86400, grain: .hour))))
             default:
                 break
+            }
+        }
+        // "31/Oct/1974", "31-Oct-74".
+        if wb == .slash || wb == .dash, touching(b.start), touching(c.start) {
+            if let day = Self.dayNumber(a.node), let month = Self.monthOnly(c.node), month.year == nil {
+                var p = month
+                p.day = day
+                add(s, e, time(.pattern(p)))
+            }
+            if let date = Self.dayAndMonth(a.node), date.year == nil, case .number(let n, let digits) = c.node,
+                digits == 2 || digits == 4
+            {
+                var p = date
+                p.year = digits == 4 ? n : (n < 50 ? 2000 + n : 1900 + n)
+                add(s, e, time(.pattern(p)))
             }
         }
         // Dates with spaces: "31 10 1974".
