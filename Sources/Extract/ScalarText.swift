@@ -60,6 +60,8 @@ public struct ScalarText: Sendable {
         case 0x2013, 0x2014: return "-"
         default: break
         }
+        // Most other scalars (emoji, CJK, symbols) have no lowercase: skip building a String.
+        guard scalar.properties.changesWhenLowercased else { return scalar }
         let lower = String(scalar).lowercased().unicodeScalars
         return lower.count == 1 ? lower.first! : scalar
     }
