@@ -64,6 +64,10 @@ public struct ExtractionContext: Sendable {
     public var region: String?
     /// The organization's products and competitors.
     public var catalog: Catalog
+    /// An hour from 1 to 6 said without am/pm is the afternoon's ("tomorrow at 3" is 15:00), as
+    /// people mean it in a sales chat. Off, the next such hour comes first, as Duckling reads it
+    /// (its corpora are evaluated that way). Default on.
+    public var businessHours = true
 
     public init(
         referenceTime: Date,

@@ -329,6 +329,7 @@ extension TimeParser {
                 var p = TimePattern()
                 p.hour = n
                 p.ambiguousHour = n >= 1 && n <= 12
+                p.afternoonFirst = afternoonFirst
                 add(s, e, time(.pattern(p), latent: true))
             }
             if digits == 4 && n >= 1000 && n <= 2200 {

@@ -39,6 +39,8 @@ struct TimeParser {
     let text: ScalarText
     let languages: TimeLanguages
     let monthFirst: Bool
+    /// ``ExtractionContext/businessHours``.
+    let afternoonFirst: Bool
     let region: String?
     let now: Int
     /// The context zone's offset from UTC at the reference time, in seconds.
@@ -57,6 +59,7 @@ struct TimeParser {
         languages = TimeLanguages(code: context.language)
         let region = context.region?.uppercased()
         self.region = region
+        afternoonFirst = context.businessHours
         monthFirst =
             languages.contains(.en) && (region == nil || ["US", "CA", "PH", "FM", "MH", "PW"].contains(region!))
         now = WallClock.local(context.referenceTime, in: context.timeZone)
@@ -257,6 +260,7 @@ struct TimeParser {
         p.minute = minute
         p.second = second
         p.ambiguousHour = hour >= 1 && hour <= 12
+        p.afternoonFirst = afternoonFirst
         add(start, end, .time(.pattern(p), latent: latent))
     }
 

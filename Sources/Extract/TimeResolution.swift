@@ -35,6 +35,8 @@ struct TimePattern: Hashable, Sendable {
     var second: Int?
     /// A 12-hour reading: "3" is 3:00 or 15:00, whichever comes first.
     var ambiguousHour = false
+    /// With ``ambiguousHour``: 1 to 6 o'clock try the afternoon first (business hours).
+    var afternoonFirst = false
     var partOfDay: PartOfDay?
     /// A bare weekday skips today ("tuesday" said on a Tuesday is next week's).
     var notImmediate = false
@@ -94,6 +96,7 @@ struct TimePattern: Hashable, Sendable {
             out.minute = other.minute
             out.second = other.second
             out.ambiguousHour = other.ambiguousHour
+            out.afternoonFirst = other.afternoonFirst
         }
         if !ok { return nil }
         out.notImmediate = notImmediate && other.notImmediate
@@ -399,7 +402,8 @@ extension TimePattern {
                 return .value(start, .day)
             }
             let base = hour % 24
-            let hours = ambiguousHour && hour <= 12 ? [base % 12, base % 12 + 12] : [base]
+            var hours = ambiguousHour && hour <= 12 ? [base % 12, base % 12 + 12] : [base]
+            if afternoonFirst, hours.count == 2, (1...6).contains(hours[0]) { hours.reverse() }
             for h in hours {
                 let t = start + h * 3600 + (minute ?? 0) * 60 + (second ?? 0)
                 if let within, t < within.from || t >= within.to { continue }

@@ -78,12 +78,14 @@ public enum ExtractEvaluation {
         let text = unquote(fields[1])
         let kind = fields[3]
         let referenceInstant = instant(fields[2]).map { Date(timeIntervalSince1970: $0) } ?? reference
-        let context = ExtractionContext(
+        var context = ExtractionContext(
             referenceTime: referenceInstant,
             timeZone: TimeZone(secondsFromGMT: offsetSeconds(fields[2]) ?? -7_200)!,
             language: lang,
             region: region
         )
+        // Duckling reads "at 3" as the next 3 o'clock; its corpus is scored that way.
+        context.businessHours = false
         let found = extractor.extract(ScalarText(text), context: context, includeLatent: fields[8] == "1")
         let best = longest(found.filter { $0.type == .time })
         let value = best?.value ?? .null

@@ -45,6 +45,24 @@ import Testing
         #expect(Array(text.unicodeScalars)[time.start..<time.end].map(String.init).joined() == time.text)
     }
 
+    /// "tomorrow at 3" in a sales chat is the afternoon; Duckling's reading (the next 3
+    /// o'clock) stays available for its corpus.
+    @Test func bareHoursAreBusinessHours() throws {
+        var context = ExtractionContext(referenceTime: Self.reference, timeZone: Self.saoPaulo, language: "en")
+        let text = ScalarText("can we talk tomorrow at 3?")
+        let afternoon = try #require(Extractor().extract(text, context: context).first { $0.type == .time })
+        #expect(Self.start(afternoon) == "2026-03-11T15:00:00.000-03:00", "\(afternoon.value)")
+        context.businessHours = false
+        let duckling = try #require(TimeExtractor().extract(text, context: context).first { $0.type == .time })
+        #expect(Self.start(duckling) == "2026-03-11T03:00:00.000-03:00", "\(duckling.value)")
+        // Eight o'clock stays the morning; an explicit "am" is kept.
+        context.businessHours = true
+        let eight = TimeExtractor().extract(ScalarText("tomorrow at 8"), context: context).first
+        #expect(Self.start(eight) == "2026-03-11T08:00:00.000-03:00")
+        let early = TimeExtractor().extract(ScalarText("tomorrow at 3am"), context: context).first
+        #expect(Self.start(early) == "2026-03-11T03:00:00.000-03:00")
+    }
+
     @Test func relativeDatesAndQuartersResolveToTheirDay() throws {
         let fortnight = try #require(Self.first(.time, in: "daqui a duas semanas", language: "pt"))
         #expect(Self.start(fortnight)?.hasPrefix("2026-03-24") == true, "\(fortnight.value)")
