@@ -116,7 +116,9 @@ public struct BANTCueFinder: Sendable {
             .decides,
             [
                 "i decide", "i make the decision", "i make the decisions", "my decision", "i'm the decision maker",
-                "i am the decision maker", "i approve", "yo decido", "la decisión es mía", "decido yo", "eu decido",
+                "i am the decision maker", "i approve", "i can approve", "i sign off", "i'll sign", "i sign",
+                "puedo aprobar", "yo apruebo", "yo firmo", "posso aprovar", "eu aprovo", "eu assino", "yo decido",
+                "la decisión es mía", "decido yo", "eu decido",
                 "eu que decido", "a decisão é minha", "quem decide sou eu",
             ]
         ),

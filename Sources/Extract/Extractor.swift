@@ -9,8 +9,8 @@ public protocol EntityFinder: Sendable {
 /// Every family together: the entities of a text, without two of one kind of span claiming the
 /// same characters. Number-like spans (times, durations, money, quantities, percentages, phone
 /// numbers, e-mail addresses, URLs) compete with each other, and so do names (companies, roles,
-/// products, competitors); a name may sit inside contact data (a company from an e-mail
-/// domain). Within a group, the stronger family wins an overlap, then the longer span. A time,
+/// products, competitors), and roles with roles; a name may sit inside contact data (a
+/// company from an e-mail domain). Within a group, the stronger family wins an overlap, then the longer span. A time,
 /// amount or quantity inside a name ("Padaria Bom Pão", "TX-200") is part of the name.
 public struct Extractor: Sendable {
     public var finders: [any EntityFinder]
@@ -134,7 +134,7 @@ public struct Extractor: Sendable {
             }
             if !clash { kept.append(entity) }
         }
-        let names = kept.filter { group($0.type) == 1 }
+        let names = kept.filter { group($0.type) != 0 }
         kept.removeAll { entity in
             group(entity.type) == 0 && !entity.type.isContactData
                 && names.contains { $0.start <= entity.start && entity.end <= $0.end }
@@ -142,9 +142,11 @@ public struct Extractor: Sendable {
         return kept.sorted { ($0.start, $0.end, $0.type.rawValue) < ($1.start, $1.end, $1.type.rawValue) }
     }
 
+    /// Roles stand apart: "directora de RH de Grupo Textil" is a role and a company at once.
     private static func group(_ type: EntityType) -> Int {
         switch type {
-        case .company, .role, .product, .competitor: return 1
+        case .company, .product, .competitor: return 1
+        case .role: return 2
         default: return 0
         }
     }

@@ -202,6 +202,17 @@ public struct RoleExtractor: EntityFinder {
         }
         // "CEO here", "Maria, CEO at Acme": a role introducing the writer.
         if end < tokens.count && selfTails.contains(tokens[end].folded) { return ("self", false) }
+        // "Owner of Luna Café here": "here" closing the clause the role opens.
+        var ahead = end
+        while ahead < min(end + 6, tokens.count) && !clauseBreaks.contains(tokens[ahead].folded) {
+            if ["here", "aqui"].contains(tokens[ahead].folded) { return ("self", false) }
+            ahead += 1
+        }
+        // "aqui é a Renata, coordenadora", "this is Tom, buyer": a role after the writer's name.
+        if start > 2 && tokens[start - 1].folded == "," && text.isCapitalized(start - 2) {
+            let before = tokens[max(0, start - 6)..<(start - 2)].map(\.folded)
+            if before.contains(where: { introductions.contains($0) }) { return ("self", false) }
+        }
         if text.startsLine(start) {
             // A signature ("Maria Silva\nDiretora de Compras"), or a short line of its own after
             // the first.
@@ -484,6 +495,9 @@ public struct RoleExtractor: EntityFinder {
     ]
 
     private static let clauseBreaks: Set<String> = [".", "!", "?", ";", ":", "(", ")"]
+
+    /// Words that introduce the writer by name: "this is Tom", "aqui é a Renata", "soy Ana".
+    private static let introductions: Set<String> = ["is", "im", "am", "soy", "sou", "e", "es", "habla", "fala"]
 
     private static let selfTails: Set<String> = [
         "here", "aqui", "ici", "hier", "qui", "at", "@", "en", "na", "no", "em",
