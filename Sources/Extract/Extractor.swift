@@ -38,7 +38,37 @@ public struct Extractor: Sendable {
         var found: [Entity] = []
         for finder in finders { found += finder.find(in: text, context: context) }
         found += Self.budgetAmounts(in: text, context: context)
+        found += Self.productCounts(in: text, before: found)
         return Self.resolveOverlaps(found)
+    }
+
+    /// "40 TN-40 cartridges", "quiero 3 CRM Pro": a whole number of at most 5 digits right before
+    /// a catalog product is how many of it, `{"value": 40, "unit": "unit", "product": name}`.
+    static func productCounts(in text: ScalarText, before found: [Entity]) -> [Entity] {
+        let products = found.filter { $0.type == .product }
+        guard !products.isEmpty else { return [] }
+        var counts: [Entity] = []
+        for product in products {
+            guard let next = text.tokens.firstIndex(where: { $0.start == product.start }), next > 0 else { continue }
+            let number = text.tokens[next - 1]
+            guard number.kind == .number, number.end - number.start <= 5, let value = Double(number.folded),
+                value > 0, next < 2 || text.tokens[next - 2].kind != .symbol || text.tokens[next - 1].spaceBefore
+            else { continue }
+            counts.append(
+                Entity(
+                    type: .quantity,
+                    text: text.text(number.start, number.end),
+                    start: number.start,
+                    end: number.end,
+                    value: .object([
+                        "type": "value", "value": .number(value), "unit": "unit",
+                        "product": product.value["name"] ?? .null,
+                    ]),
+                    confidence: 0.8
+                )
+            )
+        }
+        return counts
     }
 
     /// Words after which a bare amount is money without a currency ("our budget is between 2

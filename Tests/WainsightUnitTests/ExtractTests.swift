@@ -145,6 +145,13 @@ import Testing
         #expect(names("hoy usamos Salesforse") == ["Salesforce"])
         #expect(names("el código IMP-TX200 por favor") == ["Impresora térmica TX-200"])
         #expect(names("una impresora cualquiera") == [])
+        // A number right before a product counts it.
+        let count = Self.entities("mándame 40 IMP-TX200 porfa", language: "es", catalog: catalog)
+            .first { $0.type == .quantity }
+        #expect(
+            count?.text == "40" && count?.value["product"] == "Impresora térmica TX-200",
+            "\(String(describing: count))"
+        )
     }
 
     @Test func negativesYieldNoTimeAndNoMoney() {
