@@ -172,7 +172,7 @@ let package = Package(
             name: "wainsight-bench",
             dependencies: [
                 "Core", "Store", "WhatsAppCloud", "Outbound", "Embed", "CBLAS", "VectorIndex", "WainsightTesting",
-                "Detect", "Extract", "Normalize",
+                "Detect", "Extract", "ModelTraining", "Normalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -71,7 +71,7 @@ public struct ThreadConclusion: Sendable, Equatable {
 }
 
 /// A stage that concludes about a whole thread from its messages' stored facts. It runs after
-/// the message stages of each message, on every message the thread has, so that messages
+/// the message stages of each inbound message (what the business writes concludes nothing new), on every message the thread has, so that messages
 /// arriving in any order (or replayed) give the same conclusion. Pure: no storage I/O.
 public protocol ThreadStage: Sendable {
     var name: String { get }

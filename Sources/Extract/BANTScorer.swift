@@ -113,10 +113,7 @@ public struct BANTScorer: ThreadStage {
                         need.detail["competitors"] = Self.appending(value, to: need.detail["competitors"])
                     }
                 case "time":
-                    // A time later today ("now", "today at 5") is the conversation's, not a purchase's.
-                    guard let days = Self.daysAhead(value, from: message.sentAt),
-                        !Self.isSameDay(value, as: message.sentAt)
-                    else { continue }
+                    guard let days = Self.daysAhead(value, from: message.sentAt) else { continue }
                     let score = days <= 120 ? 0.9 : 0.4
                     if score >= timeline.score {
                         timeline.score = score
@@ -236,41 +233,20 @@ public struct BANTScorer: ThreadStage {
         return .array(items)
     }
 
-    /// How many days after `sentAt` a time value starts (an interval by its start, an open one
-    /// by its bound); `nil` for one in the past (a date the customer mentions that already went by).
+    /// Where a time value starts (an interval by its start, an open one by its bound).
+    static func startText(_ value: JSONValue) -> String? {
+        value["value"]?.stringValue ?? value["from"]?["value"]?.stringValue ?? value["to"]?["value"]?.stringValue
+    }
+
+    /// How many days after `sentAt` a time value starts; `nil` for one in the past (a date the
+    /// customer mentions that already went by) or on the day `sentAt` falls on, in the value's own
+    /// offset (the contact's zone): "now" and "today at 5" are the conversation's, not a purchase's.
     static func daysAhead(_ value: JSONValue, from sentAt: Date) -> Double? {
-        let instant =
-            value["value"]?.stringValue ?? value["from"]?["value"]?.stringValue ?? value["to"]?["value"]?.stringValue
-        guard let instant, let date = parseInstant(instant) else { return nil }
+        guard let text = startText(value), let date = Instant.parse(text) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: Instant.offsetSeconds(text) ?? 0) ?? .gmt
+        guard !calendar.isDate(date, inSameDayAs: sentAt) else { return nil }
         let days = date.timeIntervalSince(sentAt) / 86_400
         return days >= -1 ? max(days, 0) : nil
-    }
-
-    /// Whether a time value starts on the day `sentAt` falls on, in the value's own offset (the
-    /// contact's zone it was resolved in).
-    static func isSameDay(_ value: JSONValue, as sentAt: Date) -> Bool {
-        let text =
-            value["value"]?.stringValue ?? value["from"]?["value"]?.stringValue ?? value["to"]?["value"]?.stringValue
-        guard let text, let date = parseInstant(text) else { return false }
-        let offset = Int(date.timeIntervalSince1970.rounded()) % 60 == 0 ? offsetSeconds(text) : 0
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? .gmt
-        return calendar.isDate(date, inSameDayAs: sentAt)
-    }
-
-    /// The offset of an ISO 8601 instant (`-03:00`), in seconds east of UTC; 0 for `Z`.
-    static func offsetSeconds(_ text: String) -> Int {
-        let tail = text.suffix(6)
-        guard let sign = tail.first, sign == "+" || sign == "-" else { return 0 }
-        let parts = tail.dropFirst().split(separator: ":")
-        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]) else { return 0 }
-        return (sign == "-" ? -1 : 1) * (hours * 3_600 + minutes * 60)
-    }
-
-    /// Duckling's ISO 8601 instants, with or without milliseconds.
-    public static func parseInstant(_ text: String) -> Date? {
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        if let date = try? withFraction.parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
     }
 }

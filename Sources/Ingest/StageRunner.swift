@@ -60,7 +60,10 @@ public struct StageRunner: Sendable {
             )
             try await StageRunRepository.record(stage.name, of: message, failure: nil, on: connection, logger: logger)
         }
-        if let thread = message.threadID { try await conclude(thread: thread, on: connection) }
+        // What the business writes changes no thread conclusion (BANT reads the customer's words).
+        if let thread = message.threadID, message.direction == .inbound {
+            try await conclude(thread: thread, on: connection)
+        }
         return .done
     }
 
@@ -118,7 +121,9 @@ public struct StageRunner: Sendable {
             }
         }
         // Each thread once, after all its messages of the batch.
-        let threads = Set(loaded.compactMap { touched.contains($0.0.messageID) ? $0.0.threadID : nil })
+        let threads = Set(
+            loaded.compactMap { touched.contains($0.0.messageID) && $0.0.direction == .inbound ? $0.0.threadID : nil }
+        )
         for thread in threads.sorted(by: { $0.uuidString < $1.uuidString }) {
             try await conclude(thread: thread, on: connection)
         }

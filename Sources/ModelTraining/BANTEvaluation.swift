@@ -71,7 +71,7 @@ public enum BANTEvaluation {
             for (index, message) in (thread["messages"]?.arrayValue ?? []).enumerated() {
                 let direction: MessageDirection = message["direction"]?.stringValue == "outbound" ? .outbound : .inbound
                 let body = message["text"]?.stringValue ?? ""
-                let sentAt = message["sent_at"]?.stringValue.flatMap(BANTScorer.parseInstant) ?? Date()
+                let sentAt = message["sent_at"]?.stringValue.flatMap(Instant.parse) ?? Date()
                 var fact = MessageFacts(
                     messageID: UUID(
                         uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, UInt8(index / 256), UInt8(index % 256))
@@ -147,7 +147,7 @@ public enum BANTEvaluation {
     }
 
     /// Each organization's catalog from catalog.json (`{"orgs": {key: {"products", "competitors"}}}`).
-    static func loadCatalogs(_ url: URL) throws -> [String: Catalog] {
+    public static func loadCatalogs(_ url: URL) throws -> [String: Catalog] {
         let document = try JSONValue.parse(try Data(contentsOf: url))
         var catalogs: [String: Catalog] = [:]
         for (key, org) in document["orgs"]?.objectValue ?? [:] {

@@ -80,7 +80,7 @@ public enum ExtractEvaluation {
         let referenceInstant = instant(fields[2]).map { Date(timeIntervalSince1970: $0) } ?? reference
         var context = ExtractionContext(
             referenceTime: referenceInstant,
-            timeZone: TimeZone(secondsFromGMT: offsetSeconds(fields[2]) ?? -7_200)!,
+            timeZone: TimeZone(secondsFromGMT: Instant.offsetSeconds(fields[2]) ?? -7_200)!,
             language: lang,
             region: region
         )
@@ -276,17 +276,6 @@ public enum ExtractEvaluation {
         return String(field.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
     }
 
-    /// The seconds east of UTC of an ISO 8601 instant's offset.
-    static func offsetSeconds(_ text: String) -> Int? {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count >= 6 else { return nil }
-        let tail = String(String.UnicodeScalarView(scalars.suffix(6)))
-        guard let sign = tail.first, sign == "+" || sign == "-" else { return tail.hasSuffix("Z") ? 0 : nil }
-        let parts = tail.dropFirst().split(separator: ":")
-        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]) else { return nil }
-        return (sign == "-" ? -1 : 1) * (hours * 3_600 + minutes * 60)
-    }
-
     /// An ISO 8601 instant as seconds since 1970, for comparing two spellings of one instant.
     /// Reads Duckling's forms too: a negative year (BC) and month or day 00 (Haskell's
     /// `fromGregorian` reads 0 as the first).
@@ -310,7 +299,7 @@ public enum ExtractEvaluation {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         let days = era * 146_097 + dayOfEra - 719_468
-        let offset = offsetSeconds(text) ?? 0
+        let offset = Instant.offsetSeconds(text) ?? 0
         return Double(days * 86_400 + hour * 3_600 + minute * 60 + second - offset)
     }
 

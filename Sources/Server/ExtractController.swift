@@ -34,7 +34,7 @@ public struct ExtractController: Sendable {
         guard text.count <= 4_096 else { throw invalid("text is longer than 4,096 characters (WhatsApp's limit)") }
         var reference = Date()
         if let value = body["reference_time"], value != .null {
-            guard let string = value.stringValue, let date = BANTScorer.parseInstant(string) else {
+            guard let string = value.stringValue, let date = Instant.parse(string) else {
                 throw invalid("reference_time must be an ISO 8601 instant such as 2026-03-10T14:00:00Z")
             }
             reference = date

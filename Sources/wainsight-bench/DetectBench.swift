@@ -25,22 +25,7 @@ struct DetectSpeed: ParsableCommand {
         say("\(texts.count) texts, \(characters / max(1, texts.count)) characters on average, one thread")
 
         func best(_ label: String, _ body: () -> Int) {
-            var fastest = Double.infinity
-            var checksum = 0
-            for _ in 0..<passes {
-                let start = ContinuousClock.now
-                checksum = body()
-                fastest = min(fastest, (ContinuousClock.now - start).seconds)
-            }
-            say(
-                "  " + label.padding(toLength: 48, withPad: " ", startingAt: 0)
-                    + String(
-                        format: "%9.0f messages/s  (%.2f µs each; check %d)",
-                        Double(texts.count) / fastest,
-                        fastest * 1e6 / Double(texts.count),
-                        checksum
-                    )
-            )
+            bestOf(passes, label: label, width: 48, count: texts.count, unit: "check", body)
         }
         let normalizer = detector.reader.normalizer
         best("normalize") { texts.reduce(0) { $0 + normalizer.normalize($1).utf8.count } }
@@ -60,4 +45,25 @@ struct DetectSpeed: ParsableCommand {
             texts.reduce(0) { $0 + detector.detect($1).language.count }
         }
     }
+}
+
+/// Times `body` over `count` messages `passes` times and prints the fastest pass: messages a
+/// second, microseconds each, and what `body` returned (a checksum or a count found).
+func bestOf(_ passes: Int, label: String, width: Int, count: Int, unit: String, _ body: () -> Int) {
+    var fastest = Double.infinity
+    var result = 0
+    for _ in 0..<passes {
+        let start = ContinuousClock.now
+        result = body()
+        fastest = min(fastest, (ContinuousClock.now - start).seconds)
+    }
+    say(
+        "  " + label.padding(toLength: width, withPad: " ", startingAt: 0)
+            + String(
+                format: "%9.0f messages/s  (%.2f µs each; ",
+                Double(count) / fastest,
+                fastest * 1e6 / Double(count)
+            )
+            + "\(unit) \(result))"
+    )
 }

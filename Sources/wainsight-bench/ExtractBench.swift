@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Extract
 import Foundation
+import ModelTraining
 
 /// Messages per second on one core for every extractor together (times, money, quantities,
 /// percentages, contact data, companies, roles, a catalog) and the BANT cues, and for each
@@ -49,19 +50,11 @@ struct ExtractSpeed: ParsableCommand {
             try (lines.joined(separator: "\n") + "\n").write(toFile: writeTexts, atomically: true, encoding: .utf8)
         }
         let texts = inputs.map(\.text)
-        var items: [CatalogItem] = []
-        if let catalog {
-            let document = try JSONValue.parse(try Data(contentsOf: URL(fileURLWithPath: catalog)))
-            for org in (document["orgs"]?.objectValue ?? [:]).values {
-                for kind in CatalogItem.Kind.allCases {
-                    for entry in org["\(kind.rawValue)s"]?.arrayValue ?? [] {
-                        guard let name = entry["name"]?.stringValue else { continue }
-                        let aliases = entry["aliases"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                        items.append(CatalogItem(id: UUID(), kind: kind, name: name, aliases: aliases))
-                    }
-                }
-            }
-        }
+        // Every organization's catalog of data/bant as one.
+        let items =
+            try catalog.map {
+                try BANTEvaluation.loadCatalogs(URL(fileURLWithPath: $0)).values.flatMap(\.items)
+            } ?? []
         let context = ExtractionContext(
             referenceTime: Date(timeIntervalSince1970: 1_773_151_200),
             timeZone: TimeZone(identifier: "America/Sao_Paulo")!,
@@ -73,22 +66,7 @@ struct ExtractSpeed: ParsableCommand {
                 + "\(items.count) catalog names, one thread"
         )
         func best(_ label: String, _ body: () -> Int) {
-            var fastest = Double.infinity
-            var checksum = 0
-            for _ in 0..<passes {
-                let start = ContinuousClock.now
-                checksum = body()
-                fastest = min(fastest, (ContinuousClock.now - start).seconds)
-            }
-            say(
-                "  " + label.padding(toLength: 40, withPad: " ", startingAt: 0)
-                    + String(
-                        format: "%9.0f messages/s  (%.2f µs each; %d found)",
-                        Double(texts.count) / fastest,
-                        fastest * 1e6 / Double(texts.count),
-                        checksum
-                    )
-            )
+            bestOf(passes, label: label, width: 40, count: texts.count, unit: "found", body)
         }
         let scalars = texts.map(ScalarText.init)
         best("tokens (ScalarText)") { texts.reduce(0) { $0 + ScalarText($1).tokens.count } }

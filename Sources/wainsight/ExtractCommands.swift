@@ -21,7 +21,7 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         var reference = Date()
         if let referenceTime {
-            guard let date = BANTScorer.parseInstant(referenceTime) else {
+            guard let date = Instant.parse(referenceTime) else {
                 throw ValidationError("--reference-time must be an ISO 8601 instant such as 2026-03-10T14:00:00Z")
             }
             reference = date
