@@ -5,38 +5,19 @@ public struct MessageFacts: Sendable, Equatable {
     public var messageID: UUID
     public var direction: MessageDirection
     public var sentAt: Date
-    public var language: String?
-    public var intent: String?
-    public var intentConfidence: Double?
-    public var sentiment: String?
-    public var sentimentScore: Double?
-    /// The message's entities (`ai_entities_json`): an array of entity objects.
-    public var entities: JSONValue?
-    /// The rest the stages kept (`ai_extra`), such as the extract stage's BANT cues.
-    public var extra: [String: JSONValue]
+    /// The message stages' findings as stored (the embedding is not read).
+    public var insights: MessageInsights
 
     public init(
         messageID: UUID,
         direction: MessageDirection,
         sentAt: Date,
-        language: String? = nil,
-        intent: String? = nil,
-        intentConfidence: Double? = nil,
-        sentiment: String? = nil,
-        sentimentScore: Double? = nil,
-        entities: JSONValue? = nil,
-        extra: [String: JSONValue] = [:]
+        insights: MessageInsights = MessageInsights()
     ) {
         self.messageID = messageID
         self.direction = direction
         self.sentAt = sentAt
-        self.language = language
-        self.intent = intent
-        self.intentConfidence = intentConfidence
-        self.sentiment = sentiment
-        self.sentimentScore = sentimentScore
-        self.entities = entities
-        self.extra = extra
+        self.insights = insights
     }
 }
 

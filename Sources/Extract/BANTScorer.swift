@@ -71,7 +71,7 @@ public struct BANTScorer: ThreadStage {
         var needSignals: Set<String> = []
 
         for message in inbound {
-            let entities = message.entities?.arrayValue ?? []
+            let entities = message.insights.entities?.arrayValue ?? []
             for entity in entities {
                 guard let type = entity["type"]?.stringValue, let start = entity["start"]?.exactIntValue,
                     let end = entity["end"]?.exactIntValue
@@ -125,7 +125,7 @@ public struct BANTScorer: ThreadStage {
                     continue
                 }
             }
-            for cue in (message.extra["bant_cues"]?.arrayValue ?? []).compactMap(BANTCue.init(json:)) {
+            for cue in (message.insights.extra["bant_cues"]?.arrayValue ?? []).compactMap(BANTCue.init(json:)) {
                 let evidence = Evidence(
                     messageID: message.messageID,
                     start: cue.start,
@@ -168,7 +168,7 @@ public struct BANTScorer: ThreadStage {
                     timeline.evidence.append(evidence)
                 }
             }
-            if let intent = message.intent, (message.intentConfidence ?? 0) >= 0.5 {
+            if let intent = message.insights.intent, (message.insights.intentConfidence ?? 0) >= 0.5 {
                 switch intent {
                 case "purchase", "demo_request": needSignals.insert("buying_intent")
                 case "pricing":

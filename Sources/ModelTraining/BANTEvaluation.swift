@@ -92,11 +92,11 @@ public enum BANTEvaluation {
                 )
                 let scalars = ScalarText(body)
                 let entities = extractor.extract(scalars, context: context)
-                fact.entities = JSONValue.array(entities.map(\.json))
-                fact.extra["bant_cues"] = JSONValue.array(cueFinder.cues(in: scalars).map(\.json))
+                fact.insights.entities = JSONValue.array(entities.map(\.json))
+                fact.insights.extra["bant_cues"] = JSONValue.array(cueFinder.cues(in: scalars).map(\.json))
                 if let (intent, confidence) = intents?(body) {
-                    fact.intent = intent
-                    fact.intentConfidence = confidence
+                    fact.insights.intent = intent
+                    fact.insights.intentConfidence = confidence
                 }
                 facts.append(fact)
                 let gold = Set(

@@ -14,9 +14,7 @@ public enum StageRunRepository {
         let rows = try await connection.query(
             """
             SELECT m.organization_id, m.thread_id, m.provider_msg_id, m.direction, m.type, m.text, m.sent_at,
-                m.ai_language, m.ai_language_confidence, m.ai_intent, m.ai_intent_confidence, m.ai_sentiment,
-                m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text, e.model, e.embedding::real[],
-                c.wa_id, o.time_zone
+                \(unescaped: insightColumns), e.model, e.embedding::real[], c.wa_id, o.time_zone
             FROM whatsapp_messages m
             JOIN organizations o ON o.id = m.organization_id
             LEFT JOIN message_embeddings e ON e.message_id = m.id AND e.organization_id = m.organization_id
@@ -44,19 +42,10 @@ public enum StageRunRepository {
                 contactPhone: row.17,
                 organizationTimeZone: row.18
             )
-            let insights = MessageInsights(
-                language: row.7,
-                languageConfidence: row.8.map(Double.init),
-                intent: row.9,
-                intentConfidence: row.10.map(Double.init),
-                sentiment: row.11,
-                sentimentScore: row.12.map(Double.init),
-                entities: row.13.flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                extra: row.14.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue } ?? [:],
-                // A stage that runs after the embed stage (a retry, a backfill) sees the vector.
-                embedding: row.16,
-                embeddingModel: row.15
-            )
+            var insights = Self.insights((row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14))
+            // A stage that runs after the embed stage (a retry, a backfill) sees the vector.
+            insights.embedding = row.16
+            insights.embeddingModel = row.15
             return (message, insights)
         }
         return nil
@@ -234,8 +223,7 @@ public enum StageRunRepository {
         guard let settings else { return nil }
         let rows = try await connection.query(
             """
-            SELECT m.id, m.direction, m.sent_at, m.ai_language, m.ai_intent, m.ai_intent_confidence, m.ai_sentiment,
-                m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text
+            SELECT m.id, m.direction, m.sent_at, \(unescaped: insightColumns)
             FROM whatsapp_messages m
             JOIN whatsapp_threads t ON t.id = m.thread_id AND t.organization_id = m.organization_id
             WHERE m.thread_id = \(thread)
@@ -244,20 +232,14 @@ public enum StageRunRepository {
         )
         var facts: [MessageFacts] = []
         for try await row in rows.decode(
-            (UUID, String, Date, String?, String?, Float?, String?, Float?, String?, String?).self
+            (UUID, String, Date, String?, Float?, String?, Float?, String?, Float?, String?, String?).self
         ) {
             facts.append(
                 MessageFacts(
                     messageID: row.0,
                     direction: MessageDirection(rawValue: row.1) ?? .inbound,
                     sentAt: row.2,
-                    language: row.3,
-                    intent: row.4,
-                    intentConfidence: row.5.map(Double.init),
-                    sentiment: row.6,
-                    sentimentScore: row.7.map(Double.init),
-                    entities: row.8.flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                    extra: row.9.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue } ?? [:]
+                    insights: Self.insights((row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10))
                 )
             )
         }
@@ -304,5 +286,27 @@ public enum StageRunRepository {
         var ids: [UUID] = []
         for try await id in rows.decode(UUID.self) { ids.append(id) }
         return ids
+    }
+
+    /// The stored insight columns, in this order, as `load` and `lockThreadFacts` select them.
+    static let insightColumns = """
+        m.ai_language, m.ai_language_confidence, m.ai_intent, m.ai_intent_confidence, m.ai_sentiment,
+        m.ai_sentiment_score, m.ai_entities_json::text, m.ai_extra::text
+        """
+
+    /// A message's insights from its ``insightColumns``.
+    static func insights(
+        _ row: (String?, Float?, String?, Float?, String?, Float?, String?, String?)
+    ) -> MessageInsights {
+        MessageInsights(
+            language: row.0,
+            languageConfidence: row.1.map(Double.init),
+            intent: row.2,
+            intentConfidence: row.3.map(Double.init),
+            sentiment: row.4,
+            sentimentScore: row.5.map(Double.init),
+            entities: row.6.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+            extra: row.7.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue } ?? [:]
+        )
     }
 }

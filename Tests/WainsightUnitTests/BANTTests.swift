@@ -22,8 +22,7 @@ import Testing
             messageID: UUID(uuidString: "00000000-0000-0000-0000-0000000000\(10 + index)")!,
             direction: .inbound,
             sentAt: sentAt.addingTimeInterval(Double(60 * index)),
-            entities: .array(entities),
-            extra: extra
+            insights: MessageInsights(entities: .array(entities), extra: extra)
         )
     }
 
