@@ -59,34 +59,19 @@ struct TimePattern: Hashable, Sendable {
     /// The two fields merged, or nil when they contradict each other.
     func merged(with other: TimePattern) -> TimePattern? {
         var out = self
-        func merge(_ a: Int?, _ b: Int?) -> (Int?, Bool) {
-            guard let a, let b else { return (a ?? b, true) }
-            return (a, a == b)
+        // Each calendar field: taken from whichever side has it; two different values clash
+        // (`nil`). Plain fields, not key paths: the chart parser merges on its hot path.
+        func merge(_ a: Int?, _ b: Int?) -> Int?? {
+            if let a, let b, a != b { return nil }
+            return .some(a ?? b)
         }
-        var ok = true
-        var value: Int?
-        var same: Bool
-        (value, same) = merge(year, other.year)
-        out.year = value
-        ok = ok && same
-        (value, same) = merge(month, other.month)
-        out.month = value
-        ok = ok && same
-        (value, same) = merge(day, other.day)
-        out.day = value
-        ok = ok && same
-        (value, same) = merge(weekday, other.weekday)
-        out.weekday = value
-        ok = ok && same
-        (value, same) = merge(weekOfMonth, other.weekOfMonth)
-        out.weekOfMonth = value
-        ok = ok && same
-        (value, same) = merge(dayFromEnd, other.dayFromEnd)
-        out.dayFromEnd = value
-        ok = ok && same
-        (value, same) = merge(quarter, other.quarter)
-        out.quarter = value
-        ok = ok && same
+        guard let year = merge(year, other.year), let month = merge(month, other.month),
+            let day = merge(day, other.day), let weekday = merge(weekday, other.weekday),
+            let weekOfMonth = merge(weekOfMonth, other.weekOfMonth),
+            let dayFromEnd = merge(dayFromEnd, other.dayFromEnd), let quarter = merge(quarter, other.quarter)
+        else { return nil }
+        (out.year, out.month, out.day, out.weekday) = (year, month, day, weekday)
+        (out.weekOfMonth, out.dayFromEnd, out.quarter) = (weekOfMonth, dayFromEnd, quarter)
         if feast != nil && other.feast != nil && feast != other.feast { return nil }
         if let month = out.month, let quarter = out.quarter, (month - 1) / 3 + 1 != quarter { return nil }
         out.feast = feast ?? other.feast
@@ -98,7 +83,6 @@ struct TimePattern: Hashable, Sendable {
             out.ambiguousHour = other.ambiguousHour
             out.afternoonFirst = other.afternoonFirst
         }
-        if !ok { return nil }
         out.notImmediate = notImmediate && other.notImmediate
         if partOfDay == nil { out.partOfDay = other.partOfDay }
         if let span = other.within {
