@@ -53,6 +53,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Extract", dependencies: ["Core"], swiftSettings: swiftSettings),
+        // The text inside inbound images and PDFs (poppler and Tesseract as child processes).
+        .target(name: "MediaText", swiftSettings: swiftSettings),
         .target(
             name: "Embed",
             dependencies: [
@@ -102,7 +104,7 @@ let package = Package(
         .target(
             name: "Outbound",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store",
+                "Core", "WhatsAppCloud", "Store", "MediaText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -208,7 +210,7 @@ let package = Package(
             name: "WainsightUnitTests",
             dependencies: [
                 "Core", "LinearAlgebra", "Normalize", "Extract", "Embed", "RemoteModels", "WhatsAppCloud", "Store",
-                "Outbound",
+                "Outbound", "MediaText",
                 "Server", "WainsightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -11,6 +11,9 @@ public struct StageMessage: Sendable {
     public var type: String
     /// The text a person wrote or chose: body, caption, button or list-reply title; `nil` when none.
     public var text: String?
+    /// The text inside the message's image or document (a PDF's text layer, or OCR), once it
+    /// was read; `nil` before, or when the message has no such media.
+    public var mediaText: String?
     /// When the sender sent it (Meta's timestamp, not our receive time).
     public var sentAt: Date
     /// The contact's phone number (wa_id) when Meta gave one: its country decides the contact's
@@ -27,6 +30,7 @@ public struct StageMessage: Sendable {
         direction: MessageDirection,
         type: String,
         text: String?,
+        mediaText: String? = nil,
         sentAt: Date,
         contactPhone: String? = nil,
         organizationTimeZone: String? = nil
@@ -38,9 +42,36 @@ public struct StageMessage: Sendable {
         self.direction = direction
         self.type = type
         self.text = text
+        self.mediaText = mediaText
         self.sentAt = sentAt
         self.contactPhone = contactPhone
         self.organizationTimeZone = organizationTimeZone
+    }
+}
+
+extension StageMessage {
+    /// Where a message's text comes from: its own (`nil`), or the text inside its media.
+    public static let mediaTextSource = "media_text"
+    /// How much of the text inside media the classifiers and the embedder read: a document's
+    /// first lines say what it is, and MiniLM reads 256 tokens at most anyway.
+    public static let mediaTextPrefix = 2_000
+
+    /// The message's texts that hold something, each with its source: its own text first
+    /// (source `nil`), then the text inside its media (``mediaTextSource``).
+    public var texts: [(source: String?, text: String)] {
+        var texts: [(source: String?, text: String)] = []
+        if let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { texts.append((nil, text)) }
+        if let mediaText, !mediaText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            texts.append((Self.mediaTextSource, mediaText))
+        }
+        return texts
+    }
+
+    /// What the classifiers read: the message's own text, then the start of the text inside its
+    /// media (a price list, a screenshot), a blank line apart; `nil` when neither holds anything.
+    public func readableText() -> String? {
+        let parts = texts.map { $0.source == nil ? $0.text : String($0.text.prefix(Self.mediaTextPrefix)) }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
     }
 }
 

@@ -2,7 +2,7 @@ import Core
 import Foundation
 
 /// The pipeline stage that gives every inbound message with text (a body, a caption, a button
-/// or list reply) its language, intent and sentiment from the local models. It runs after the
+/// or list reply, the text inside an image or document) its language, intent and sentiment from the local models. It runs after the
 /// embed stage: a model that takes the message's embedding gets it.
 public struct DetectStage: PipelineStage {
     public let detector: Detector
@@ -21,16 +21,16 @@ public struct DetectStage: PipelineStage {
     /// Backfill's batches: the texts that share an embedding model (or have none) are detected
     /// together, so the tuned sentiment encoder runs once per group.
     public func process(_ messages: [StageMessage], insights: inout [MessageInsights]) async throws {
-        let wanted = messages.indices.filter { index in
-            guard messages[index].direction == .inbound, let text = messages[index].text else { return false }
-            return !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        }
+        // A caption and the text inside its media are read together: a photographed price list
+        // with no caption still has a language and an intent.
+        let texts = messages.map { $0.direction == .inbound ? $0.readableText() : nil }
+        let wanted = messages.indices.filter { texts[$0] != nil }
         let groups = Dictionary(grouping: wanted) { index in
             insights[index].embedding == nil ? nil : insights[index].embeddingModel
         }
         for (model, indices) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
             let detections = await detector.detectOffThePool(
-                indices.map { messages[$0].text ?? "" },
+                indices.map { texts[$0] ?? "" },
                 embeddings: model == nil ? nil : indices.map { insights[$0].embedding ?? [] },
                 embeddingModel: model,
                 lane: .background

@@ -23,19 +23,23 @@ public struct BANTScorer: ThreadStage {
 
     public init() {}
 
-    /// One piece of evidence: where in which message.
+    /// One piece of evidence: where in which message, and in which of its texts (`source`
+    /// `media_text` for the text inside its image or document; absent for its own).
     struct Evidence: Hashable {
         var messageID: UUID
         var start: Int
         var end: Int
         var text: String
         var kind: String
+        var source: String?
 
         var json: JSONValue {
-            .object([
+            var object: [String: JSONValue] = [
                 "message_id": .string(messageID.uuidString.lowercased()), "start": .number(Double(start)),
                 "end": .number(Double(end)), "text": .string(text), "kind": .string(kind),
-            ])
+            ]
+            if let source { object["source"] = .string(source) }
+            return .object(object)
         }
     }
 
@@ -81,7 +85,8 @@ public struct BANTScorer: ThreadStage {
                     start: start,
                     end: end,
                     text: entity["text"]?.stringValue ?? "",
-                    kind: type
+                    kind: type,
+                    source: entity["source"]?.stringValue
                 )
                 let value = entity["value"] ?? .null
                 switch type {
@@ -125,13 +130,15 @@ public struct BANTScorer: ThreadStage {
                     continue
                 }
             }
-            for cue in (message.insights.extra["bant_cues"]?.arrayValue ?? []).compactMap(BANTCue.init(json:)) {
+            for json in message.insights.extra["bant_cues"]?.arrayValue ?? [] {
+                guard let cue = BANTCue(json: json) else { continue }
                 let evidence = Evidence(
                     messageID: message.messageID,
                     start: cue.start,
                     end: cue.end,
                     text: cue.text,
-                    kind: cue.kind.rawValue
+                    kind: cue.kind.rawValue,
+                    source: json["source"]?.stringValue
                 )
                 switch cue.kind {
                 case .budgetMention, .priceQuestion:

@@ -14,8 +14,9 @@ public struct FixedCatalog: CatalogSource {
     public func catalog(for organization: OrganizationID) async throws -> Catalog { catalog }
 }
 
-/// The pipeline stage that finds every inbound message's entities and BANT cues. It reads the
-/// text as stored (contact data is found before redaction; the redacted text the embed stage
+/// The pipeline stage that finds every inbound message's entities and BANT cues, in its own
+/// text and in the text inside its image or document (those marked `"source": "media_text"`).
+/// It reads the text as stored (contact data is found before redaction; the redacted text the embed stage
 /// and LLMs read never holds it), resolves times against the message's sent time in the
 /// contact's zone, and runs after detect, so it knows the message's language.
 public struct ExtractStage: PipelineStage {
@@ -31,7 +32,8 @@ public struct ExtractStage: PipelineStage {
     }
 
     public func process(_ message: StageMessage, insights: inout MessageInsights) async throws {
-        guard message.direction == .inbound, let text = message.text, !text.isEmpty else { return }
+        let texts = message.texts
+        guard message.direction == .inbound, !texts.isEmpty else { return }
         let (zone, region) = ContactLocale.resolve(
             organizationTimeZone: message.organizationTimeZone,
             phone: message.contactPhone
@@ -43,9 +45,22 @@ public struct ExtractStage: PipelineStage {
             region: region,
             catalog: try await catalogs.catalog(for: message.organizationID)
         )
-        let scalars = ScalarText(text)
-        insights.entities = .array(extractor.extract(scalars, context: context).map(\.json))
-        let found = cues.cues(in: scalars)
-        insights.extra["bant_cues"] = found.isEmpty ? nil : .array(found.map(\.json))
+        // The message's own text, then the text inside its media: offsets count in the text
+        // they were found in, which `source` names (absent for the message's own).
+        var entities: [JSONValue] = []
+        var found: [JSONValue] = []
+        for (source, text) in texts {
+            let scalars = ScalarText(text)
+            entities += extractor.extract(scalars, context: context).map { Self.marked($0.json, source: source) }
+            found += cues.cues(in: scalars).map { Self.marked($0.json, source: source) }
+        }
+        insights.entities = .array(entities)
+        insights.extra["bant_cues"] = found.isEmpty ? nil : .array(found)
+    }
+
+    static func marked(_ json: JSONValue, source: String?) -> JSONValue {
+        guard let source, case .object(var object) = json else { return json }
+        object["source"] = .string(source)
+        return .object(object)
     }
 }

@@ -116,8 +116,8 @@ public struct IngestWorker: Service {
             case .runStages:
                 guard let messageID = job.refUUID else { return .done }
                 return try await stageRunner.run(messageID: messageID, on: connection)
-            case .downloadMedia:
-                return .retry(reason: "download_media jobs are the media fetcher's")
+            case .downloadMedia, .readMediaText:
+                return .retry(reason: "\(job.kind.rawValue) jobs are the media fetcher's")
             }
         }
     }

@@ -2,6 +2,7 @@ import Core
 import Crypto
 import Foundation
 import Logging
+import MediaText
 import PostgresNIO
 import ServiceLifecycle
 import Store
@@ -99,9 +100,11 @@ public struct MediaService: Sendable {
 
     /// Fetches an inbound media file from the provider (inside the download job's transaction),
     /// checks it against the sha256 Meta announced, and stores it.
-    public func fetch(blobID: UUID, on connection: PostgresConnection) async throws {
+    /// - Returns: The file's MIME type.
+    @discardableResult
+    public func fetch(blobID: UUID, on connection: PostgresConnection) async throws -> String? {
         let blob = try await MediaRepository.blob(id: blobID, organization: nil, on: connection, logger: logger)
-        guard blob.storagePath == nil else { return }
+        guard blob.storagePath == nil else { return blob.mimeType }
         guard let mediaID = blob.providerMediaID, let accountID = blob.accountID else {
             throw OutboundError(.invalidRequest, "media \(blobID) has no provider id or account to fetch it with")
         }
@@ -124,6 +127,12 @@ public struct MediaService: Sendable {
             on: connection,
             logger: logger
         )
+        return blob.mimeType ?? info.mimeType
+    }
+
+    /// Where a stored file is on disk.
+    public func file(at storagePath: String) -> URL {
+        URL(fileURLWithPath: options.mediaDirectory).appendingPathComponent(storagePath)
     }
 
     // MARK: Signed URLs
@@ -163,8 +172,7 @@ public struct MediaService: Sendable {
         guard let path = blob.storagePath else {
             throw OutboundError(.notFound, "media \(id) has not been downloaded yet")
         }
-        let url = URL(fileURLWithPath: options.mediaDirectory).appendingPathComponent(path)
-        return (blob, try Data(contentsOf: url))
+        return (blob, try Data(contentsOf: file(at: path)))
     }
 
     // MARK: Files
@@ -212,15 +220,18 @@ public struct MediaService: Sendable {
     }
 }
 
-/// Fetches inbound media in the background (job kind `download_media`), before Meta's ids expire.
+/// Fetches inbound media in the background (job kind `download_media`), before Meta's ids
+/// expire, then reads the text inside images and documents (job kind `read_media_text`).
 public struct MediaFetcher: Service {
     public let queue: JobQueue
     public let media: MediaService
+    public let reader: MediaTextReader
     public let logger: Logger
 
-    public init(queue: JobQueue, media: MediaService, logger: Logger) {
+    public init(queue: JobQueue, media: MediaService, reader: MediaTextReader = MediaTextReader(), logger: Logger) {
         self.queue = queue
         self.media = media
+        self.reader = reader
         self.logger = logger
     }
 
@@ -249,13 +260,23 @@ public struct MediaFetcher: Service {
         }
     }
 
-    /// Runs the download jobs that are ready now. - Returns: How many ran.
+    /// Runs the download jobs that are ready now, then one text-reading job (a scan takes
+    /// seconds: one at a time keeps it well inside its lease). - Returns: How many ran.
     @discardableResult
     public func drainOnce() async throws -> Int {
-        try await queue.process(kinds: [.downloadMedia], limit: 4) { connection, job in
+        let downloads = try await queue.process(kinds: [.downloadMedia], limit: 4) { connection, job in
             guard let blobID = job.refUUID else { return .done }
             do {
-                try await media.fetch(blobID: blobID, on: connection)
+                let mimeType = try await media.fetch(blobID: blobID, on: connection)
+                if MediaTextReader.reads(mimeType: mimeType) {
+                    try await JobQueue.enqueue(
+                        .readMediaText,
+                        refUUIDs: [blobID],
+                        organization: job.organizationID,
+                        on: connection,
+                        logger: logger
+                    )
+                }
                 return .done
             } catch let error as OutboundError {
                 try? await MediaRepository.recordDownloadError(
@@ -266,6 +287,53 @@ public struct MediaFetcher: Service {
                 )
                 return .retry(reason: error.description)
             }
+        }
+        let reads = try await queue.process(kinds: [.readMediaText], limit: 1) { connection, job in
+            guard let blobID = job.refUUID else { return .done }
+            return try await readText(blobID, on: connection)
+        }
+        return downloads + reads
+    }
+
+    /// Reads the text of a downloaded file onto the messages that show it. A file that cannot
+    /// be read has the reason recorded and is done with (a damaged file stays damaged); only a
+    /// missing tool is retried, until the queue's attempts run out.
+    private func readText(_ blobID: UUID, on connection: PostgresConnection) async throws -> JobOutcome {
+        let blob = try await MediaRepository.blob(id: blobID, organization: nil, on: connection, logger: logger)
+        guard let path = blob.storagePath,
+            !(try await MediaRepository.messagesShowing(blob, on: connection, logger: logger)).isEmpty
+        else { return .done }
+        let started = ContinuousClock.now
+        do {
+            let read = try await reader.read(file: media.file(at: path), mimeType: blob.mimeType)
+            let messages = try await MediaRepository.recordMediaText(
+                blob,
+                text: read.text,
+                source: read.source.rawValue,
+                error: nil,
+                on: connection,
+                logger: logger
+            )
+            logger.info(
+                "media text read",
+                metadata: [
+                    "media.id": "\(blobID)", "source": "\(read.source.rawValue)", "pages": "\(read.pages)",
+                    "characters": "\(read.text.count)", "truncated": "\(read.truncated)", "messages": "\(messages.count)",
+                    "duration": "\(ContinuousClock.now - started)",
+                ]
+            )
+            return .done
+        } catch let error as MediaTextError {
+            try await MediaRepository.recordMediaText(
+                blob,
+                text: nil,
+                source: nil,
+                error: error.description,
+                on: connection,
+                logger: logger
+            )
+            logger.info("media text unreadable", metadata: ["media.id": "\(blobID)", "error": "\(error)"])
+            return error.isLasting ? .done : .retry(reason: error.description)
         }
     }
 }

@@ -145,8 +145,20 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
         var status: String?
         var reaction: String?
         var sentAt: Date
+        /// The text inside an inbound image or document; `nil` for other messages, and until
+        /// it was read.
+        var mediaText: MediaTextView?
         /// What the detect stage found (inbound messages with text); `nil` until it ran.
         var insights: MessageInsightsView?
+    }
+
+    /// What reading a media file's text gave: the text and how it was read (`pdf_text`, `ocr`,
+    /// `plain_text`), or the reason it could not be read (`error`, with `text` and `source` null).
+    /// Entities found in it carry `"source": "media_text"`, their offsets into this text.
+    struct MediaTextView: Codable, Sendable {
+        var text: String?
+        var source: String?
+        var error: String?
     }
 
     struct MessageInsightsView: Codable, Sendable {
@@ -196,6 +208,12 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
                 status: message.status,
                 reaction: message.reaction,
                 sentAt: message.sentAt,
+                mediaText: message.mediaText != nil || message.mediaTextError != nil
+                    ? MediaTextView(
+                        text: message.mediaText,
+                        source: message.mediaTextSource,
+                        error: message.mediaTextError
+                    ) : nil,
                 insights: detected
                     ? MessageInsightsView(
                         language: message.language,

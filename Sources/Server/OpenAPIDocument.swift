@@ -1097,7 +1097,23 @@ extension OpenAPIDocument {
                 "status": string("An outbound message's latest delivery status: sent, delivered, read, failed, ..."),
                 "reaction": string("The latest reaction emoji on the message."),
                 "sent_at": dateTime(),
+                "media_text": ref("MediaText"),
                 "insights": ref("MessageInsights"),
+            ]
+        )
+        schemas["MediaText"] = object(
+            """
+            The text inside an inbound image or document, read once its file is downloaded; absent for \
+            other messages and until it was read. It goes through the stages beside the caption and is \
+            found by search.
+            """,
+            [
+                "text": string("What was read; empty when the file holds no text (a photo)."),
+                "source": string(
+                    "How: the PDF's text layer, OCR (an image or a scanned page), or a plain-text file.",
+                    values: ["pdf_text", "ocr", "plain_text"]
+                ),
+                "error": string("Why the file could not be read (then `text` and `source` are absent)."),
             ]
         )
         schemas["MessageInsights"] = object(
@@ -1599,10 +1615,14 @@ extension OpenAPIDocument {
             closed: false,
             [
                 "message_id": uuid(),
-                "start": integer("Unicode scalar offset in the message's text.", minimum: 0),
+                "start": integer("Unicode scalar offset in the message's text (or in its media text).", minimum: 0),
                 "end": integer("Exclusive.", minimum: 0),
                 "text": string(),
                 "kind": string("The entity type (`money`, `role`, `time`, ...) or the BANT cue kind."),
+                "source": string(
+                    "`media_text` when found in the text inside the message's image or document; absent for its own text.",
+                    values: ["media_text"]
+                ),
             ]
         )
 
@@ -1656,6 +1676,10 @@ extension OpenAPIDocument {
             "end": integer("Offset just after its last Unicode scalar (exclusive).", minimum: 0),
             "value": entityValue(),
             "confidence": number("How sure the extractor is.", minimum: 0, maximum: 1),
+            "source": string(
+                "`media_text` when found in the message's media text (offsets count in it); absent for its own text.",
+                values: ["media_text"]
+            ),
         ]
         var required = ["type", "text", "start", "end", "value", "confidence"]
         var schema =

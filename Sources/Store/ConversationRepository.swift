@@ -98,6 +98,11 @@ public struct StoredMessage: Sendable, Equatable {
     public var sentimentScore: Float?
     /// What the extract stage found: an array of entities; `nil` until it ran.
     public var entities: JSONValue?
+    /// The text inside the message's image or document and how it was read (`pdf_text`,
+    /// `ocr`, `plain_text`), or why it could not be; all `nil` until it was read.
+    public var mediaText: String? = nil
+    public var mediaTextSource: String? = nil
+    public var mediaTextError: String? = nil
 }
 
 /// ``ConversationReading`` on Postgres.
@@ -210,7 +215,7 @@ public struct ConversationRepository: ConversationReading {
             """
             SELECT id, provider_msg_id, direction, type, text, status, reaction, sent_at,
                 ai_language, ai_language_confidence, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
-                ai_entities_json::text
+                ai_entities_json::text, media_text, media_text_source, media_text_error
             FROM whatsapp_messages
             WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread)
               AND (\(before?.0)::timestamptz IS NULL OR (sent_at, id) < (\(before?.0), \(before?.1)))
@@ -222,7 +227,7 @@ public struct ConversationRepository: ConversationReading {
         for try await row in rows.decode(
             (
                 UUID, String, String, String, String?, String?, String?, Date, String?, Float?, String?, Float?,
-                String?, Float?, String?
+                String?, Float?, String?, String?, String?, String?
             ).self
         ) {
             messages.append(
@@ -241,7 +246,10 @@ public struct ConversationRepository: ConversationReading {
                     intentConfidence: row.11,
                     sentiment: row.12,
                     sentimentScore: row.13,
-                    entities: row.14.flatMap { try? JSONValue.parse(Data($0.utf8)) }
+                    entities: row.14.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                    mediaText: row.15,
+                    mediaTextSource: row.16,
+                    mediaTextError: row.17
                 )
             )
         }
@@ -269,7 +277,7 @@ public struct ConversationRepository: ConversationReading {
         let rows = try await client.query(
             """
             SELECT id, sent_at, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
-                ai_entities_json::text
+                ai_entities_json::text, media_text, media_text_source, media_text_error
             FROM whatsapp_messages
             WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread) AND direction = 'inbound'
               AND (ai_intent IS NOT NULL OR ai_sentiment IS NOT NULL OR ai_entities_json IS NOT NULL)

@@ -11,6 +11,8 @@ public enum JobKind: String, Sendable, CaseIterable {
     case runStages = "run_stages"
     /// Fetch one inbound media file from the provider (`ref_uuid` = `media_blobs.id`).
     case downloadMedia = "download_media"
+    /// Read the text inside a downloaded image or document (`ref_uuid` = `media_blobs.id`).
+    case readMediaText = "read_media_text"
 }
 
 /// A queued unit of work.

@@ -116,4 +116,64 @@ public enum MediaRepository {
             logger: logger
         )
     }
+
+    // MARK: Text inside media
+
+    /// The inbound images and documents that show the file (a sticker, audio or video shows
+    /// no text to read).
+    public static func messagesShowing(_ blob: MediaBlob, on connection: PostgresConnection, logger: Logger)
+        async throws -> [UUID]
+    {
+        let rows = try await connection.query(
+            """
+            SELECT id FROM whatsapp_messages
+            WHERE organization_id = \(blob.organizationID.rawValue) AND media_id = \(blob.providerMediaID)
+                AND direction = 'inbound' AND type IN ('image', 'document')
+            ORDER BY id
+            """,
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Stores what reading the file's text gave on every message that shows it: the text and
+    /// how it was read, or why it could not be (`text` and `source` `nil`). Messages that got
+    /// text have their stages run again (their stage runs forgotten, a `run_stages` job
+    /// queued), so detect, extract and embed read it. Waits for a stage run that holds a
+    /// message (``StageRunRepository/load(_:on:logger:)`` locks it), so none is marked done
+    /// without having seen the text. - Returns: The messages updated.
+    @discardableResult
+    public static func recordMediaText(
+        _ blob: MediaBlob,
+        text: String?,
+        source: String?,
+        error: String?,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [UUID] {
+        let rows = try await connection.query(
+            """
+            UPDATE whatsapp_messages SET media_text = \(text), media_text_source = \(source),
+                media_text_error = \(error.map { String($0.prefix(1000)) }), media_text_read_at = now()
+            WHERE organization_id = \(blob.organizationID.rawValue) AND media_id = \(blob.providerMediaID)
+                AND direction = 'inbound' AND type IN ('image', 'document')
+            RETURNING id
+            """,
+            logger: logger
+        )
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !ids.isEmpty else { return ids }
+        try await connection.query("DELETE FROM message_stage_runs WHERE message_id = ANY(\(ids))", logger: logger)
+        try await JobQueue.enqueue(
+            .runStages,
+            refUUIDs: ids,
+            organization: blob.organizationID,
+            on: connection,
+            logger: logger
+        )
+        return ids
+    }
 }

@@ -26,6 +26,7 @@ public enum Migrations {
         Migration(version: 3, name: "search: message embeddings (pgvector HNSW) and full text", sql: v3),
         Migration(version: 4, name: "search: half-precision HNSW graph (m 24, ef_construction 100)", sql: v4),
         Migration(version: 5, name: "extract: catalogs, insight settings, thread BANT", sql: v5),
+        Migration(version: 6, name: "media text: the text inside inbound images and documents, searchable", sql: v6),
     ]
 
     static let v1 = """
@@ -417,5 +418,23 @@ public enum Migrations {
             ADD COLUMN ai_bant_json jsonb,
             ADD COLUMN ai_stage text CHECK (ai_stage IN ('unqualified', 'engaged', 'qualified')),
             ADD COLUMN ai_bant_updated_at timestamptz;
+        """
+
+    /// The text inside an inbound image or document, read once its file is here (job
+    /// `read_media_text`): what was read and how, or why it could not be. Full-text search reads
+    /// it beside the message's own text, so the generated column is made again.
+    static let v6 = """
+        ALTER TABLE whatsapp_messages
+            ADD COLUMN media_text text,
+            ADD COLUMN media_text_source text CHECK (media_text_source IN ('pdf_text', 'ocr', 'plain_text')),
+            ADD COLUMN media_text_error text,
+            ADD COLUMN media_text_read_at timestamptz;
+        DROP INDEX IF EXISTS whatsapp_messages_search;
+        ALTER TABLE whatsapp_messages DROP COLUMN search_text;
+        ALTER TABLE whatsapp_messages ADD COLUMN search_text tsvector
+            GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, '') || ' ' || coalesce(media_text, ''))) STORED;
+        CREATE INDEX whatsapp_messages_search ON whatsapp_messages USING gin (search_text);
+        CREATE INDEX whatsapp_messages_media ON whatsapp_messages (organization_id, media_id)
+            WHERE media_id IS NOT NULL;
         """
 }

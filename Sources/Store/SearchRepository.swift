@@ -41,6 +41,7 @@ public struct SearchHit: Sendable, Equatable {
     public var profileName: String?
     public var direction: String
     public var text: String?
+    /// Where the query's words are, in the message's text or the text inside its media.
     public var snippet: String
     public var sentAt: Date
     /// Reciprocal rank fusion of the two rankings (higher is better).
@@ -143,8 +144,8 @@ public struct SearchRepository: MessageSearching {
                 )
                 SELECT f.message_id, m.thread_id, t.contact_id, c.wa_id, c.profile_name, m.direction, m.text, m.sent_at,
                     f.score, f.semantic_rank, f.lexical_rank,
-                    CASE WHEN \(lexical) = '' THEN left(coalesce(m.text, ''), 160)
-                        ELSE ts_headline('simple', coalesce(m.text, ''), to_tsquery('simple', \(lexical)),
+                    CASE WHEN \(lexical) = '' THEN left(concat_ws(E'\\n', m.text, m.media_text), 160)
+                        ELSE ts_headline('simple', concat_ws(E'\\n', m.text, m.media_text), to_tsquery('simple', \(lexical)),
                             'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=**, StopSel=**') END
                 FROM fused f
                 JOIN whatsapp_messages m ON m.id = f.message_id

@@ -7,27 +7,31 @@ import PostgresNIO
 /// search index entry), and which stage ran on it. Runs on the caller's connection, inside the
 /// stage job's transaction.
 public enum StageRunRepository {
-    /// A message as the stages see it, with what they found so far.
+    /// A message as the stages see it, with what they found so far. Its row stays locked to the
+    /// end of the transaction, so text read from its media meanwhile (``MediaRepository``'s
+    /// `recordMediaText`) waits for this run and then runs the stages again, instead of being
+    /// marked done by a run that never saw it.
     public static func load(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws
         -> (StageMessage, MessageInsights)?
     {
         let rows = try await connection.query(
             """
             SELECT m.organization_id, m.thread_id, m.provider_msg_id, m.direction, m.type, m.text, m.sent_at,
-                \(unescaped: insightColumns), e.model, e.embedding::real[], c.wa_id, o.time_zone
+                \(unescaped: insightColumns), e.model, e.embedding::real[], c.wa_id, o.time_zone, m.media_text
             FROM whatsapp_messages m
             JOIN organizations o ON o.id = m.organization_id
             LEFT JOIN message_embeddings e ON e.message_id = m.id AND e.organization_id = m.organization_id
             LEFT JOIN whatsapp_threads t ON t.id = m.thread_id AND t.organization_id = m.organization_id
             LEFT JOIN whatsapp_contacts c ON c.id = t.contact_id AND c.organization_id = m.organization_id
             WHERE m.id = \(id)
+            FOR UPDATE OF m
             """,
             logger: logger
         )
         for try await row in rows.decode(
             (
                 UUID, UUID?, String, String, String, String?, Date, String?, Float?, String?, Float?, String?, Float?,
-                String?, String?, String?, [Float]?, String?, String?
+                String?, String?, String?, [Float]?, String?, String?, String?
             ).self
         ) {
             let message = StageMessage(
@@ -38,6 +42,7 @@ public enum StageRunRepository {
                 direction: MessageDirection(rawValue: row.3) ?? .inbound,
                 type: row.4,
                 text: row.5,
+                mediaText: row.19,
                 sentAt: row.6,
                 contactPhone: row.17,
                 organizationTimeZone: row.18
@@ -152,7 +157,7 @@ public enum StageRunRepository {
         return 0
     }
 
-    /// How many messages with text lack one of `stages` done.
+    /// How many messages with text (their own, or inside their media) lack one of `stages` done.
     public static func pending(
         _ stages: [String],
         organization: OrganizationID?,
@@ -162,7 +167,7 @@ public enum StageRunRepository {
         let org = organization?.rawValue
         let rows = try await client.query(
             """
-            SELECT count(*)::int FROM whatsapp_messages m WHERE m.text IS NOT NULL
+            SELECT count(*)::int FROM whatsapp_messages m WHERE (m.text IS NOT NULL OR m.media_text IS NOT NULL)
                 AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
                 AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
                      AND r.stage = ANY(\(stages))) < \(stages.count)
@@ -173,7 +178,7 @@ public enum StageRunRepository {
         return 0
     }
 
-    /// The next `limit` messages with text, in id order after `after`, that lack one of `stages` done.
+    /// The next `limit` messages with text (their own, or inside their media), in id order after `after`, that lack one of `stages` done.
     public static func messagesLacking(
         _ stages: [String],
         organization: OrganizationID?,
@@ -185,7 +190,7 @@ public enum StageRunRepository {
         let org = organization?.rawValue
         let rows = try await client.query(
             """
-            SELECT m.id FROM whatsapp_messages m WHERE m.id > \(after) AND m.text IS NOT NULL
+            SELECT m.id FROM whatsapp_messages m WHERE m.id > \(after) AND (m.text IS NOT NULL OR m.media_text IS NOT NULL)
                 AND (\(org)::uuid IS NULL OR m.organization_id = \(org))
                 AND (SELECT count(*) FROM message_stage_runs r WHERE r.message_id = m.id AND r.state = 'done'
                      AND r.stage = ANY(\(stages))) < \(stages.count)

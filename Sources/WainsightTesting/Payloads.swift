@@ -52,6 +52,30 @@ public enum Payloads {
         )
     }
 
+    /// An inbound image or document (`type` `image` or `document`) whose file is `mediaID` at
+    /// the provider, with an optional caption and (documents) file name.
+    public static func media(
+        _ type: String,
+        to phoneNumberID: String,
+        from waID: String,
+        id: String,
+        at timestamp: Int,
+        mediaID: String,
+        mimeType: String,
+        caption: String? = nil,
+        filename: String? = nil
+    ) -> Data {
+        var fields = [#""mime_type":"\#(mimeType)""#, #""id":"\#(mediaID)""#]
+        if let caption { fields.append(#""caption":"\#(caption.replacingOccurrences(of: "\"", with: "\\\""))""#) }
+        if let filename { fields.append(#""filename":"\#(filename)""#) }
+        return envelope(
+            phoneNumberID: phoneNumberID,
+            value: contact(waID, name: "Ana")
+                + #","messages":[{"from":"\#(waID)","id":"\#(id)","timestamp":"\#(timestamp)","type":"\#(type)","\#(type)":{"#
+                + fields.joined(separator: ",") + "}}]"
+        )
+    }
+
     /// An inbound message from a username (BSUID-only) user: `from` and `wa_id` are empty.
     public static func textFromUsername(
         to phoneNumberID: String,
