@@ -160,7 +160,7 @@ let package = Package(
             name: "wainsight",
             dependencies: [
                 "Core", "Server", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Extract",
-                "ModelTraining", "Pipeline",
+                "ModelTraining", "Pipeline", "MediaText",
                 "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -228,7 +228,7 @@ let package = Package(
             name: "WainsightTests",
             dependencies: [
                 "Core", "Normalize", "Embed", "VectorIndex", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Server",
-                "Detect", "ModelTraining", "Pipeline", "WainsightTesting",
+                "Detect", "ModelTraining", "Pipeline", "WainsightTesting", "MediaText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

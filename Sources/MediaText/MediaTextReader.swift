@@ -116,7 +116,10 @@ public struct MediaTextReader: Sendable {
     public func read(file: URL, mimeType: String?) async throws -> MediaText {
         let type = Self.bareType(mimeType)
         guard Self.readableTypes.contains(type) else {
-            throw MediaTextError(.unsupportedType, "\(type.isEmpty ? "a file of no type" : type) holds no readable text")
+            throw MediaTextError(
+                .unsupportedType,
+                "\(type.isEmpty ? "a file of no type" : type) holds no readable text"
+            )
         }
         guard FileManager.default.isReadableFile(atPath: file.path) else {
             throw MediaTextError(.unreadable, "\(file.path) is missing or cannot be opened")
@@ -161,8 +164,10 @@ public struct MediaTextReader: Sendable {
                 let prefix = folder.appendingPathComponent("page")
                 try await run(
                     "pdftoppm",
-                    ["-f", "\(page)", "-l", "\(page)", "-r", "\(dotsPerInch)", "-gray", "-png", "-singlefile",
-                        file.path, prefix.path],
+                    [
+                        "-f", "\(page)", "-l", "\(page)", "-r", "\(dotsPerInch)", "-gray", "-png", "-singlefile",
+                        file.path, prefix.path,
+                    ],
                     in: folder,
                     package: "poppler-utils"
                 )
@@ -235,7 +240,10 @@ public struct MediaTextReader: Sendable {
     /// Lines without trailing blanks, no runs of more than one empty line, no form feeds.
     static func tidy(_ text: String) -> String {
         var lines: [Substring] = []
-        for raw in text.replacingOccurrences(of: "\u{0C}", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.replacingOccurrences(of: "\u{0C}", with: "\n").split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        ) {
             var line = raw
             while let last = line.last, last.isWhitespace { line.removeLast() }
             if line.isEmpty, lines.last?.isEmpty ?? true { continue }
@@ -266,7 +274,9 @@ public struct MediaTextReader: Sendable {
     // MARK: Processes
 
     private func withScratch<T>(_ body: (URL) async throws -> T) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wainsight-media-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wainsight-media-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         return try await body(folder)
@@ -284,7 +294,10 @@ public struct MediaTextReader: Sendable {
         standardOutput: URL? = nil
     ) async throws {
         guard let executable = Self.locate(tool) else {
-            throw MediaTextError(.toolMissing, "\(tool) is not installed; install Debian's \(package) (scripts/setup does)")
+            throw MediaTextError(
+                .toolMissing,
+                "\(tool) is not installed; install Debian's \(package) (scripts/setup does)"
+            )
         }
         let errors = folder.appendingPathComponent("\(tool).stderr")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)

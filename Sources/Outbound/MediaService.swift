@@ -318,7 +318,8 @@ public struct MediaFetcher: Service {
                 "media text read",
                 metadata: [
                     "media.id": "\(blobID)", "source": "\(read.source.rawValue)", "pages": "\(read.pages)",
-                    "characters": "\(read.text.count)", "truncated": "\(read.truncated)", "messages": "\(messages.count)",
+                    "characters": "\(read.text.count)", "truncated": "\(read.truncated)",
+                    "messages": "\(messages.count)",
                     "duration": "\(ContinuousClock.now - started)",
                 ]
             )

@@ -176,4 +176,35 @@ public enum MediaRepository {
         )
         return ids
     }
+
+    /// Queues a `read_media_text` job for every downloaded inbound file of one of `mimeTypes`
+    /// whose images or documents were never read (media stored before text was read, or a
+    /// read that went dead), unless one is already waiting. - Returns: How many were queued.
+    public static func queueUnreadMedia(
+        mimeTypes: [String],
+        organization: OrganizationID?,
+        client: PostgresClient,
+        logger: Logger
+    ) async throws -> Int {
+        let org = organization?.rawValue
+        return try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT DISTINCT b.id FROM media_blobs b
+                JOIN whatsapp_messages m ON m.organization_id = b.organization_id AND m.media_id = b.provider_media_id
+                WHERE b.storage_path IS NOT NULL AND (\(org)::uuid IS NULL OR b.organization_id = \(org))
+                    AND lower(trim(split_part(coalesce(b.mime_type, ''), ';', 1))) = ANY(\(mimeTypes))
+                    AND m.direction = 'inbound' AND m.type IN ('image', 'document') AND m.media_text_read_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = \(JobKind.readMediaText.rawValue)
+                                    AND j.ref_uuid = b.id AND j.state IN ('queued', 'running'))
+                ORDER BY b.id
+                """,
+                logger: logger
+            )
+            var ids: [UUID] = []
+            for try await id in rows.decode(UUID.self) { ids.append(id) }
+            try await JobQueue.enqueue(.readMediaText, refUUIDs: ids, on: connection, logger: logger)
+            return ids.count
+        }
+    }
 }

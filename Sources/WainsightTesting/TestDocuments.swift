@@ -11,7 +11,10 @@ public enum TestDocuments {
         let pageIDs = pages.indices.map { 4 + 2 * $0 }
         objects.append(Data("<< /Type /Catalog /Pages 2 0 R >>".utf8))
         objects.append(
-            Data("<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages.count) >>".utf8)
+            Data(
+                "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages.count) >>"
+                    .utf8
+            )
         )
         objects.append(Data("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".utf8))
         for (index, lines) in pages.enumerated() {
@@ -37,7 +40,10 @@ public enum TestDocuments {
         var objects: [Data] = [Data("<< /Type /Catalog /Pages 2 0 R >>".utf8)]
         let pageIDs = images.indices.map { 3 + 3 * $0 }
         objects.append(
-            Data("<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(images.count) >>".utf8)
+            Data(
+                "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(images.count) >>"
+                    .utf8
+            )
         )
         for (index, pgm) in images.enumerated() {
             let (width, height, pixels) = try grayPixels(pgm)

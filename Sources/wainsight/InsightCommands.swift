@@ -6,6 +6,7 @@ import Embed
 import Foundation
 import Ingest
 import Logging
+import MediaText
 import Normalize
 import Outbound
 import Pipeline
@@ -172,5 +173,14 @@ struct Backfill: AsyncParsableCommand {
         // Thresholds or the scorer may have changed even where no message stage had to run.
         let threads = try await backfill.concludeThreads(organization: organization)
         print("backfill: BANT concluded again on \(threads) thread(s)")
+        // Files stored before their text was read: `wainsight serve`'s media fetcher reads
+        // them, then their messages' stages run again.
+        let unread = try await MediaRepository.queueUnreadMedia(
+            mimeTypes: MediaTextReader.readableTypes.sorted(),
+            organization: organization,
+            client: client,
+            logger: logger
+        )
+        print("backfill: \(unread) media file(s) queued to have their text read (wainsight serve reads them)")
     }
 }

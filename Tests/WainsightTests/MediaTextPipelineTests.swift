@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ingest
+import MediaText
 import NIOCore
 import NIOFoundationCompat
 import Outbound
@@ -30,7 +31,9 @@ import WainsightTesting
         "Orçamento: R$ 2.500,00 por mês",
         "Dúvidas: compras@bompao.example",
     ]
-    static let screenshot = ["Cotización para Panadería Lupita", "25 licencias del CRM Pro", "Necesitamos el sistema pronto"]
+    static let screenshot = [
+        "Cotización para Panadería Lupita", "25 licencias del CRM Pro", "Necesitamos el sistema pronto",
+    ]
     static let scan = ["Purchase order 4411", "Ship 12 units of CRM Pro", "Deliver before the end of the month"]
 
     @Test func textInsideImagesAndDocumentsIsReadStagedShownAndSearchable() async throws {
@@ -55,7 +58,11 @@ import WainsightTesting
         let mediaDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("wainsight-media-\(UUID())")
         defer { try? FileManager.default.removeItem(at: mediaDirectory) }
         var configuration = WainsightConfiguration(databaseURL: url, masterKey: IngestHarness.testMasterKey)
-        configuration.embedding = .init(mode: .remote, remoteURL: embeddings.baseURL + "/", remoteAPIKey: embeddings.apiKey)
+        configuration.embedding = .init(
+            mode: .remote,
+            remoteURL: embeddings.baseURL + "/",
+            remoteAPIKey: embeddings.apiKey
+        )
         configuration.modelsDirectory = SharedData.repositoryRoot.appendingPathComponent("models").path
         configuration.outbound.graphBaseURL = graph.baseURL
         configuration.outbound.mediaDirectory = mediaDirectory.path
@@ -84,7 +91,11 @@ import WainsightTesting
         )
 
         graph.addMedia(id: "m-quote", mimeType: "application/pdf", data: TestDocuments.pdf(pages: [quote]))
-        graph.addMedia(id: "m-shot", mimeType: "image/png", data: try TestDocuments.png(TestDocuments.pdf(pages: [screenshot])))
+        graph.addMedia(
+            id: "m-shot",
+            mimeType: "image/png",
+            data: try TestDocuments.png(TestDocuments.pdf(pages: [screenshot]))
+        )
         graph.addMedia(
             id: "m-scan",
             mimeType: "application/pdf",
@@ -149,8 +160,10 @@ import WainsightTesting
         #expect(reads == ["done", "done", "done", "done"])
 
         let quoteThread = try #require(
-            try await harness.rows("SELECT thread_id::text FROM whatsapp_messages WHERE provider_msg_id = 'wamid.QUOTE'")
-                .first
+            try await harness.rows(
+                "SELECT thread_id::text FROM whatsapp_messages WHERE provider_msg_id = 'wamid.QUOTE'"
+            )
+            .first
         )
         let app = try await buildApplication(
             configuration: IngestHarness.apiConfiguration(databaseURL: url, embedding: .init(mode: .none)),
@@ -228,6 +241,47 @@ import WainsightTesting
             #expect(hits.first?["message_id"] == shotMessage["id"], "\(hits)")
             #expect(hits.first?["snippet"]?.stringValue?.contains("Lupita") == true)
         }
+
+        // A file stored before its text was read (as after an upgrade): backfill queues it once.
+        let types = MediaTextReader.readableTypes.sorted()
+        #expect(
+            try await MediaRepository.queueUnreadMedia(
+                mimeTypes: types,
+                organization: nil,
+                client: client,
+                logger: harness.logger
+            ) == 0
+        )
+        try await client.query(
+            """
+            UPDATE whatsapp_messages SET media_text = NULL, media_text_source = NULL, media_text_read_at = NULL
+            WHERE provider_msg_id = 'wamid.SHOT'
+            """,
+            logger: harness.logger
+        )
+        #expect(
+            try await MediaRepository.queueUnreadMedia(
+                mimeTypes: types,
+                organization: organization,
+                client: client,
+                logger: harness.logger
+            ) == 1
+        )
+        #expect(
+            try await MediaRepository.queueUnreadMedia(
+                mimeTypes: types,
+                organization: nil,
+                client: client,
+                logger: harness.logger
+            ) == 0
+        )
+        #expect(try await parts.mediaFetcher.drainOnce() == 1)
+        #expect(
+            try await harness.rows(
+                "SELECT media_text_source FROM whatsapp_messages WHERE provider_msg_id = 'wamid.SHOT'"
+            )
+                == ["ocr"]
+        )
 
         // The embedder read the documents with their contact data masked.
         let inputs = embeddings.inputs

@@ -68,7 +68,10 @@ import WainsightTesting
     }
 
     @Test func plainTextIsReadAsItIs() async throws {
-        let read = try await Self.read(Data("Pedido: 40 unidades\r\n\n\n\nGracias  \n".utf8), as: "text/plain; charset=utf-8")
+        let read = try await Self.read(
+            Data("Pedido: 40 unidades\r\n\n\n\nGracias  \n".utf8),
+            as: "text/plain; charset=utf-8"
+        )
         #expect(read.source == .plainText)
         #expect(read.text == "Pedido: 40 unidades\n\nGracias")
     }
