@@ -53,6 +53,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Extract", dependencies: ["Core"], swiftSettings: swiftSettings),
+        // Summaries, next best action, reply drafts and guardrails, over any chat model (no store, no HTTP).
+        .target(name: "Assist", dependencies: ["Core"], swiftSettings: swiftSettings),
         // The text inside inbound images and PDFs (poppler and Tesseract as child processes).
         .target(name: "MediaText", swiftSettings: swiftSettings),
         .target(
@@ -116,11 +118,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Models behind HTTP endpoints: OpenAI-compatible embeddings (and, later, LLM calls).
+        // Models behind HTTP endpoints: OpenAI-compatible embeddings and chat completions.
         .target(
             name: "RemoteModels",
             dependencies: [
-                "Core", "Embed",
+                "Core", "Embed", "Assist",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -210,7 +212,7 @@ let package = Package(
             name: "WainsightUnitTests",
             dependencies: [
                 "Core", "LinearAlgebra", "Normalize", "Extract", "Embed", "RemoteModels", "WhatsAppCloud", "Store",
-                "Outbound", "MediaText",
+                "Outbound", "MediaText", "Assist",
                 "Server", "WainsightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
