@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Core", "Detect", "Embed", "Extract", "Normalize", "RemoteModels", "Store", "CBLAS",
+                "Core", "Detect", "Embed", "Extract", "Normalize", "RemoteModels", "Store", "CBLAS", "Assist",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,7 +6,8 @@ import Foundation
 /// `WAINSIGHT_DATABASE_URL`, `WAINSIGHT_APP_SECRETS`, `WAINSIGHT_VERIFY_TOKEN`,
 /// `WAINSIGHT_MASTER_KEY`, `WAINSIGHT_HOST`, `WAINSIGHT_PORT`, `WAINSIGHT_MAX_WEBHOOK_BYTES`,
 /// `WAINSIGHT_DATABASE_CONNECTIONS`, `WAINSIGHT_WORKER_CONCURRENCY`, `WAINSIGHT_WORKER_BATCH`,
-/// `WAINSIGHT_SHUTDOWN_GRACE_MS`, and the
+/// `WAINSIGHT_SHUTDOWN_GRACE_MS`, `WAINSIGHT_LLM_URL`, `WAINSIGHT_LLM_MODEL`, `WAINSIGHT_LLM_API_KEY`,
+/// `WAINSIGHT_LLM_DAILY_TOKENS`, `WAINSIGHT_LLM_TIMEOUT_MS`, and the
 /// sending keys of ``OutboundOptions``.
 public struct WainsightConfiguration: Sendable {
     /// Postgres connection URL. Default: the local `scripts/dev-postgres` server.
@@ -45,6 +46,30 @@ public struct WainsightConfiguration: Sendable {
     /// before it is cancelled and handed back (`WAINSIGHT_SHUTDOWN_GRACE_MS`). Default 5 s; the
     /// process exits within 10 s whatever it is.
     public var shutdownGrace: Duration
+    public var assist: AssistOptions
+
+    /// The LLM behind summaries, next best action and drafts, for organizations that set none
+    /// of their own (`PUT /api/assist/settings`). Without an endpoint, the local path answers.
+    public struct AssistOptions: Sendable {
+        /// `WAINSIGHT_LLM_URL` (the root: `/v1/chat/completions` is appended), `WAINSIGHT_LLM_MODEL`
+        /// (default `gpt-4o-mini`), `WAINSIGHT_LLM_API_KEY`. Default: none.
+        public var defaultEndpoint: ChatEndpoint?
+        /// Tokens an organization may spend a day (`WAINSIGHT_LLM_DAILY_TOKENS`), unless it set its
+        /// own budget. Default 2,000,000.
+        public var dailyTokenBudget: Int
+        /// Longest wait for a whole answer (`WAINSIGHT_LLM_TIMEOUT_MS`). Default 30 s.
+        public var timeout: Duration
+
+        public init(
+            defaultEndpoint: ChatEndpoint? = nil,
+            dailyTokenBudget: Int = 2_000_000,
+            timeout: Duration = .seconds(30)
+        ) {
+            self.defaultEndpoint = defaultEndpoint
+            self.dailyTokenBudget = dailyTokenBudget
+            self.timeout = timeout
+        }
+    }
 
     public struct EmbeddingOptions: Sendable {
         /// Which embedder (`WAINSIGHT_EMBEDDER`).
@@ -209,7 +234,8 @@ public struct WainsightConfiguration: Sendable {
         outbound: OutboundOptions = OutboundOptions(),
         embedding: EmbeddingOptions = EmbeddingOptions(),
         modelsDirectory: String = "models",
-        shutdownGrace: Duration = .seconds(5)
+        shutdownGrace: Duration = .seconds(5),
+        assist: AssistOptions = AssistOptions()
     ) {
         self.databaseURL = databaseURL
         self.databaseConnections = databaseConnections
@@ -224,6 +250,7 @@ public struct WainsightConfiguration: Sendable {
         self.embedding = embedding
         self.modelsDirectory = modelsDirectory
         self.shutdownGrace = shutdownGrace
+        self.assist = assist
     }
 
     /// Reads every setting from `environment`, with the defaults above for keys that are unset.
@@ -316,6 +343,24 @@ public struct WainsightConfiguration: Sendable {
         if let seconds = try integer("WAINSIGHT_MEDIA_URL_TTL_SECONDS", in: 10...604_800) {
             outbound.mediaURLLifetime = .seconds(seconds)
         }
+        if let url = value("WAINSIGHT_LLM_URL") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ConfigurationError(key: "WAINSIGHT_LLM_URL", message: "must be an http(s) URL, got '\(url)'")
+            }
+            let model = value("WAINSIGHT_LLM_MODEL") ?? "gpt-4o-mini"
+            let preset = ChatEndpointPreset.all.first { $0.endpoint.model == model }
+            assist.defaultEndpoint = ChatEndpoint(
+                baseURL: url,
+                model: model,
+                apiKey: value("WAINSIGHT_LLM_API_KEY"),
+                inputCostPerMillion: preset?.endpoint.inputCostPerMillion ?? 0,
+                outputCostPerMillion: preset?.endpoint.outputCostPerMillion ?? 0
+            )
+        }
+        if let tokens = try integer("WAINSIGHT_LLM_DAILY_TOKENS", in: 0...1_000_000_000) {
+            assist.dailyTokenBudget = tokens
+        }
+        if let ms = try integer("WAINSIGHT_LLM_TIMEOUT_MS", in: 100...600_000) { assist.timeout = .milliseconds(ms) }
     }
 }
 

@@ -166,5 +166,11 @@ public func buildRouter(
         .addRoutes(to: api)
     ExtractController(organizations: OrganizationRepository(client: client, logger: logger), catalogs: catalogs)
         .addRoutes(to: api)
+    let assist = AssistModels(
+        store: AssistRepository(client: client, secretBox: secretBox, logger: logger),
+        http: outbound.directory.httpClient,
+        options: configuration.assist
+    )
+    AssistController(models: assist).addRoutes(to: api)
     return router
 }

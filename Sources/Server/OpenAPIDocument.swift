@@ -104,6 +104,7 @@ extension OpenAPIDocument {
             qualification; the organization's insight settings.
             """,
             "Catalog": "The organization's products and competitors, which the extract stage finds in messages.",
+            "Assist": "The LLM behind summaries, next actions and reply drafts: endpoint, key, budget, usage.",
             "Documentation": "This document.",
         ]
         return .array(
@@ -142,6 +143,9 @@ extension OpenAPIDocument {
             ("/api/insights/extract", "post", extract()),
             ("/api/insights/settings", "get", insightSettings()),
             ("/api/insights/settings", "put", updateInsightSettings()),
+            ("/api/assist/settings", "get", assistSettings()),
+            ("/api/assist/settings", "put", updateAssistSettings()),
+            ("/api/assist/settings", "delete", clearAssistSettings()),
             (Self.path, "get", openAPI()),
         ]
     }
@@ -894,6 +898,68 @@ extension OpenAPIDocument {
         )
     }
 
+    private static func assistSettings() -> JSONValue {
+        operation(
+            "getAssistSettings",
+            tag: "Assist",
+            summary: "Where the organization's LLM calls go, their budget and today's usage",
+            description: """
+                `source` says which endpoint answers: the organization's own (`organization`), the \
+                server's default (`default`, from `WAINSIGHT_LLM_URL`), or none (`local`: the local path \
+                answers everything). The key is never returned, only whether one is set.
+                """,
+            access: .apiKey,
+            answers: [success(200, "The settings.", "AssistSettings")]
+        )
+    }
+
+    private static func updateAssistSettings() -> JSONValue {
+        operation(
+            "updateAssistSettings",
+            tag: "Assist",
+            summary: "Set the organization's LLM endpoint, key and budget",
+            description: """
+                A `preset` fills the endpoint and its token prices; fields given override it. \
+                Without a preset, `base_url` and `model` are needed unless already set. A left-out \
+                `api_key` keeps the stored one while `base_url` stays the same (a key never follows \
+                the settings to another host); `null` removes it. The key is sealed with the master \
+                key at rest. Over its `daily_token_budget` (tokens, UTC day) an organization's calls \
+                go to the local path.
+                """,
+            access: .apiKey,
+            body: jsonBody("AssistSettingsUpdate", "The settings. At most 16 KiB."),
+            answers: [
+                success(200, "The settings, changed.", "AssistSettings"),
+                failure(
+                    400,
+                    [
+                        "invalid_json": "the body is not JSON",
+                        "invalid_body": "the body is not a JSON object",
+                        "invalid_settings": """
+                        a field is not an assist setting, `base_url` is not an http(s) URL, `model` is not \
+                        1 to 200 characters, a price is negative, the budget is not a whole number from 0 \
+                        to 1,000,000,000, or no endpoint is named
+                        """,
+                        "unknown_preset": "`preset` names no preset (the answer's `presets` lists them)",
+                        "api_key_required": "the preset is a hosted model and no `api_key` is given",
+                    ]
+                ),
+                failure(413, ["body_too_large": "the body is larger than 16 KiB"]),
+            ]
+        )
+    }
+
+    private static func clearAssistSettings() -> JSONValue {
+        operation(
+            "clearAssistSettings",
+            tag: "Assist",
+            summary: "Remove the organization's LLM settings",
+            description: "The server's default applies again, or the local path when there is none. Usage is kept.",
+            access: .apiKey,
+            answers: [success(200, "The settings now in force.", "AssistSettings")]
+        )
+    }
+
     private static func openAPI() -> JSONValue {
         operation(
             "getOpenAPIDocument",
@@ -1472,6 +1538,63 @@ extension OpenAPIDocument {
                             maximum: 1
                         ),
                     ]
+                ),
+            ]
+        )
+        schemas["AssistSettings"] = object(
+            "The LLM an organization's assist calls use, its budget and today's usage.",
+            required: [
+                "source", "preset", "base_url", "model", "api_key_set", "input_cost_per_million",
+                "output_cost_per_million", "daily_token_budget", "usage_today", "presets",
+            ],
+            [
+                "source": string("Which settings are in force.", values: ["organization", "default", "local"]),
+                "preset": orNull(string("The preset the organization's settings started from.")),
+                "base_url": orNull(string("The endpoint's root; `/v1/chat/completions` is appended.")),
+                "model": orNull(string()),
+                "api_key_set": boolean("Whether a key is stored (it is never returned)."),
+                "input_cost_per_million": orNull(number("US dollars per million prompt tokens.", minimum: 0)),
+                "output_cost_per_million": orNull(number("US dollars per million completion tokens.", minimum: 0)),
+                "daily_token_budget": integer("Tokens a UTC day before calls go to the local path.", minimum: 0),
+                "usage_today": object(
+                    "What the organization's calls used today (UTC).",
+                    required: ["prompt_tokens", "completion_tokens", "calls", "fallbacks", "cost_usd"],
+                    [
+                        "prompt_tokens": integer(nil, minimum: 0),
+                        "completion_tokens": integer(nil, minimum: 0),
+                        "calls": integer("Calls the endpoint answered.", minimum: 0),
+                        "fallbacks": integer(
+                            "Calls the local path answered instead (endpoint failing, over budget).",
+                            minimum: 0
+                        ),
+                        "cost_usd": number("At the settings' token prices.", minimum: 0),
+                    ]
+                ),
+                "presets": array(
+                    object(
+                        nil,
+                        required: ["name", "summary", "base_url", "model", "needs_key"],
+                        [
+                            "name": string(), "summary": string(), "base_url": string(), "model": string(),
+                            "needs_key": boolean(),
+                        ]
+                    ),
+                    "Endpoints people run: a hosted GPT-4o mini, Llama-3.1-8B behind vLLM or Ollama, llama.cpp."
+                ),
+            ]
+        )
+        schemas["AssistSettingsUpdate"] = object(
+            "The organization's LLM settings.",
+            closed: false,
+            [
+                "preset": orNull(string("A preset's name (see `presets`).")),
+                "base_url": string("An OpenAI-compatible endpoint's root, such as https://api.openai.com."),
+                "model": string("The model name the endpoint knows."),
+                "api_key": orNull(string("Sent as a bearer token; `null` removes the stored one.")),
+                "input_cost_per_million": number("US dollars per million prompt tokens.", minimum: 0),
+                "output_cost_per_million": number("US dollars per million completion tokens.", minimum: 0),
+                "daily_token_budget": orNull(
+                    integer("Tokens a UTC day; `null` takes the server's default.", minimum: 0, maximum: 1_000_000_000)
                 ),
             ]
         )

@@ -27,6 +27,7 @@ public enum Migrations {
         Migration(version: 4, name: "search: half-precision HNSW graph (m 24, ef_construction 100)", sql: v4),
         Migration(version: 5, name: "extract: catalogs, insight settings, thread BANT", sql: v5),
         Migration(version: 6, name: "media text: the text inside inbound images and documents, searchable", sql: v6),
+        Migration(version: 7, name: "assist: per-organization LLM settings and daily usage", sql: v7),
     ]
 
     static let v1 = """
@@ -436,5 +437,31 @@ public enum Migrations {
         CREATE INDEX whatsapp_messages_search ON whatsapp_messages USING gin (search_text);
         CREATE INDEX whatsapp_messages_media ON whatsapp_messages (organization_id, media_id)
             WHERE media_id IS NOT NULL;
+        """
+
+    /// Each organization's LLM endpoint (its key sealed like access tokens) and budget, and what
+    /// its calls used per day.
+    static let v7 = """
+        CREATE TABLE assist_settings (
+            organization_id         uuid PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+            preset                  text,
+            base_url                text NOT NULL CHECK (base_url ~ '^https?://'),
+            model                   text NOT NULL CHECK (length(model) BETWEEN 1 AND 200),
+            api_key_enc             bytea,
+            input_cost_per_million  double precision NOT NULL DEFAULT 0 CHECK (input_cost_per_million >= 0),
+            output_cost_per_million double precision NOT NULL DEFAULT 0 CHECK (output_cost_per_million >= 0),
+            daily_token_budget      bigint CHECK (daily_token_budget >= 0),
+            updated_at              timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE assist_usage (
+            organization_id   uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            day               date NOT NULL,
+            prompt_tokens     bigint NOT NULL DEFAULT 0,
+            completion_tokens bigint NOT NULL DEFAULT 0,
+            calls             integer NOT NULL DEFAULT 0,
+            fallbacks         integer NOT NULL DEFAULT 0,
+            cost_usd          double precision NOT NULL DEFAULT 0,
+            PRIMARY KEY (organization_id, day)
+        );
         """
 }
