@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "ModelTraining",
             dependencies: [
-                "Core", "Detect", "Embed", "Extract", "Normalize",
+                "Core", "Detect", "Embed", "Extract", "Normalize", "Assist",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -162,7 +162,7 @@ let package = Package(
             name: "wainsight",
             dependencies: [
                 "Core", "Server", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Extract",
-                "ModelTraining", "Pipeline", "MediaText",
+                "ModelTraining", "Pipeline", "MediaText", "Assist",
                 "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

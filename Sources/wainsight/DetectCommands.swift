@@ -70,9 +70,9 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// What `wainsight eval` evaluates: a detect model, the extractors, or BANT.
+/// What `wainsight eval` evaluates: a detect model, the extractors, BANT, or the local summarizer.
 enum EvalName: String, ExpressibleByArgument, CaseIterable {
-    case language, intent, sentiment, extract, bant
+    case language, intent, sentiment, extract, bant, summary
 }
 
 /// `wainsight eval language|intent|sentiment|extract|bant`: the report beside the baselines.
@@ -80,9 +80,9 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a local model (per-class precision/recall/F1, confusion), the extractors on Duckling's "
-            + "corpora, or BANT on data/bant; baselines side by side."
+            + "corpora, BANT on data/bant, or the local summarizer on DialogSum; baselines side by side."
     )
-    @Argument(help: "language, intent, sentiment, extract or bant.") var name: EvalName
+    @Argument(help: "language, intent, sentiment, extract, bant or summary.") var name: EvalName
     @OptionGroup var data: DataOptions
     @Flag(
         help: """
@@ -102,6 +102,8 @@ struct EvalCommand: ParsableCommand {
                 models: try data.modelsDirectory,
                 mistakes: mistakes
             )
+        case .summary:
+            return try SummaryEvalCommand.run(file: URL(fileURLWithPath: data.shared + "/summary/dialogsum.dev.jsonl"))
         default: break
         }
         let directory = try data.modelsDirectory
@@ -109,7 +111,7 @@ struct EvalCommand: ParsableCommand {
         let file = try load(name.rawValue)
         let reader = try TextReader(directory: directory)
         switch name {
-        case .extract, .bant:
+        case .extract, .bant, .summary:
             return
         case .language:
             print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora, reader: reader))

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Assist
+import Core
+import Foundation
+import ModelTraining
+
+/// `wainsight eval summary`: the local summarizer beside LEAD-3 on DialogSum's dev split, scored
+/// with ROUGE by the rouge-score package (scripts/lib/rouge_eval.py, in .venv from scripts/setup).
+enum SummaryEvalCommand {
+    static func run(file: URL) throws {
+        let dialogues = try SummaryEvaluation.load(file)
+        let rows = SummaryEvaluation.summaries(dialogues, summarizer: ExtractiveSummarizer())
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("summaries-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try Data(rows.map { String(decoding: $0.canonicalData(), as: UTF8.self) }.joined(separator: "\n").utf8)
+            .write(to: scratch)
+        let python = ".venv/bin/python"
+        let script = "scripts/lib/rouge_eval.py"
+        guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script)
+        else {
+            throw ValidationError("\(python) or \(script) is missing: run scripts/setup from the repository")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, scratch.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let scores = try? JSONValue.parse(data) else {
+            throw ValidationError("\(script) exited with \(process.terminationStatus)")
+        }
+        print(
+            "summary evaluation on DialogSum dev (\(dialogues.count) dialogues), ROUGE F1 (rouge-score, Porter stemming)"
+        )
+        print("system                 ROUGE-1   ROUGE-2   ROUGE-L")
+        for (name, label) in [("wainsight", "wainsight (local)"), ("lead3", "LEAD-3, speaker tags")] {
+            let row = scores[name]
+            func cell(_ key: String) -> String { String(format: "%7.2f", row?[key]?.doubleValue ?? .nan) }
+            print(
+                label.padding(toLength: 22, withPad: " ", startingAt: 0) + " " + cell("rouge1") + "   " + cell("rouge2")
+                    + "   " + cell("rougeL")
+            )
+        }
+        print("target: ROUGE-1 ≥ 30")
+    }
+}
