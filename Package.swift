@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Core", "WhatsAppCloud", "Store", "Normalize",
+                "Core", "WhatsAppCloud", "Store", "Normalize", "Assist",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,7 +145,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Core", "WhatsAppCloud", "Store", "Ingest", "Outbound", "Embed", "Normalize", "Detect", "Extract",
-                "Pipeline",
+                "Pipeline", "Assist",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -194,7 +194,7 @@ let package = Package(
         .target(
             name: "WainsightTesting",
             dependencies: [
-                "Core", "Store", "WhatsAppCloud", "Ingest",
+                "Core", "Store", "WhatsAppCloud", "Ingest", "Assist",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

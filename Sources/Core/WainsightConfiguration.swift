@@ -7,7 +7,7 @@ import Foundation
 /// `WAINSIGHT_MASTER_KEY`, `WAINSIGHT_HOST`, `WAINSIGHT_PORT`, `WAINSIGHT_MAX_WEBHOOK_BYTES`,
 /// `WAINSIGHT_DATABASE_CONNECTIONS`, `WAINSIGHT_WORKER_CONCURRENCY`, `WAINSIGHT_WORKER_BATCH`,
 /// `WAINSIGHT_SHUTDOWN_GRACE_MS`, `WAINSIGHT_LLM_URL`, `WAINSIGHT_LLM_MODEL`, `WAINSIGHT_LLM_API_KEY`,
-/// `WAINSIGHT_LLM_DAILY_TOKENS`, `WAINSIGHT_LLM_TIMEOUT_MS`, and the
+/// `WAINSIGHT_LLM_DAILY_TOKENS`, `WAINSIGHT_LLM_TIMEOUT_MS`, `WAINSIGHT_SUMMARY_DEBOUNCE_MS`, and the
 /// sending keys of ``OutboundOptions``.
 public struct WainsightConfiguration: Sendable {
     /// Postgres connection URL. Default: the local `scripts/dev-postgres` server.
@@ -59,15 +59,20 @@ public struct WainsightConfiguration: Sendable {
         public var dailyTokenBudget: Int
         /// Longest wait for a whole answer (`WAINSIGHT_LLM_TIMEOUT_MS`). Default 30 s.
         public var timeout: Duration
+        /// How long a thread stays quiet before its summary is refreshed, so a burst of
+        /// messages refreshes it once (`WAINSIGHT_SUMMARY_DEBOUNCE_MS`). Default 15 s.
+        public var summaryDebounce: Duration
 
         public init(
             defaultEndpoint: ChatEndpoint? = nil,
             dailyTokenBudget: Int = 2_000_000,
-            timeout: Duration = .seconds(30)
+            timeout: Duration = .seconds(30),
+            summaryDebounce: Duration = .seconds(15)
         ) {
             self.defaultEndpoint = defaultEndpoint
             self.dailyTokenBudget = dailyTokenBudget
             self.timeout = timeout
+            self.summaryDebounce = summaryDebounce
         }
     }
 
@@ -361,6 +366,9 @@ public struct WainsightConfiguration: Sendable {
             assist.dailyTokenBudget = tokens
         }
         if let ms = try integer("WAINSIGHT_LLM_TIMEOUT_MS", in: 100...600_000) { assist.timeout = .milliseconds(ms) }
+        if let ms = try integer("WAINSIGHT_SUMMARY_DEBOUNCE_MS", in: 0...3_600_000) {
+            assist.summaryDebounce = .milliseconds(ms)
+        }
     }
 }
 

@@ -34,6 +34,7 @@ public struct IngestWorker: Service {
         secretBox: SecretBox,
         stages: [any PipelineStage],
         threadStages: [any ThreadStage] = [],
+        summaries: SummaryRefresher? = nil,
         options: WainsightConfiguration.WorkerOptions,
         shutdown: ShutdownGrace = ShutdownGrace(),
         logger: Logger
@@ -41,7 +42,7 @@ public struct IngestWorker: Service {
         IngestWorker(
             queue: JobQueue(client: client, logger: logger, maxAttempts: options.maxAttempts, shutdown: shutdown),
             ingestor: WebhookIngestor(secretBox: secretBox, queueStages: !stages.isEmpty, logger: logger),
-            stageRunner: StageRunner(stages: stages, threadStages: threadStages, logger: logger),
+            stageRunner: StageRunner(stages: stages, threadStages: threadStages, summaries: summaries, logger: logger),
             options: options,
             logger: logger
         )
@@ -63,6 +64,9 @@ public struct IngestWorker: Service {
                 if !stageRunner.stages.isEmpty {
                     group.addTask { await self.loop(kind: .runStages) }
                 }
+                if stageRunner.summaries != nil {
+                    group.addTask { await self.loop(kind: .refreshSummary) }
+                }
             }
         } onGracefulShutdown: { [queue] in
             queue.shutdown.begin()
@@ -81,8 +85,9 @@ public struct IngestWorker: Service {
         while true {
             let ingested = try await runBatch(kind: .ingestWebhook)
             let staged = stageRunner.stages.isEmpty ? 0 : try await runBatch(kind: .runStages)
-            total += ingested + staged
-            if ingested + staged == 0 { return total }
+            let summarized = stageRunner.summaries == nil ? 0 : try await runBatch(kind: .refreshSummary)
+            total += ingested + staged + summarized
+            if ingested + staged + summarized == 0 { return total }
         }
     }
 
@@ -116,6 +121,10 @@ public struct IngestWorker: Service {
             case .runStages:
                 guard let messageID = job.refUUID else { return .done }
                 return try await stageRunner.run(messageID: messageID, on: connection)
+            case .refreshSummary:
+                guard let thread = job.refUUID, let summaries = stageRunner.summaries else { return .done }
+                try await summaries.refresh(thread: thread, on: connection)
+                return .done
             case .downloadMedia, .readMediaText:
                 return .retry(reason: "\(job.kind.rawValue) jobs are the media fetcher's")
             }

@@ -92,7 +92,7 @@ public struct StageBackfill: Sendable {
     /// - Returns: How many threads were concluded.
     @discardableResult
     public func concludeThreads(organization: OrganizationID?, batch: Int = 256) async throws -> Int {
-        guard !runner.threadStages.isEmpty else { return 0 }
+        guard !runner.threadStages.isEmpty || runner.summaries != nil else { return 0 }
         var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         var concluded = 0
         while true {
@@ -105,7 +105,11 @@ public struct StageBackfill: Sendable {
             )
             guard let last = threads.last else { break }
             try await client.withTransaction(logger: logger) { connection in
-                for thread in threads { try await runner.conclude(thread: thread, on: connection) }
+                for thread in threads {
+                    try await runner.conclude(thread: thread, on: connection)
+                    // A new version only where a message came since the last.
+                    try await runner.summaries?.refresh(thread: thread, on: connection)
+                }
             }
             after = last
             concluded += threads.count

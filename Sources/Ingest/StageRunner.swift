@@ -13,11 +13,19 @@ public struct StageRunner: Sendable {
     public let stages: [any PipelineStage]
     /// Conclusions about the whole thread (BANT), drawn after each message's stages.
     public let threadStages: [any ThreadStage]
+    /// Queues each thread's summary refresh after its messages' stages; `nil`: no summaries.
+    public let summaries: SummaryRefresher?
     public let logger: Logger
 
-    public init(stages: [any PipelineStage], threadStages: [any ThreadStage] = [], logger: Logger) {
+    public init(
+        stages: [any PipelineStage],
+        threadStages: [any ThreadStage] = [],
+        summaries: SummaryRefresher? = nil,
+        logger: Logger
+    ) {
         self.stages = stages
         self.threadStages = threadStages
+        self.summaries = summaries
         self.logger = logger
     }
 
@@ -63,6 +71,10 @@ public struct StageRunner: Sendable {
         // What the business writes changes no thread conclusion (BANT reads the customer's words).
         if let thread = message.threadID, message.direction == .inbound {
             try await conclude(thread: thread, on: connection)
+        }
+        // Either side's words change the summary (the business's commitments are in it).
+        if let thread = message.threadID, let summaries {
+            try await summaries.queue(thread: thread, organization: message.organizationID, on: connection)
         }
         return .done
     }

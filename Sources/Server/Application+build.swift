@@ -83,6 +83,7 @@ public func buildApplication(
                 secretBox: secretBox,
                 stages: stages,
                 threadStages: configured.threadStages,
+                summaries: SummaryRefresher(debounce: configuration.assist.summaryDebounce, logger: logger),
                 options: configuration.worker,
                 shutdown: shutdown,
                 logger: logger
@@ -172,5 +173,6 @@ public func buildRouter(
         options: configuration.assist
     )
     AssistController(models: assist).addRoutes(to: api)
+    SummaryController(client: client, logger: logger).addRoutes(to: api)
     return router
 }

@@ -291,6 +291,7 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
                 "average": scores.isEmpty ? .null : .number(scores.reduce(0, +) / Double(scores.count)),
             ]),
             "entities": .array(entities),
+            "summary": insights.summary.map(SummaryController.json) ?? .null,
         ])
     }
 

@@ -123,6 +123,7 @@ extension OpenAPIDocument {
             ("/api/whatsapp/threads/{id}", "get", thread()),
             ("/api/whatsapp/threads/{id}/messages", "get", threadMessages()),
             ("/api/whatsapp/threads/{id}/insights", "get", threadInsights()),
+            ("/api/whatsapp/threads/{id}/summary", "get", threadSummary()),
             ("/api/whatsapp/messages", "post", sendText()),
             ("/api/whatsapp/messages/template", "post", sendTemplate()),
             ("/api/whatsapp/messages/{id}", "get", outboxMessage()),
@@ -352,6 +353,49 @@ extension OpenAPIDocument {
                 success(200, "The thread's insights.", "ThreadInsights"),
                 failure(400, ["invalid_thread_id": "the id is not a UUID"]),
                 failure(404, ["not_found": "the thread does not exist in this organization"]),
+            ]
+        )
+    }
+
+    private static func threadSummary() -> JSONValue {
+        operation(
+            "getThreadSummary",
+            tag: "Insights",
+            summary: "A thread's rolling summary, and what is new since an earlier one",
+            description: """
+                The summary is refreshed after a thread's messages are processed, once per burst \
+                (`WAINSIGHT_SUMMARY_DEBOUNCE_MS` of quiet), and each refresh is a new `version`. With \
+                `since` (a version, or a time) the answer's `since` summarizes only the messages after it \
+                and says when the BANT stage changed. With `language` other than the stored one, the \
+                summary is made now in that language from the same messages.
+                """,
+            access: .apiKey,
+            parameters: [
+                pathID("The thread."),
+                query("since", "A version this API returned, or an ISO 8601 time.", string()),
+                query(
+                    "language",
+                    "The reader's language; default the customer's.",
+                    string(values: ["en", "es", "pt"])
+                ),
+            ],
+            answers: [
+                success(200, "The summary.", "ThreadSummaryAnswer"),
+                failure(
+                    400,
+                    [
+                        "invalid_thread_id": "the id is not a UUID",
+                        "invalid_since": "`since` is neither a version number nor an ISO 8601 time",
+                        "invalid_language": "`language` is not en, es or pt",
+                    ]
+                ),
+                failure(
+                    404,
+                    [
+                        "not_found": "the thread does not exist in this organization",
+                        "version_not_found": "the thread has no summary of that version",
+                    ]
+                ),
             ]
         )
     }
@@ -1615,7 +1659,7 @@ extension OpenAPIDocument {
         )
         schemas["ThreadInsights"] = object(
             "What the pipeline concluded about a thread from its inbound messages.",
-            required: ["thread_id", "stage", "bant", "updated_at", "intent", "sentiment", "entities"],
+            required: ["thread_id", "stage", "bant", "updated_at", "intent", "sentiment", "entities", "summary"],
             [
                 "thread_id": uuid(),
                 "stage": orNull(
@@ -1681,6 +1725,74 @@ extension OpenAPIDocument {
                     ]
                 ),
                 "entities": array(ref("ThreadEntity"), "Every inbound message's entities, oldest message first."),
+                "summary": orNull(ref("StoredSummary"), "The latest rolling summary; `null` until one was made."),
+            ]
+        )
+        schemas["ThreadSummaryDocument"] = object(
+            """
+            A thread's summary: a few sentences (`text`), what the customer wants, the facts, objections, \
+            the business's commitments and the customer's unanswered questions (each quoting its message).
+            """,
+            required: ["language", "method", "text", "wants", "facts", "objections", "commitments", "open_questions"],
+            closed: false,
+            [
+                "language": string(values: ["en", "es", "pt"]),
+                "method": string("`local` (made in the process) or `llm`.", values: ["local", "llm"]),
+                "text": string("The turns that say most, English ones in the third person, at most 60 words."),
+                "wants": array(string(), "From the customer's intents, in `language`."),
+                "facts": object(
+                    "Products, quantities, amounts, dates and competitors as written; BANT levels and stage.",
+                    closed: false,
+                    [:]
+                ),
+                "objections": array(ref("QuotedMessage")),
+                "commitments": array(ref("QuotedMessage"), "What the business promised (\"I'll send\", \"te envío\")."),
+                "open_questions": array(ref("QuotedMessage"), "The customer's questions with no reply after them."),
+            ]
+        )
+        schemas["QuotedMessage"] = object(
+            nil,
+            required: ["message_id", "sent_at", "text"],
+            ["message_id": uuid(), "sent_at": dateTime(), "text": string("At most 280 characters.")]
+        )
+        schemas["StoredSummary"] = object(
+            "A stored version of a thread's summary.",
+            required: ["version", "covers", "created_at", "summary"],
+            [
+                "version": integer(nil, minimum: 1),
+                "covers": object(
+                    nil,
+                    required: ["last_message_id", "last_message_at", "messages"],
+                    ["last_message_id": uuid(), "last_message_at": dateTime(), "messages": integer(nil, minimum: 1)]
+                ),
+                "created_at": dateTime(),
+                "summary": ref("ThreadSummaryDocument"),
+            ]
+        )
+        schemas["ThreadSummaryAnswer"] = object(
+            "The thread's summary: the stored version, or one made now (`version` then the latest stored, or `null`).",
+            required: ["thread_id", "version", "summary"],
+            [
+                "thread_id": uuid(),
+                "version": orNull(integer(nil, minimum: 1)),
+                "covers": object(
+                    nil,
+                    required: ["last_message_id", "last_message_at", "messages"],
+                    ["last_message_id": uuid(), "last_message_at": dateTime(), "messages": integer(nil, minimum: 1)]
+                ),
+                "created_at": dateTime(),
+                "summary": ref("ThreadSummaryDocument"),
+                "since": object(
+                    "What the messages after `since` say.",
+                    required: ["version", "after", "new_messages", "summary"],
+                    [
+                        "version": orNull(integer(nil, minimum: 1)),
+                        "after": dateTime("The last message the earlier version covered, or the time given."),
+                        "new_messages": integer(nil, minimum: 0),
+                        "summary": orNull(ref("ThreadSummaryDocument")),
+                        "stage_changed": object(nil, required: ["from", "to"], ["from": string(), "to": string()]),
+                    ]
+                ),
             ]
         )
         schemas["BANT"] = object(

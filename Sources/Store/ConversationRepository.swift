@@ -25,6 +25,8 @@ public struct ThreadInsights: Sendable, Equatable {
     public var updatedAt: Date?
     /// The inbound messages' detect results and entities, oldest first.
     public var messages: [MessageFactsView]
+    /// The latest rolling summary (``SummaryRepository``), `nil` until one was made.
+    public var summary: StoredSummary? = nil
 
     /// One inbound message's part.
     public struct MessageFactsView: Sendable, Equatable {
@@ -274,10 +276,13 @@ public struct ConversationRepository: ConversationReading {
             )
         }
         guard var insights = found else { return nil }
+        insights.summary = try await client.withConnection { connection in
+            try await SummaryRepository.summary(thread, organization: organization, on: connection, logger: logger)
+        }
         let rows = try await client.query(
             """
             SELECT id, sent_at, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
-                ai_entities_json::text, media_text, media_text_source, media_text_error
+                ai_entities_json::text
             FROM whatsapp_messages
             WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread) AND direction = 'inbound'
               AND (ai_intent IS NOT NULL OR ai_sentiment IS NOT NULL OR ai_entities_json IS NOT NULL)

@@ -13,6 +13,9 @@ public enum JobKind: String, Sendable, CaseIterable {
     case downloadMedia = "download_media"
     /// Read the text inside a downloaded image or document (`ref_uuid` = `media_blobs.id`).
     case readMediaText = "read_media_text"
+    /// Refresh a thread's rolling summary (`ref_uuid` = `whatsapp_threads.id`), queued once per
+    /// burst of messages and run after a quiet moment.
+    case refreshSummary = "refresh_summary"
 }
 
 /// A queued unit of work.
@@ -103,6 +106,34 @@ public struct JobQueue: Sendable {
             """,
             logger: logger
         )
+    }
+
+    /// Queues a job of `kind` about `refUUID` to run after `delay`, unless one is already
+    /// waiting: a burst of messages refreshes its thread's summary once, after the burst. (Two
+    /// transactions racing may both queue one; the second run then finds nothing new.)
+    /// - Returns: Whether a job was queued.
+    @discardableResult
+    public static func enqueueOnce(
+        _ kind: JobKind,
+        refUUID: UUID,
+        organization: OrganizationID?,
+        after delay: Duration,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO jobs (kind, ref_uuid, organization_id, run_at)
+            SELECT \(kind.rawValue), \(refUUID), \(organization?.rawValue), now() + make_interval(secs => \(delay.seconds))
+            WHERE NOT EXISTS (
+                SELECT 1 FROM jobs WHERE kind = \(kind.rawValue) AND ref_uuid = \(refUUID) AND state = 'queued'
+            )
+            RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
     }
 
     /// Queues one job about a message or media file (see

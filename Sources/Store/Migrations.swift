@@ -28,6 +28,7 @@ public enum Migrations {
         Migration(version: 5, name: "extract: catalogs, insight settings, thread BANT", sql: v5),
         Migration(version: 6, name: "media text: the text inside inbound images and documents, searchable", sql: v6),
         Migration(version: 7, name: "assist: per-organization LLM settings and daily usage", sql: v7),
+        Migration(version: 8, name: "assist: versioned thread summaries", sql: v8),
     ]
 
     static let v1 = """
@@ -463,5 +464,25 @@ public enum Migrations {
             cost_usd          double precision NOT NULL DEFAULT 0,
             PRIMARY KEY (organization_id, day)
         );
+        """
+
+    /// Each thread's rolling summary, one row per version: the messages it covers and the
+    /// document, so "what is new since version N" has N to compare with.
+    static let v8 = """
+        CREATE TABLE thread_summaries (
+            organization_id  uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            thread_id        uuid NOT NULL REFERENCES whatsapp_threads(id) ON DELETE CASCADE,
+            version          integer NOT NULL CHECK (version > 0),
+            last_message_id  uuid NOT NULL,
+            last_message_at  timestamptz NOT NULL,
+            message_count    integer NOT NULL,
+            language         text NOT NULL,
+            document         jsonb NOT NULL,
+            created_at       timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (thread_id, version)
+        );
+        CREATE INDEX thread_summaries_organization ON thread_summaries (organization_id, created_at);
+        -- Finds a thread's waiting refresh (JobQueue.enqueueOnce).
+        CREATE INDEX jobs_waiting_ref ON jobs (kind, ref_uuid) WHERE state = 'queued' AND ref_uuid IS NOT NULL;
         """
 }

@@ -13,6 +13,8 @@ public struct IngestHarness: Sendable {
     public let secretBox: SecretBox
     public let stages: [any PipelineStage]
     public let threadStages: [any ThreadStage]
+    /// Thread summaries, refreshed without waiting (`nil`: none).
+    public let summaries: SummaryRefresher?
     public let logger: Logger
 
     /// The master key tests use (32 bytes of 7).
@@ -22,6 +24,7 @@ public struct IngestHarness: Sendable {
         client: PostgresClient,
         stages: [any PipelineStage] = [],
         threadStages: [any ThreadStage] = [],
+        summaries: Bool = false,
         masterKey: Data = IngestHarness.testMasterKey,
         logger: Logger = TestDatabase.logger
     ) throws {
@@ -29,6 +32,7 @@ public struct IngestHarness: Sendable {
         self.secretBox = try SecretBox(masterKey: masterKey)
         self.stages = stages
         self.threadStages = threadStages
+        self.summaries = summaries ? SummaryRefresher(debounce: .zero, logger: logger) : nil
         self.logger = logger
     }
 
@@ -60,6 +64,7 @@ public struct IngestHarness: Sendable {
             secretBox: secretBox,
             stages: stages,
             threadStages: threadStages,
+            summaries: summaries,
             options: .init(concurrency: 1, batchSize: 16),
             logger: logger
         )

@@ -199,6 +199,7 @@ func drainWithConfiguredStages(
             secretBox: box,
             stages: configured.stages,
             threadStages: configured.threadStages,
+            summaries: SummaryRefresher(debounce: .zero, logger: logger),
             options: configuration.worker,
             logger: logger
         )

@@ -155,7 +155,12 @@ struct Backfill: AsyncParsableCommand {
         }
         let backfill = StageBackfill(
             client: client,
-            runner: StageRunner(stages: stages, threadStages: configured.threadStages, logger: logger)
+            runner: StageRunner(
+                stages: stages,
+                threadStages: configured.threadStages,
+                summaries: SummaryRefresher(debounce: .zero, logger: logger),
+                logger: logger
+            )
         )
         if !redo.isEmpty {
             let (again, cleared) = try await backfill.forget(redo, organization: organization)
@@ -172,7 +177,7 @@ struct Backfill: AsyncParsableCommand {
         print("backfill: done, \(processed) message(s)")
         // Thresholds or the scorer may have changed even where no message stage had to run.
         let threads = try await backfill.concludeThreads(organization: organization)
-        print("backfill: BANT concluded again on \(threads) thread(s)")
+        print("backfill: BANT concluded and summaries refreshed on \(threads) thread(s)")
         // Files stored before their text was read: `wainsight serve`'s media fetcher reads
         // them, then their messages' stages run again.
         let unread = try await MediaRepository.queueUnreadMedia(
