@@ -173,6 +173,6 @@ public func buildRouter(
         options: configuration.assist
     )
     AssistController(models: assist).addRoutes(to: api)
-    SummaryController(client: client, logger: logger).addRoutes(to: api)
+    SummaryController(repository: SummaryStore(client: client, logger: logger)).addRoutes(to: api)
     return router
 }

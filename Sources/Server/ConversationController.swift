@@ -1,3 +1,4 @@
+import Assist
 import Core
 import Foundation
 import Hummingbird
@@ -247,7 +248,32 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
     /// The sentiment trend shows the latest this many inbound messages.
     static var trendLength: Int { 20 }
 
-    static func json(_ insights: ThreadInsights, thread: UUID) -> JSONValue {
+    /// The next-best-action rules' view of the thread.
+    static func state(_ insights: ThreadInsights, now: Date) -> ThreadState {
+        let inbound = insights.messages.map { message in
+            ThreadState.Message(
+                id: message.id,
+                direction: .inbound,
+                sentAt: message.sentAt,
+                intent: message.intent,
+                sentimentScore: message.sentimentScore.map(Double.init),
+                products: (message.entities?.arrayValue ?? []).compactMap { entity in
+                    entity["type"]?.stringValue == "product"
+                        ? entity["value"]?["name"]?.stringValue ?? entity["text"]?.stringValue : nil
+                }
+            )
+        }
+        let outbound = insights.outbound.map { ThreadState.Message(id: $0.id, direction: .outbound, sentAt: $0.sentAt) }
+        return ThreadState(
+            now: now,
+            messages: inbound + outbound,
+            careWindowExpiresAt: insights.careWindowExpiresAt,
+            optInStatus: insights.optInStatus,
+            bant: insights.bant
+        )
+    }
+
+    static func json(_ insights: ThreadInsights, thread: UUID, now: Date = Date()) -> JSONValue {
         func id(_ uuid: UUID) -> JSONValue { .string(uuid.uuidString.lowercased()) }
         func time(_ date: Date) -> JSONValue { .string(date.formatted(.iso8601)) }
         let withIntent = insights.messages.filter { $0.intent != nil }
@@ -291,7 +317,8 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
                 "average": scores.isEmpty ? .null : .number(scores.reduce(0, +) / Double(scores.count)),
             ]),
             "entities": .array(entities),
-            "summary": insights.summary.map(SummaryController.json) ?? .null,
+            "summary": insights.summary.map(SummaryController<SummaryStore>.json) ?? .null,
+            "next_actions": .array(NextBestAction().actions(Self.state(insights, now: now)).map(\.json)),
         ])
     }
 

@@ -1,3 +1,4 @@
+import Assist
 import Core
 import Extract
 import Foundation
@@ -1659,7 +1660,10 @@ extension OpenAPIDocument {
         )
         schemas["ThreadInsights"] = object(
             "What the pipeline concluded about a thread from its inbound messages.",
-            required: ["thread_id", "stage", "bant", "updated_at", "intent", "sentiment", "entities", "summary"],
+            required: [
+                "thread_id", "stage", "bant", "updated_at", "intent", "sentiment", "entities", "summary",
+                "next_actions",
+            ],
             [
                 "thread_id": uuid(),
                 "stage": orNull(
@@ -1726,6 +1730,18 @@ extension OpenAPIDocument {
                 ),
                 "entities": array(ref("ThreadEntity"), "Every inbound message's entities, oldest message first."),
                 "summary": orNull(ref("StoredSummary"), "The latest rolling summary; `null` until one was made."),
+                "next_actions": array(ref("NextAction"), "Every rule that fires, most pressing first."),
+            ]
+        )
+        schemas["NextAction"] = object(
+            "A suggested action, why, what its rule read, and the messages behind it.",
+            required: ["kind", "score", "reason", "inputs", "evidence"],
+            [
+                "kind": string(values: NextAction.Kind.allCases.map(\.rawValue)),
+                "score": number("How pressing, 0 to 1; the list is ranked by it.", minimum: 0, maximum: 1),
+                "reason": string("Why, in a sentence."),
+                "inputs": object("What the rule read, by name.", closed: false, [:]),
+                "evidence": array(uuid(), "The messages behind it."),
             ]
         )
         schemas["ThreadSummaryDocument"] = object(

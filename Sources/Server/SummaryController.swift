@@ -4,20 +4,17 @@ import Extract
 import Foundation
 import Hummingbird
 import Ingest
-import PostgresNIO
 import Store
 
 /// `GET /api/whatsapp/threads/{id}/summary?since=&language=` — the thread's rolling summary
 /// (kept current by `refresh_summary` jobs), and what is new since an earlier version or time.
-public struct SummaryController: Sendable {
-    public let client: PostgresClient
+public struct SummaryController<Repository: SummaryReading>: Sendable {
+    public let repository: Repository
     public let summarizer: ThreadSummarizer
-    public let logger: Logger
 
-    public init(client: PostgresClient, summarizer: ThreadSummarizer = ThreadSummarizer(), logger: Logger) {
-        self.client = client
+    public init(repository: Repository, summarizer: ThreadSummarizer = ThreadSummarizer()) {
+        self.repository = repository
         self.summarizer = summarizer
-        self.logger = logger
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -49,65 +46,50 @@ public struct SummaryController: Sendable {
                 )
             }
         }
-        return try await client.withConnection { connection in
-            guard
-                let (_, rows, bant) = try await SummaryRepository.threadMessages(
-                    thread,
-                    organization: org,
-                    on: connection,
-                    logger: logger
-                )
-            else {
-                throw APIError(
-                    .notFound,
-                    code: "not_found",
-                    message: "thread \(thread) does not exist in this organization"
-                )
-            }
-            let stored = try await SummaryRepository.summary(thread, organization: org, on: connection, logger: logger)
-            var answer: [String: JSONValue] = ["thread_id": .string(thread.uuidString.lowercased())]
-            let messages = rows.map(SummaryRefresher.message)
-            if let stored, language == nil || language == stored.language {
-                answer.merge(Self.json(stored).objectValue ?? [:]) { $1 }
-            } else {
-                // None stored yet, or another reader's language: made now from the same messages.
-                answer["version"] = stored.map { .number(Double($0.version)) } ?? .null
-                answer["summary"] = await summarizer.summarize(messages, bant: bant, language: language)
-            }
-            if let since {
-                var base: StoredSummary?
-                if let version = since.version {
-                    base = try await SummaryRepository.summary(
-                        thread,
-                        version: version,
-                        organization: org,
-                        on: connection,
-                        logger: logger
-                    )
-                    guard base != nil else {
-                        throw APIError(
-                            .notFound,
-                            code: "version_not_found",
-                            message: "thread \(thread) has no summary version \(version)"
-                        )
-                    }
-                }
-                let after = base?.lastMessageAt ?? since.time ?? .distantPast
-                let fresh = messages.filter { $0.sentAt > after }
-                var delta: [String: JSONValue] = [
-                    "version": base.map { .number(Double($0.version)) } ?? .null,
-                    "after": .string(after.formatted(.iso8601)),
-                    "new_messages": .number(Double(fresh.count)),
-                    "summary": fresh.isEmpty
-                        ? .null : await summarizer.summarize(fresh, bant: nil, language: language ?? stored?.language),
-                ]
-                if let before = base?.document["facts"]?["stage"], let now = bant?["stage"], before != now {
-                    delta["stage_changed"] = ["from": before, "to": now]
-                }
-                answer["since"] = .object(delta)
-            }
-            return .json(.object(answer))
+        guard let (rows, bant) = try await repository.threadMessages(thread, organization: org) else {
+            throw APIError(
+                .notFound,
+                code: "not_found",
+                message: "thread \(thread) does not exist in this organization"
+            )
         }
+        let stored = try await repository.summary(thread, version: nil, organization: org)
+        var answer: [String: JSONValue] = ["thread_id": .string(thread.uuidString.lowercased())]
+        let messages = rows.map(SummaryRefresher.message)
+        if let stored, language == nil || language == stored.language {
+            answer.merge(Self.json(stored).objectValue ?? [:]) { $1 }
+        } else {
+            // None stored yet, or another reader's language: made now from the same messages.
+            answer["version"] = stored.map { .number(Double($0.version)) } ?? .null
+            answer["summary"] = await summarizer.summarize(messages, bant: bant, language: language)
+        }
+        if let since {
+            var base: StoredSummary?
+            if let version = since.version {
+                base = try await repository.summary(thread, version: version, organization: org)
+                guard base != nil else {
+                    throw APIError(
+                        .notFound,
+                        code: "version_not_found",
+                        message: "thread \(thread) has no summary version \(version)"
+                    )
+                }
+            }
+            let after = base?.lastMessageAt ?? since.time ?? .distantPast
+            let fresh = messages.filter { $0.sentAt > after }
+            var delta: [String: JSONValue] = [
+                "version": base.map { .number(Double($0.version)) } ?? .null,
+                "after": .string(after.formatted(.iso8601)),
+                "new_messages": .number(Double(fresh.count)),
+                "summary": fresh.isEmpty
+                    ? .null : await summarizer.summarize(fresh, bant: nil, language: language ?? stored?.language),
+            ]
+            if let before = base?.document["facts"]?["stage"], let now = bant?["stage"], before != now {
+                delta["stage_changed"] = ["from": before, "to": now]
+            }
+            answer["since"] = .object(delta)
+        }
+        return .json(.object(answer))
     }
 
     /// A stored version: its number, what it covers, when it was made, and the document.

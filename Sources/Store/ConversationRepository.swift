@@ -18,7 +18,7 @@ public protocol ConversationReading: Sendable {
 }
 
 /// What the pipeline concluded about a thread, and the facts it drew on.
-public struct ThreadInsights: Sendable, Equatable {
+public struct ThreadInsights: Sendable {
     /// BANT with evidence (the `bant` thread stage's document); `nil` until a message was processed.
     public var bant: JSONValue?
     public var stage: String?
@@ -27,8 +27,13 @@ public struct ThreadInsights: Sendable, Equatable {
     public var messages: [MessageFactsView]
     /// The latest rolling summary (``SummaryRepository``), `nil` until one was made.
     public var summary: StoredSummary? = nil
+    /// When the 24-hour window closes or closed; `nil` when the customer never wrote.
+    public var careWindowExpiresAt: Date? = nil
+    public var optInStatus: String = "unknown"
+    /// The business's messages: id and send time, oldest first.
+    public var outbound: [(id: UUID, sentAt: Date)] = []
 
-    /// One inbound message's part.
+    /// One inbound message's part (every inbound message with text, processed or not yet).
     public struct MessageFactsView: Sendable, Equatable {
         public var id: UUID
         public var sentAt: Date
@@ -261,18 +266,21 @@ public struct ConversationRepository: ConversationReading {
     public func insights(organization: OrganizationID, thread: UUID) async throws -> ThreadInsights? {
         let threads = try await client.query(
             """
-            SELECT ai_bant_json::text, ai_stage, ai_bant_updated_at FROM whatsapp_threads
-            WHERE id = \(thread) AND organization_id = \(organization.rawValue)
+            SELECT t.ai_bant_json::text, t.ai_stage, t.ai_bant_updated_at, t.care_window_expires_at, c.opt_in_status
+            FROM whatsapp_threads t JOIN whatsapp_contacts c ON c.id = t.contact_id
+            WHERE t.id = \(thread) AND t.organization_id = \(organization.rawValue)
             """,
             logger: logger
         )
         var found: ThreadInsights?
-        for try await row in threads.decode((String?, String?, Date?).self) {
+        for try await row in threads.decode((String?, String?, Date?, Date?, String).self) {
             found = ThreadInsights(
                 bant: row.0.flatMap { try? JSONValue.parse(Data($0.utf8)) },
                 stage: row.1,
                 updatedAt: row.2,
-                messages: []
+                messages: [],
+                careWindowExpiresAt: row.3,
+                optInStatus: row.4
             )
         }
         guard var insights = found else { return nil }
@@ -282,15 +290,19 @@ public struct ConversationRepository: ConversationReading {
         let rows = try await client.query(
             """
             SELECT id, sent_at, ai_intent, ai_intent_confidence, ai_sentiment, ai_sentiment_score,
-                ai_entities_json::text
+                ai_entities_json::text, direction
             FROM whatsapp_messages
-            WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread) AND direction = 'inbound'
-              AND (ai_intent IS NOT NULL OR ai_sentiment IS NOT NULL OR ai_entities_json IS NOT NULL)
+            WHERE organization_id = \(organization.rawValue) AND thread_id = \(thread)
+              AND type NOT IN ('reaction', 'edit', 'revoke') AND revoked_at IS NULL
             ORDER BY sent_at, id
             """,
             logger: logger
         )
-        for try await row in rows.decode((UUID, Date, String?, Float?, String?, Float?, String?).self) {
+        for try await row in rows.decode((UUID, Date, String?, Float?, String?, Float?, String?, String).self) {
+            guard row.7 == "inbound" else {
+                insights.outbound.append((row.0, row.1))
+                continue
+            }
             insights.messages.append(
                 ThreadInsights.MessageFactsView(
                     id: row.0,

@@ -27,6 +27,51 @@ public struct StoredSummary: Sendable, Equatable {
     public var createdAt: Date
 }
 
+/// What the summary route reads: a thread's messages and BANT, and its stored versions.
+public protocol SummaryReading: Sendable {
+    func threadMessages(_ thread: UUID, organization: OrganizationID) async throws
+        -> (messages: [ThreadMessageRow], bant: JSONValue?)?
+    /// The latest version, or version `version`.
+    func summary(_ thread: UUID, version: Int?, organization: OrganizationID) async throws -> StoredSummary?
+}
+
+/// ``SummaryReading`` on a connection pool.
+public struct SummaryStore: SummaryReading {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func threadMessages(_ thread: UUID, organization: OrganizationID) async throws
+        -> (messages: [ThreadMessageRow], bant: JSONValue?)?
+    {
+        try await client.withConnection { connection in
+            try await SummaryRepository.threadMessages(
+                thread,
+                organization: organization,
+                on: connection,
+                logger: logger
+            )
+            .map { ($0.messages, $0.bant) }
+        }
+    }
+
+    public func summary(_ thread: UUID, version: Int?, organization: OrganizationID) async throws -> StoredSummary? {
+        try await client.withConnection { connection in
+            try await SummaryRepository.summary(
+                thread,
+                version: version,
+                organization: organization,
+                on: connection,
+                logger: logger
+            )
+        }
+    }
+}
+
 /// Thread summaries on Postgres: what they are made from, and their versions.
 public enum SummaryRepository {
     /// The thread's messages with text (their own or inside their media) and what the stages
@@ -109,34 +154,6 @@ public enum SummaryRepository {
                 language: row.4,
                 document: (try? JSONValue.parse(Data(row.5.utf8))) ?? .null,
                 createdAt: row.6
-            )
-        }
-        return nil
-    }
-
-    /// The latest version made at or before `time`.
-    public static func summary(
-        _ thread: UUID,
-        madeBy time: Date,
-        organization: OrganizationID,
-        on connection: PostgresConnection,
-        logger: Logger
-    ) async throws -> StoredSummary? {
-        let rows = try await connection.query(
-            """
-            SELECT version FROM thread_summaries
-            WHERE thread_id = \(thread) AND organization_id = \(organization.rawValue) AND created_at <= \(time)
-            ORDER BY version DESC LIMIT 1
-            """,
-            logger: logger
-        )
-        for try await version in rows.decode(Int32.self) {
-            return try await summary(
-                thread,
-                version: Int(version),
-                organization: organization,
-                on: connection,
-                logger: logger
             )
         }
         return nil

@@ -136,10 +136,22 @@ import WainsightTesting
                 while try await harness.drain() > 0 {}
                 while try await parts.mediaFetcher.drainOnce() > 0 {}
                 #expect(try await parts.sender.drain(timeout: .seconds(30)))
-                // Stage jobs (queued by the server's ingest) are for a process with the models.
+                // Stage jobs (queued by the server's ingest) are for a process with the models;
+                // summary refreshes wait out their debounce, one per thread.
                 #expect(
                     try await harness.count(
-                        "SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> '\(JobKind.runStages.rawValue)'"
+                        """
+                        SELECT count(*) FROM jobs WHERE state <> 'done'
+                            AND kind NOT IN ('\(JobKind.runStages.rawValue)', '\(JobKind.refreshSummary.rawValue)')
+                        """
+                    ) == 0
+                )
+                #expect(
+                    try await harness.count(
+                        """
+                        SELECT count(*) FROM (SELECT ref_uuid FROM jobs WHERE kind = 'refresh_summary' AND state = 'queued'
+                            GROUP BY ref_uuid HAVING count(*) > 1) doubled
+                        """
                     ) == 0
                 )
                 #expect(

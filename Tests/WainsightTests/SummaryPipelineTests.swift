@@ -116,9 +116,14 @@ import WainsightTesting
                 _ = try await get("/api/whatsapp/threads/\(thread)/summary?language=fr", status: .badRequest)
                 _ = try await get("/api/whatsapp/threads/\(UUID())/summary", status: .notFound)
 
-                // The insights carry the latest version.
+                // The insights carry the latest version, and the next actions: the window closed
+                // months ago with the customer's question unanswered, so a template comes first.
                 let insights = try await get("/api/whatsapp/threads/\(thread)/insights")
                 #expect(insights["summary"]?["version"]?.intValue == 2)
+                let actions = insights["next_actions"]?.arrayValue ?? []
+                #expect(actions.first?["kind"]?.stringValue == "send_template", "\(actions)")
+                #expect(actions.first?["evidence"]?.arrayValue?.count == 1)
+                #expect(!actions.contains { $0["kind"]?.stringValue == "reply_now" })
             }
         }
     }

@@ -232,8 +232,26 @@ import WhatsAppCloud
             #expect(try await harness.count("SELECT count(*) FROM webhook_events") == Set(payloads.map(\.body)).count)
             #expect(try await harness.count("SELECT count(*) FROM webhook_events WHERE state <> 'processed'") == 0)
             #expect(
-                try await harness.count("SELECT count(*) FROM jobs WHERE state <> 'done' AND kind <> 'download_media'")
-                    == 0
+                try await harness.count(
+                    "SELECT count(*) FROM jobs WHERE state <> 'done' AND kind NOT IN ('download_media', 'refresh_summary')"
+                ) == 0
+            )
+            // Summary refreshes wait out their debounce (15 s), at most one per thread.
+            #expect(
+                try await harness.count(
+                    """
+                    SELECT count(*) FROM jobs WHERE kind = 'refresh_summary'
+                        AND (state <> 'queued' OR run_at <= now() OR ref_uuid NOT IN (SELECT id FROM whatsapp_threads))
+                    """
+                ) == 0
+            )
+            #expect(
+                try await harness.count(
+                    """
+                    SELECT count(*) FROM (SELECT ref_uuid FROM jobs WHERE kind = 'refresh_summary'
+                        GROUP BY ref_uuid HAVING count(*) > 1) doubled
+                    """
+                ) == 0
             )
             // Every inbound media object has exactly one download job (the media fetcher runs them).
             #expect(
