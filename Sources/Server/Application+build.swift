@@ -174,5 +174,7 @@ public func buildRouter(
     )
     AssistController(models: assist).addRoutes(to: api)
     SummaryController(repository: SummaryStore(client: client, logger: logger)).addRoutes(to: api)
+    KnowledgeController(repository: KnowledgeRepository(client: client, logger: logger), embedder: embedder)
+        .addRoutes(to: api)
     return router
 }

@@ -105,7 +105,10 @@ extension OpenAPIDocument {
             qualification; the organization's insight settings.
             """,
             "Catalog": "The organization's products and competitors, which the extract stage finds in messages.",
-            "Assist": "The LLM behind summaries, next actions and reply drafts: endpoint, key, budget, usage.",
+            "Assist": """
+            The LLM behind summaries, next actions and reply drafts (endpoint, key, budget, usage), and \
+            the organization's knowledge snippets.
+            """,
             "Documentation": "This document.",
         ]
         return .array(
@@ -148,6 +151,10 @@ extension OpenAPIDocument {
             ("/api/assist/settings", "get", assistSettings()),
             ("/api/assist/settings", "put", updateAssistSettings()),
             ("/api/assist/settings", "delete", clearAssistSettings()),
+            ("/api/knowledge", "post", addKnowledge()),
+            ("/api/knowledge", "get", listKnowledge()),
+            ("/api/knowledge/search", "get", searchKnowledge()),
+            ("/api/knowledge/{id}", "delete", deleteKnowledge()),
             (Self.path, "get", openAPI()),
         ]
     }
@@ -994,6 +1001,100 @@ extension OpenAPIDocument {
         )
     }
 
+    private static func addKnowledge() -> JSONValue {
+        operation(
+            "addKnowledgeSnippet",
+            tag: "Assist",
+            summary: "Add a knowledge snippet",
+            description: """
+                A price, an answer to an objection, an FAQ or a policy, in one language, that drafts and \
+                next actions draw on. Its title and body are embedded (redacted first) when an embedder \
+                is configured, so search finds it by meaning; by words otherwise.
+                """,
+            access: .apiKey,
+            body: jsonBody("KnowledgeSnippetInput", "The snippet. At most 64 KiB."),
+            answers: [
+                success(201, "The snippet, with its id.", "KnowledgeSnippet"),
+                failure(
+                    400,
+                    [
+                        "invalid_json": "the body is not JSON",
+                        "invalid_body": "the body is not a JSON object",
+                        "invalid_snippet": """
+                        `kind` is not one of the kinds, `language` is not an ISO 639-1 code, `title` is not \
+                        1 to 200 characters, `body` not 1 to 4,000, or `tags` not at most 20 short strings
+                        """,
+                    ]
+                ),
+                failure(413, ["body_too_large": "the body is larger than 64 KiB"]),
+            ]
+        )
+    }
+
+    private static func listKnowledge() -> JSONValue {
+        operation(
+            "listKnowledgeSnippets",
+            tag: "Assist",
+            summary: "The organization's knowledge snippets",
+            description: "Oldest first, filtered by `kind` and `language`.",
+            access: .apiKey,
+            parameters: [
+                query("kind", "Only this kind.", string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue))),
+                query("language", "Only this language.", string()),
+                limit(defaultValue: 100, maximum: 500),
+            ],
+            answers: [
+                success(200, "The snippets.", "KnowledgeSnippetList"),
+                failure(400, ["invalid_kind": "`kind` is not one of the kinds"]),
+            ]
+        )
+    }
+
+    private static func searchKnowledge() -> JSONValue {
+        operation(
+            "searchKnowledgeSnippets",
+            tag: "Assist",
+            summary: "The snippets that best answer a text",
+            description: """
+                By meaning (cosine similarity of the redacted query's embedding) when an embedder is \
+                configured and the snippets were embedded by the same model; by words otherwise. Best first.
+                """,
+            access: .apiKey,
+            parameters: [
+                query("q", "The text to answer, 1 to 2,000 characters.", string(), required: true),
+                query("kind", "Only this kind.", string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue))),
+                query("language", "Only this language.", string()),
+                limit(defaultValue: 5, maximum: 20),
+            ],
+            answers: [
+                success(200, "The matches.", "KnowledgeMatches"),
+                failure(
+                    400,
+                    [
+                        "invalid_query": "`q` is missing or longer than 2,000 characters",
+                        "invalid_kind": "`kind` is not one of the kinds",
+                    ]
+                ),
+            ]
+        )
+    }
+
+    private static func deleteKnowledge() -> JSONValue {
+        operation(
+            "deleteKnowledgeSnippet",
+            tag: "Assist",
+            summary: "Remove a knowledge snippet",
+            description: "Drafts and next actions no longer draw on it.",
+            access: .apiKey,
+            parameters: [pathID("The snippet.")],
+            answers: [
+                bare(204, "Removed. Empty body."),
+                failure(400, ["invalid_id": "the id is not a UUID"]),
+                failure(404, ["not_found": "no snippet has that id in this organization"]),
+            ]
+        )
+    }
+
     private static func clearAssistSettings() -> JSONValue {
         operation(
             "clearAssistSettings",
@@ -1625,6 +1726,57 @@ extension OpenAPIDocument {
                         ]
                     ),
                     "Endpoints people run: a hosted GPT-4o mini, Llama-3.1-8B behind vLLM or Ollama, llama.cpp."
+                ),
+            ]
+        )
+        let snippetProperties: KeyValuePairs<String, JSONValue> = [
+            "id": uuid(),
+            "kind": string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)),
+            "language": string("ISO 639-1: en, es, pt, ..."),
+            "title": string("1 to 200 characters."),
+            "body": string("1 to 4,000 characters."),
+            "tags": array(string(), "At most 20."),
+        ]
+        schemas["KnowledgeSnippet"] = object(
+            "An organization's own answer, in one language.",
+            required: ["id", "kind", "language", "title", "body", "tags"],
+            snippetProperties
+        )
+        schemas["KnowledgeSnippetInput"] = object(
+            "A new snippet.",
+            required: ["kind", "language", "title", "body"],
+            closed: false,
+            [
+                "kind": string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)),
+                "language": string("ISO 639-1: en, es, pt, ..."),
+                "title": string("1 to 200 characters."),
+                "body": string("1 to 4,000 characters."),
+                "tags": array(string(), "At most 20 of 1 to 50 characters."),
+            ]
+        )
+        schemas["KnowledgeSnippetList"] = object(
+            nil,
+            required: ["snippets"],
+            ["snippets": array(ref("KnowledgeSnippet"))]
+        )
+        schemas["KnowledgeMatches"] = object(
+            nil,
+            required: ["query", "matches"],
+            [
+                "query": string(),
+                "matches": array(
+                    object(
+                        "A snippet, how well it matched and how.",
+                        required: ["id", "kind", "language", "title", "body", "tags", "score", "method"],
+                        [
+                            "id": uuid(),
+                            "kind": string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)),
+                            "language": string(), "title": string(), "body": string(), "tags": array(string()),
+                            "score": number("Cosine similarity (semantic) or full-text rank (lexical)."),
+                            "method": string(values: ["semantic", "lexical"]),
+                        ]
+                    ),
+                    "Best first."
                 ),
             ]
         )

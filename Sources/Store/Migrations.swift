@@ -29,6 +29,7 @@ public enum Migrations {
         Migration(version: 6, name: "media text: the text inside inbound images and documents, searchable", sql: v6),
         Migration(version: 7, name: "assist: per-organization LLM settings and daily usage", sql: v7),
         Migration(version: 8, name: "assist: versioned thread summaries", sql: v8),
+        Migration(version: 9, name: "assist: knowledge snippets", sql: v9),
     ]
 
     static let v1 = """
@@ -484,5 +485,25 @@ public enum Migrations {
         CREATE INDEX thread_summaries_organization ON thread_summaries (organization_id, created_at);
         -- Finds a thread's waiting refresh (JobQueue.enqueueOnce).
         CREATE INDEX jobs_waiting_ref ON jobs (kind, ref_uuid) WHERE state = 'queued' AND ref_uuid IS NOT NULL;
+        """
+
+    /// Each organization's knowledge snippets, with the embedding of their title and body (when an
+    /// embedder is configured) and their words, for retrieval by meaning and by words.
+    static let v9 = """
+        CREATE TABLE knowledge_snippets (
+            id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            kind            text NOT NULL CHECK (kind IN ('pricing', 'objection', 'faq', 'policy', 'other')),
+            language        text NOT NULL CHECK (language ~ '^[a-z]{2}$'),
+            title           text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+            body            text NOT NULL CHECK (length(body) BETWEEN 1 AND 4000),
+            tags            text[] NOT NULL DEFAULT '{}',
+            embedding       vector(384),
+            embedding_model text,
+            search_text     tsvector GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || body)) STORED,
+            created_at      timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX knowledge_snippets_organization ON knowledge_snippets (organization_id, kind, language);
+        CREATE INDEX knowledge_snippets_search ON knowledge_snippets USING gin (search_text);
         """
 }
