@@ -54,7 +54,7 @@ let package = Package(
         ),
         .target(name: "Extract", dependencies: ["Core"], swiftSettings: swiftSettings),
         // Summaries, next best action, reply drafts and guardrails, over any chat model (no store, no HTTP).
-        .target(name: "Assist", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .target(name: "Assist", dependencies: ["Core", "Normalize", "Extract"], swiftSettings: swiftSettings),
         // The text inside inbound images and PDFs (poppler and Tesseract as child processes).
         .target(name: "MediaText", swiftSettings: swiftSettings),
         .target(

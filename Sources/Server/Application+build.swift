@@ -174,7 +174,17 @@ public func buildRouter(
     )
     AssistController(models: assist).addRoutes(to: api)
     SummaryController(repository: SummaryStore(client: client, logger: logger)).addRoutes(to: api)
-    KnowledgeController(repository: KnowledgeRepository(client: client, logger: logger), embedder: embedder)
-        .addRoutes(to: api)
+    let knowledge = KnowledgeRepository(client: client, logger: logger)
+    KnowledgeController(repository: knowledge, embedder: embedder).addRoutes(to: api)
+    DraftController(
+        service: DraftService(
+            client: client,
+            catalogs: catalogs,
+            knowledge: knowledge,
+            templates: TemplateRepository(client: client, logger: logger),
+            embedder: embedder,
+            logger: logger
+        )
+    ).addRoutes(to: api)
     return router
 }

@@ -128,6 +128,7 @@ extension OpenAPIDocument {
             ("/api/whatsapp/threads/{id}/messages", "get", threadMessages()),
             ("/api/whatsapp/threads/{id}/insights", "get", threadInsights()),
             ("/api/whatsapp/threads/{id}/summary", "get", threadSummary()),
+            ("/api/whatsapp/threads/{id}/drafts", "post", threadDrafts()),
             ("/api/whatsapp/messages", "post", sendText()),
             ("/api/whatsapp/messages/template", "post", sendTemplate()),
             ("/api/whatsapp/messages/{id}", "get", outboxMessage()),
@@ -404,6 +405,30 @@ extension OpenAPIDocument {
                         "version_not_found": "the thread has no summary of that version",
                     ]
                 ),
+            ]
+        )
+    }
+
+    private static func threadDrafts() -> JSONValue {
+        operation(
+            "draftReplies",
+            tag: "Assist",
+            summary: "Up to three reply drafts for a rep",
+            description: """
+                Drafts in the customer's language from the organization's own words (a matching \
+                knowledge snippet, a past human reply to a similar message) and the thread's facts (the \
+                price of a product asked about, a demo at a time the customer named). Outside the 24-hour \
+                window: approved templates only, parameters filled (`mode` `template`). Every draft passed \
+                the guardrails (no profanity, no contact data but the customer's own, no price absent \
+                from the catalog, a snippet or the customer's words, the template boundary); `withheld` \
+                says what they stopped. Nothing is sent.
+                """,
+            access: .apiKey,
+            parameters: [pathID("The thread.")],
+            answers: [
+                success(200, "The drafts.", "Drafts"),
+                failure(400, ["invalid_thread_id": "the id is not a UUID"]),
+                failure(404, ["not_found": "the thread does not exist in this organization"]),
             ]
         )
     }
@@ -1916,6 +1941,60 @@ extension OpenAPIDocument {
                 "objections": array(ref("QuotedMessage")),
                 "commitments": array(ref("QuotedMessage"), "What the business promised (\"I'll send\", \"te envío\")."),
                 "open_questions": array(ref("QuotedMessage"), "The customer's questions with no reply after them."),
+            ]
+        )
+        let guardrail = object(
+            nil,
+            required: ["name", "passed", "detail"],
+            [
+                "name": string(values: ["profanity", "pii", "prices", "template_boundary"]),
+                "passed": boolean(),
+                "detail": orNull(string("What failed.")),
+            ]
+        )
+        schemas["Drafts"] = object(
+            "Reply drafts for a thread.",
+            required: ["thread_id", "method", "drafts", "withheld"],
+            [
+                "thread_id": uuid(),
+                "method": string("`local` (made in the process) or `llm`.", values: ["local", "llm"]),
+                "drafts": array(
+                    object(
+                        nil,
+                        required: ["id", "text", "language", "mode", "sources", "guardrails"],
+                        [
+                            "id": uuid(),
+                            "text": string(),
+                            "language": string(),
+                            "mode": string(values: ["session", "template"]),
+                            "template": object(
+                                "With mode `template`: what to send.",
+                                required: ["name", "language", "parameters"],
+                                ["name": string(), "language": string(), "parameters": array(string())]
+                            ),
+                            "sources": array(
+                                object(
+                                    nil,
+                                    required: ["kind", "id"],
+                                    [
+                                        "kind": string(values: ["snippet", "past_reply", "catalog", "template", "rule"]
+                                        ),
+                                        "id": string(),
+                                    ]
+                                )
+                            ),
+                            "guardrails": array(guardrail),
+                        ]
+                    ),
+                    "At most three, best first."
+                ),
+                "withheld": array(
+                    object(
+                        "A draft the guardrails stopped: where it came from and why (never its text).",
+                        required: ["sources", "failed"],
+                        ["sources": array(object(nil, closed: false, [:])), "failed": array(guardrail)]
+                    )
+                ),
             ]
         )
         schemas["QuotedMessage"] = object(
