@@ -38,8 +38,10 @@ public struct SummaryMessage: Sendable, Equatable {
 
 /// Summarizes a thread: the local path (``ThreadSummarizer``), or an LLM with it as fallback.
 public protocol ThreadSummarizing: Sendable {
-    /// The summary document of `messages` (any order), in `language` (`nil`: the customer's).
-    func summarize(_ messages: [SummaryMessage], bant: JSONValue?, language: String?) async -> JSONValue
+    /// The summary document of `messages` (any order, one thread of `organization`), in
+    /// `language` (`nil`: the customer's).
+    func summarize(_ messages: [SummaryMessage], bant: JSONValue?, language: String?, organization: OrganizationID)
+        async -> JSONValue
 }
 
 /// The local path's rolling summary of a thread: a few sentences of what was said, what the
@@ -51,6 +53,15 @@ public struct ThreadSummarizer: ThreadSummarizing {
 
     public init(summarizer: ExtractiveSummarizer = ExtractiveSummarizer(turns: 3, maxWords: 60)) {
         self.summarizer = summarizer
+    }
+
+    public func summarize(
+        _ messages: [SummaryMessage],
+        bant: JSONValue?,
+        language: String?,
+        organization: OrganizationID
+    ) async -> JSONValue {
+        summarize(messages, bant: bant, language: language)
     }
 
     /// The summary of `messages` (any order), with the thread's BANT conclusion when known.

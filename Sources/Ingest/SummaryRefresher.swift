@@ -49,7 +49,7 @@ public struct SummaryRefresher: Sendable {
             ), let last = rows.last
         else { return 0 }
         let messages = rows.map(Self.message)
-        let document = await summarizer.summarize(messages, bant: bant, language: nil)
+        let document = await summarizer.summarize(messages, bant: bant, language: nil, organization: organization)
         return try await SummaryRepository.save(
             document,
             language: document["language"]?.stringValue ?? "en",

@@ -83,7 +83,17 @@ public func buildApplication(
                 secretBox: secretBox,
                 stages: stages,
                 threadStages: configured.threadStages,
-                summaries: SummaryRefresher(debounce: configuration.assist.summaryDebounce, logger: logger),
+                summaries: SummaryRefresher(
+                    summarizer: LLMThreadSummarizer(
+                        models: AssistModels(
+                            store: AssistRepository(client: client, secretBox: secretBox, logger: logger),
+                            http: http.client,
+                            options: configuration.assist
+                        )
+                    ),
+                    debounce: configuration.assist.summaryDebounce,
+                    logger: logger
+                ),
                 options: configuration.worker,
                 shutdown: shutdown,
                 logger: logger

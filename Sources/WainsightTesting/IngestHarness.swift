@@ -1,3 +1,4 @@
+import Assist
 import Core
 import Foundation
 import Ingest
@@ -24,7 +25,7 @@ public struct IngestHarness: Sendable {
         client: PostgresClient,
         stages: [any PipelineStage] = [],
         threadStages: [any ThreadStage] = [],
-        summaries: Bool = false,
+        summaries: (any ThreadSummarizing)? = nil,
         masterKey: Data = IngestHarness.testMasterKey,
         logger: Logger = TestDatabase.logger
     ) throws {
@@ -32,7 +33,7 @@ public struct IngestHarness: Sendable {
         self.secretBox = try SecretBox(masterKey: masterKey)
         self.stages = stages
         self.threadStages = threadStages
-        self.summaries = summaries ? SummaryRefresher(debounce: .zero, logger: logger) : nil
+        self.summaries = summaries.map { SummaryRefresher(summarizer: $0, debounce: .zero, logger: logger) }
         self.logger = logger
     }
 

@@ -1,3 +1,4 @@
+import Assist
 import Core
 import Extract
 import Foundation
@@ -30,7 +31,7 @@ import WainsightTesting
                     )
                 ],
                 threadStages: [BANTScorer()],
-                summaries: true
+                summaries: ThreadSummarizer()
             )
             let (organization, apiKey) = try await harness.organization()
             _ = try await harness.connect(organization, phoneNumberID: Self.phone, wabaID: Payloads.wabaID)
