@@ -167,7 +167,8 @@ public func buildRouter(
         middleware: APIKeyMiddleware(keys: OrganizationRepository(client: client, logger: logger))
     )
     ConversationController(repository: ConversationRepository(client: client, logger: logger)).addRoutes(to: api)
-    OutboundController(service: outbound.service, media: outbound.media, logger: logger)
+    let draftStore = DraftStore(client: client, logger: logger)
+    OutboundController(service: outbound.service, media: outbound.media, drafts: draftStore, logger: logger)
         .addRoutes(to: api, public: router)
     SearchController(search: SearchRepository(client: client, logger: logger), embedder: embedder, logger: logger)
         .addRoutes(to: api)
@@ -194,7 +195,8 @@ public func buildRouter(
             templates: TemplateRepository(client: client, logger: logger),
             embedder: embedder,
             logger: logger
-        )
+        ),
+        store: draftStore
     ).addRoutes(to: api)
     return router
 }

@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Hummingbird
 import Pipeline
+import Store
 
 /// `POST /api/whatsapp/threads/{id}/drafts` — up to three reply drafts for a rep, each with its
 /// text, language, mode (a session text, or an approved template with its parameters outside
@@ -10,9 +11,12 @@ import Pipeline
 /// edited or not, through the sending API and its compliance guard.
 public struct DraftController: Sendable {
     public let service: DraftService
+    /// Every draft shown is kept, so a send naming it (`draft_id`) records its use.
+    public let store: any DraftStoring
 
-    public init(service: DraftService) {
+    public init(service: DraftService, store: any DraftStoring) {
         self.service = service
+        self.store = store
     }
 
     public func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -27,6 +31,20 @@ public struct DraftController: Sendable {
                 .notFound,
                 code: "not_found",
                 message: "thread \(thread) does not exist in this organization"
+            )
+        }
+        for draft in drafts {
+            try await store.save(
+                id: draft.id,
+                thread: thread,
+                organization: org,
+                method: "local",
+                mode: draft.mode,
+                language: draft.language,
+                text: draft.text,
+                template: draft.templateName.map { ($0, draft.templateLanguage ?? draft.language) },
+                parameters: draft.parameters,
+                sources: .array(draft.sources)
             )
         }
         return .json(

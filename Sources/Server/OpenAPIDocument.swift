@@ -512,7 +512,13 @@ extension OpenAPIDocument {
                 "OutboxMessageEnvelope",
                 headers: ["Idempotent-Replayed": headerRef("IdempotentReplayed")]
             ),
-            failure(400, ["invalid_json": "the body is not JSON", "invalid_request": invalid]),
+            failure(
+                400,
+                [
+                    "invalid_json": "the body is not JSON", "invalid_request": invalid,
+                    "unknown_draft": "`draft_id` names no draft of this organization, or one made for another thread",
+                ]
+            ),
             failure(
                 404,
                 [
@@ -1388,6 +1394,7 @@ extension OpenAPIDocument {
                     "text": string("Not blank; at most 4,096 bytes of UTF-8."),
                     "reply_to": string("The wamid of a message to reply to (quoted)."),
                     "preview_url": boolean("Whether WhatsApp shows a preview of the first link.", defaultValue: false),
+                    "draft_id": uuid("The reply draft this text came from: recorded as used as it was, or edited."),
                 ]
             )
         )
@@ -1397,7 +1404,10 @@ extension OpenAPIDocument {
                 required: ["template"],
                 closed: false,
                 alternatives: recipientForms,
-                ["template": ref("TemplateRequest")]
+                [
+                    "template": ref("TemplateRequest"),
+                    "draft_id": uuid("The reply draft this template came from: recorded as used as it was, or edited."),
+                ]
             )
         )
         schemas["TemplateRequest"] = object(

@@ -22,9 +22,14 @@ public struct OutboundController: Sendable {
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
 
-    public init(service: OutboundService, media: MediaService, logger: Logger) {
+    /// Where reply drafts are kept: a send naming `draft_id` records whether it used the draft
+    /// as it was or edited.
+    public let drafts: (any DraftStoring)?
+
+    public init(service: OutboundService, media: MediaService, drafts: (any DraftStoring)? = nil, logger: Logger) {
         self.service = service
         self.media = media
+        self.drafts = drafts
         self.logger = logger
     }
 
@@ -125,23 +130,64 @@ public struct OutboundController: Sendable {
     @Sendable func sendText(_ request: Request, context: AppRequestContext) async throws -> Response {
         let org = try context.requireOrganization()
         let body = try await json(request)
+        let draft = try await usedDraft(body, organization: org)
         let result = try await service.sendText(
             organization: org,
             request: body,
             idempotencyKey: request.headers[Self.idempotencyHeader]
         )
+        if let draft, result.created {
+            let sent = body["text"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            try await record(draft, outcome: draft.mode == "session" && sent == draft.text, result.message.id, org)
+        }
         return try accepted(result, context: context)
     }
 
     @Sendable func sendTemplate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let org = try context.requireOrganization()
         let body = try await json(request)
+        let draft = try await usedDraft(body, organization: org)
         let result = try await service.sendTemplate(
             organization: org,
             request: body,
             idempotencyKey: request.headers[Self.idempotencyHeader]
         )
+        if let draft, result.created {
+            let parameters = (body["template"]?["components"]?.arrayValue ?? [])
+                .filter { $0["type"]?.stringValue?.lowercased() == "body" }
+                .flatMap { $0["parameters"]?.arrayValue ?? [] }.compactMap { $0["text"]?.stringValue }
+            let same =
+                draft.mode == "template" && body["template"]?["name"]?.stringValue == draft.templateName
+                && parameters == draft.parameters
+            try await record(draft, outcome: same, result.message.id, org)
+        }
         return try accepted(result, context: context)
+    }
+
+    /// The draft a send names (`draft_id`), checked before anything is queued: it must be one
+    /// of the organization's, for the same thread when the send names one.
+    func usedDraft(_ body: JSONValue, organization: OrganizationID) async throws -> StoredDraft? {
+        guard let value = body["draft_id"], value != .null else { return nil }
+        guard let drafts, let id = value.stringValue.flatMap(UUID.init(uuidString:)),
+            let draft = try await drafts.draft(id, organization: organization)
+        else {
+            throw APIError(.badRequest, code: "unknown_draft", message: "draft_id names no draft of this organization")
+        }
+        if let thread = body["thread_id"]?.stringValue.flatMap(UUID.init(uuidString:)), thread != draft.threadID {
+            throw APIError(.badRequest, code: "unknown_draft", message: "draft \(id) was made for another thread")
+        }
+        return draft
+    }
+
+    private func record(_ draft: StoredDraft, outcome asIs: Bool, _ message: UUID, _ organization: OrganizationID)
+        async throws
+    {
+        _ = try await drafts?.recordUse(
+            draft.id,
+            organization: organization,
+            outcome: asIs ? "as_is" : "edited",
+            outboxMessage: message
+        )
     }
 
     @Sendable func message(_ request: Request, context: AppRequestContext) async throws -> Response {

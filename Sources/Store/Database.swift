@@ -49,7 +49,8 @@ public enum Database {
             """
             TRUNCATE webhook_events, jobs, whatsapp_messages, whatsapp_message_statuses, whatsapp_threads,
                 consent_events, whatsapp_contacts, whatsapp_account_events, media_blobs, message_stage_runs,
-                outbox_messages, whatsapp_templates, whatsapp_suppressions, message_embeddings, thread_summaries
+                outbox_messages, whatsapp_templates, whatsapp_suppressions, message_embeddings, thread_summaries,
+                reply_drafts
             """,
             logger: logger
         )

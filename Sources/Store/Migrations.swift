@@ -30,6 +30,7 @@ public enum Migrations {
         Migration(version: 7, name: "assist: per-organization LLM settings and daily usage", sql: v7),
         Migration(version: 8, name: "assist: versioned thread summaries", sql: v8),
         Migration(version: 9, name: "assist: knowledge snippets", sql: v9),
+        Migration(version: 10, name: "assist: reply drafts and their use", sql: v10),
     ]
 
     static let v1 = """
@@ -505,5 +506,29 @@ public enum Migrations {
         );
         CREATE INDEX knowledge_snippets_organization ON knowledge_snippets (organization_id, kind, language);
         CREATE INDEX knowledge_snippets_search ON knowledge_snippets USING gin (search_text);
+        """
+
+    /// Every draft shown to a rep, and whether a send used it: as it was, edited, or (no
+    /// outcome) not at all: the "AI suggestions used" KPI reads this.
+    static let v10 = """
+        CREATE TABLE reply_drafts (
+            id                uuid PRIMARY KEY,
+            organization_id   uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            thread_id         uuid NOT NULL REFERENCES whatsapp_threads(id) ON DELETE CASCADE,
+            method            text NOT NULL,
+            mode              text NOT NULL CHECK (mode IN ('session', 'template')),
+            language          text NOT NULL,
+            text              text NOT NULL,
+            template_name     text,
+            template_language text,
+            parameters        jsonb NOT NULL DEFAULT '[]',
+            sources           jsonb NOT NULL DEFAULT '[]',
+            created_at        timestamptz NOT NULL DEFAULT now(),
+            outcome           text CHECK (outcome IN ('as_is', 'edited')),
+            outbox_message_id uuid,
+            used_at           timestamptz
+        );
+        CREATE INDEX reply_drafts_thread ON reply_drafts (thread_id, created_at);
+        CREATE INDEX reply_drafts_organization ON reply_drafts (organization_id, created_at);
         """
 }

@@ -120,9 +120,49 @@ import WainsightTesting
 
                 let (missing, _) = try await post("/api/whatsapp/threads/\(UUID())/drafts")
                 #expect(missing == .notFound)
+                // Nothing was sent by drafting.
+                #expect(try await harness.count("SELECT count(*)::int FROM outbox_messages") == 0)
+
+                // A send that names its draft records whether it went as it was or edited.
+                func send(_ body: JSONValue) async throws -> (HTTPResponse.Status, JSONValue) {
+                    let response = try await api.execute(
+                        uri: "/api/whatsapp/messages",
+                        method: .post,
+                        headers: [.authorization: "Bearer \(apiKey)", .contentType: "application/json"],
+                        body: ByteBuffer(bytes: body.canonicalData())
+                    )
+                    return (response.status, (try? JSONValue.parse(Data(buffer: response.body))) ?? .null)
+                }
+                let thread = JSONValue.string(threads[0][1])
+                let first = try #require(drafts.first)
+                var (status, answer) = try await send(
+                    ["thread_id": thread, "text": first["text"] ?? .null, "draft_id": first["id"] ?? .null]
+                )
+                #expect(status == .accepted, "\(answer)")
+                (status, answer) = try await send(
+                    [
+                        "thread_id": thread, "text": "Hi Ana, it is USD 99 per user.",
+                        "draft_id": drafts[1]["id"] ?? .null,
+                    ]
+                )
+                #expect(status == .accepted, "\(answer)")
+                (status, answer) = try await send(
+                    ["thread_id": thread, "text": "Hello", "draft_id": .string(UUID().uuidString)]
+                )
+                #expect(status == .badRequest)
+                #expect(answer["error"]?["code"]?.stringValue == "unknown_draft")
+                // A draft of another thread is refused too, before anything is queued.
+                let templateDraft = try #require(templated.first?["id"])
+                (status, answer) = try await send(["thread_id": thread, "text": "Hello", "draft_id": templateDraft])
+                #expect(answer["error"]?["code"]?.stringValue == "unknown_draft")
+                #expect(try await harness.count("SELECT count(*)::int FROM outbox_messages") == 2)
+                #expect(
+                    try await harness.rows(
+                        "SELECT coalesce(outcome, '-') FROM reply_drafts ORDER BY created_at, outcome"
+                    )
+                    .sorted() == ["-", "-", "as_is", "edited"]
+                )
             }
-            // Nothing was sent.
-            #expect(try await harness.count("SELECT count(*)::int FROM outbox_messages") == 0)
         }
     }
 }
