@@ -72,7 +72,7 @@ struct TrainCommand: ParsableCommand {
 
 /// What `wainsight eval` evaluates: a detect model, the extractors, BANT, or the local summarizer.
 enum EvalName: String, ExpressibleByArgument, CaseIterable {
-    case language, intent, sentiment, extract, bant, summary
+    case language, intent, sentiment, extract, bant, summary, assist
 }
 
 /// `wainsight eval language|intent|sentiment|extract|bant`: the report beside the baselines.
@@ -82,7 +82,7 @@ struct EvalCommand: ParsableCommand {
         abstract: "Evaluate a local model (per-class precision/recall/F1, confusion), the extractors on Duckling's "
             + "corpora, BANT on data/bant, or the local summarizer on DialogSum; baselines side by side."
     )
-    @Argument(help: "language, intent, sentiment, extract, bant or summary.") var name: EvalName
+    @Argument(help: "language, intent, sentiment, extract, bant, summary or assist.") var name: EvalName
     @OptionGroup var data: DataOptions
     @Flag(
         help: """
@@ -104,6 +104,12 @@ struct EvalCommand: ParsableCommand {
             )
         case .summary:
             return try SummaryEvalCommand.run(file: URL(fileURLWithPath: data.shared + "/summary/dialogsum.dev.jsonl"))
+        case .assist:
+            return try SummaryEvalCommand.runAssist(
+                data: URL(fileURLWithPath: data.data + "/assist"),
+                models: try data.modelsDirectory,
+                mistakes: mistakes
+            )
         default: break
         }
         let directory = try data.modelsDirectory
@@ -111,7 +117,7 @@ struct EvalCommand: ParsableCommand {
         let file = try load(name.rawValue)
         let reader = try TextReader(directory: directory)
         switch name {
-        case .extract, .bant, .summary:
+        case .extract, .bant, .summary, .assist:
             return
         case .language:
             print(try Evaluation.languageReport(try LanguageModel(file: file), corpora: data.corpora, reader: reader))

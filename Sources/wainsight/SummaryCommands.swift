@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assist
 import Core
+import Detect
 import Foundation
 import ModelTraining
 
@@ -46,4 +47,22 @@ enum SummaryEvalCommand {
         }
         print("target: ROUGE-1 ≥ 30")
     }
+
+    /// data/assist: next actions, snippet retrieval (MiniLM when its files are here, else words)
+    /// and drafts, train and test.
+    static func runAssist(data: URL, models: URL, mistakes: Bool) throws {
+        let organizations = try AssistEvaluation.loadOrganizations(data.appendingPathComponent("organizations.json"))
+        let detector = try? Detector(directory: models)
+        let miniLM = try? EvalCommand.miniLM()
+        var embed: AssistEvaluation.Embed?
+        if let miniLM { embed = { @Sendable texts in miniLM.embed(texts) } }
+        var sets: [(name: String, outcomes: [AssistEvaluation.Outcome])] = []
+        for split in ["train", "test"] {
+            let threads = try AssistEvaluation.loadThreads(data.appendingPathComponent("\(split).jsonl"))
+            sets.append((split, try AssistEvaluation.run(threads, organizations: organizations, detector: detector, embed: embed)))
+        }
+        print("assist evaluation on data/assist (detect models: \(detector == nil ? "missing" : "local"))")
+        print(AssistEvaluation.report(sets, retrieval: miniLM == nil ? "words" : "MiniLM", mistakes: mistakes))
+    }
 }
+
