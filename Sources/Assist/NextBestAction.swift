@@ -132,7 +132,8 @@ public struct NextBestAction: Sendable {
                 actions.append(
                     NextAction(
                         kind: .sendTemplate,
-                        score: 0.7,
+                        // Above any specific answer: in minutes only a template can carry one.
+                        score: 0.78,
                         reason:
                             "the 24-hour window closes in \(Int(left / 60)) minutes; after that only a template goes",
                         inputs: [
@@ -150,7 +151,9 @@ public struct NextBestAction: Sendable {
             actions.append(
                 NextAction(
                     kind: .replyNow,
-                    score: min(1, 0.6 + 0.4 * waited / sla),
+                    // Below every specific answer (a price, a demo, an objection): those are replies
+                    // too, and better ones (data/assist train: 66.7% top-1 with the wait first).
+                    score: waited >= sla ? 0.65 : 0.55,
                     reason: waited >= sla / 2
                         ? "the customer has waited \(Int(waited / 60)) minutes; the \(Int(sla / 60))-minute reply time is at risk"
                         : "the customer wrote and has no answer yet",
@@ -216,14 +219,22 @@ public struct NextBestAction: Sendable {
         // Sentiment turning on a thread worth keeping.
         let scored = messages.filter { $0.direction == .inbound }.compactMap { message in
             message.sentimentScore.map { (message.id, $0) }
-        }.suffix(3)
+        }.suffix(2)
         let average = scored.isEmpty ? 0 : scored.map(\.1).reduce(0, +) / Double(scored.count)
-        if scored.count >= 2, average <= -0.3, stage != "unqualified" {
+        // Worth keeping: engaged or qualified, or the customer showed buying interest before.
+        let interested =
+            stage != "unqualified"
+            || messages.contains { message in
+                message.direction == .inbound
+                    && (["pricing", "purchase", "demo_request"].contains(message.intent ?? "")
+                        || !message.products.isEmpty)
+            }
+        if scored.count >= 2, average <= -0.3, interested {
             actions.append(
                 NextAction(
                     kind: .escalate,
                     score: 0.85,
-                    reason: "the customer's last messages are negative on a \(stage) thread: bring in a manager",
+                    reason: "the customer's last messages are negative on a thread worth keeping: bring in a manager",
                     inputs: ["stage": .string(stage), "sentiment_average": .number((average * 100).rounded() / 100)],
                     evidence: scored.map(\.0)
                 )
@@ -234,7 +245,7 @@ public struct NextBestAction: Sendable {
             actions.append(
                 NextAction(
                     kind: .createDealRequest,
-                    score: 0.6,
+                    score: 0.8,
                     reason: "the thread is qualified (budget, authority, need and timeline)",
                     inputs: ["stage": "qualified", "overall": state.bant?["overall"] ?? .null],
                     evidence: []

@@ -97,8 +97,12 @@ public enum AssistEvaluation {
     static func stableID(_ name: String) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for (index, byte) in name.utf8.enumerated() { bytes[index % 16] = bytes[index % 16] &* 31 &+ byte }
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
-            bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            )
+        )
     }
 
     /// One thread's outcome.
@@ -162,9 +166,13 @@ public enum AssistEvaluation {
                     insights.entities = .array(found)
                     insights.extra["bant_cues"] = .array(cues.cues(in: text).map(\.json))
                     entities += found
-                    products = found.compactMap { $0["type"]?.stringValue == "product" ? $0["value"]?["name"]?.stringValue : nil }
+                    products = found.compactMap {
+                        $0["type"]?.stringValue == "product" ? $0["value"]?["name"]?.stringValue : nil
+                    }
                 }
-                facts.append(MessageFacts(messageID: id, direction: message.direction, sentAt: message.at, insights: insights))
+                facts.append(
+                    MessageFacts(messageID: id, direction: message.direction, sentAt: message.at, insights: insights)
+                )
                 state.append(
                     ThreadState.Message(
                         id: id,
@@ -197,7 +205,10 @@ public enum AssistEvaluation {
             var ranked: [(KnowledgeSnippet, Double, Bool)]
             if let embed, let vector = try embed([queryText]).first {
                 ranked = organization.snippets.map { snippet in
-                    (snippet, zip(vector, snippetVectors[snippet.id] ?? []).reduce(0) { $0 + Double($1.0 * $1.1) }, true)
+                    (
+                        snippet, zip(vector, snippetVectors[snippet.id] ?? []).reduce(0) { $0 + Double($1.0 * $1.1) },
+                        true
+                    )
                 }
             } else {
                 let words = Set(ScalarText(queryText).tokens.map(\.folded).filter { $0.count > 2 })
@@ -217,14 +228,18 @@ public enum AssistEvaluation {
                     semantic: $0.2
                 )
             }
-            let productNames = Set(entities.compactMap { $0["type"]?.stringValue == "product" ? $0["value"]?["name"]?.stringValue : nil })
+            let productNames = Set(
+                entities.compactMap { $0["type"]?.stringValue == "product" ? $0["value"]?["name"]?.stringValue : nil }
+            )
             let input = DraftInput(
                 language: thread.language,
                 customerName: thread.contactName,
                 windowOpen: expires.map { $0 > thread.now } ?? false,
                 intent: state.last { $0.direction == .inbound }?.intent,
                 products: organization.catalog.items.filter { productNames.contains($0.name) },
-                times: entities.compactMap { $0["type"]?.stringValue == "time" ? $0["text"]?.stringValue : nil }.suffix(1),
+                times: entities.compactMap { $0["type"]?.stringValue == "time" ? $0["text"]?.stringValue : nil }.suffix(
+                    1
+                ),
                 pastReplies: [],
                 snippets: snippets,
                 templates: []
@@ -243,7 +258,11 @@ public enum AssistEvaluation {
             for entity in entities where entity["type"]?.stringValue == "money" {
                 amounts += Guardrails.amounts(entity["value"] ?? .null)
             }
-            let context = Guardrails.Context(allowedAmounts: amounts, customerContacts: [], windowOpen: input.windowOpen)
+            let context = Guardrails.Context(
+                allowedAmounts: amounts,
+                customerContacts: [],
+                windowOpen: input.windowOpen
+            )
             let (drafts, withheld) =
                 thread.optInStatus == "opted_out" ? ([], []) : composer.drafts(input, context: context)
             let violations = drafts.filter { draft in
@@ -264,7 +283,9 @@ public enum AssistEvaluation {
     }
 
     /// The report: next-action accuracy, retrieval recall, draft language and guardrails, per set.
-    public static func report(_ sets: [(name: String, outcomes: [Outcome])], retrieval: String, mistakes: Bool) -> String {
+    public static func report(_ sets: [(name: String, outcomes: [Outcome])], retrieval: String, mistakes: Bool)
+        -> String
+    {
         var lines: [String] = []
         func percent(_ part: Int, _ whole: Int) -> String {
             whole == 0 ? "-" : String(format: "%.1f%% (%d/%d)", 100 * Double(part) / Double(whole), part, whole)
@@ -277,7 +298,9 @@ public enum AssistEvaluation {
             let recall1 = withSnippet.filter { $0.retrieved.first == $0.thread.snippet }.count
             let recall3 = withSnippet.filter { $0.retrieved.contains($0.thread.snippet ?? "") }.count
             let drafted = outcomes.filter { !$0.drafts.isEmpty }
-            let languageMatch = drafted.filter { outcome in outcome.drafts.allSatisfy { $0.language == outcome.thread.language } }
+            let languageMatch = drafted.filter { outcome in
+                outcome.drafts.allSatisfy { $0.language == outcome.thread.language }
+            }
             lines.append("== \(name) (\(outcomes.count) threads)")
             lines.append("  next action top-1 (acceptable)    \(percent(top1, outcomes.count))   target ≥ 70%")
             lines.append("  next action top-1 (the gold one)  \(percent(strict, outcomes.count))")
@@ -295,7 +318,9 @@ public enum AssistEvaluation {
                 byKind[outcome.thread.action] = (hits + hit, total + 1)
             }
             for (kind, (hit, total)) in byKind.sorted(by: { $0.key < $1.key }) {
-                lines.append("    \(kind.padding(toLength: 26, withPad: " ", startingAt: 0)) top-1 \(percent(hit, total))")
+                lines.append(
+                    "    \(kind.padding(toLength: 26, withPad: " ", startingAt: 0)) top-1 \(percent(hit, total))"
+                )
             }
             if mistakes {
                 for outcome in outcomes where !outcome.thread.acceptable.contains(outcome.actions[0]) {

@@ -59,10 +59,14 @@ enum SummaryEvalCommand {
         var sets: [(name: String, outcomes: [AssistEvaluation.Outcome])] = []
         for split in ["train", "test"] {
             let threads = try AssistEvaluation.loadThreads(data.appendingPathComponent("\(split).jsonl"))
-            sets.append((split, try AssistEvaluation.run(threads, organizations: organizations, detector: detector, embed: embed)))
+            sets.append(
+                (
+                    split,
+                    try AssistEvaluation.run(threads, organizations: organizations, detector: detector, embed: embed)
+                )
+            )
         }
         print("assist evaluation on data/assist (detect models: \(detector == nil ? "missing" : "local"))")
         print(AssistEvaluation.report(sets, retrieval: miniLM == nil ? "words" : "MiniLM", mistakes: mistakes))
     }
 }
-

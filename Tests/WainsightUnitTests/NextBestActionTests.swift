@@ -50,7 +50,7 @@ import Testing
         ]
     }
 
-    @Test func aWaitingPricingQuestionComesFirstWithItsInputs() {
+    @Test func aWaitingPricingQuestionIsAnsweredFirstWithItsInputs() {
         let state = ThreadState(
             now: Self.now,
             messages: [
@@ -62,13 +62,20 @@ import Testing
             bant: Self.bant("engaged")
         )
         let actions = NextBestAction().actions(state)
-        #expect(actions.map(\.kind) == [.replyNow, .sendPricing, .askQualifyingQuestion])
-        let reply = actions[0]
+        // The specific answer first; the reply itself still listed, with its wait.
+        #expect(actions.map(\.kind) == [.sendPricing, .replyNow, .askQualifyingQuestion])
+        #expect(actions[0].inputs["products"] == ["CRM Pro"])
+        let reply = actions[1]
         #expect(reply.reason.contains("at risk"), "\(reply.reason)")  // 40 of 60 minutes
         #expect(reply.inputs["minutes_waiting"] == 40)
         #expect(reply.evidence == [Self.id(3)])
-        #expect(actions[1].inputs["products"] == ["CRM Pro"])
         #expect(actions[2].inputs["dimension"] == "timeline")
+
+        // With nothing specific to answer, the reply comes first.
+        var plain = state
+        plain.messages[2].intent = "support"
+        plain.messages[2].products = []
+        #expect(NextBestAction().actions(plain).first?.kind == .replyNow)
     }
 
     @Test func theWindowDecidesBetweenAReplyAndATemplate() {
