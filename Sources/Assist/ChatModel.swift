@@ -47,7 +47,6 @@ public struct ChatRequest: Sendable, Equatable {
 public struct TokenUsage: Sendable, Equatable {
     public var prompt: Int
     public var completion: Int
-    public var total: Int { prompt + completion }
 
     public init(prompt: Int = 0, completion: Int = 0) {
         self.prompt = prompt

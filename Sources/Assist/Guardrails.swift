@@ -41,6 +41,41 @@ public struct Guardrails: Sendable {
 
     public init() {}
 
+    /// What a draft for a thread may quote and repeat: the catalog's list prices, the amounts in
+    /// the snippets it drew on and in the customer's own messages; the customer's own e-mail
+    /// addresses and phone numbers (their WhatsApp number among them).
+    public static func context(
+        catalog: Catalog,
+        snippetBodies: [String],
+        customerEntities: [JSONValue],
+        contactPhone: String?,
+        windowOpen: Bool
+    ) -> Context {
+        var amounts: [(value: Double, unit: String?)] = catalog.items.compactMap { item in
+            item.listPrice.map { ($0, item.currency) }
+        }
+        let extractor = Extractor()
+        let reference = ExtractionContext(
+            referenceTime: Date(timeIntervalSince1970: 0),
+            timeZone: TimeZone(identifier: "UTC")!
+        )
+        for body in snippetBodies {
+            for entity in extractor.extract(ScalarText(body), context: reference) where entity.type == .money {
+                amounts += Self.amounts(entity.value)
+            }
+        }
+        var contacts: Set<String> = []
+        for entity in customerEntities {
+            switch entity["type"]?.stringValue {
+            case "money": amounts += Self.amounts(entity["value"] ?? .null)
+            case "email", "phone": contacts.insert(Self.contactKey(entity["text"]?.stringValue ?? ""))
+            default: break
+            }
+        }
+        if let contactPhone { contacts.insert(Self.contactKey(contactPhone)) }
+        return Context(allowedAmounts: amounts, customerContacts: contacts, windowOpen: windowOpen)
+    }
+
     public func check(_ text: String, mode: String, context: Guardrails.Context) -> [GuardrailResult] {
         let scalars = ScalarText(text)
         let entities = extractor.extract(

@@ -13,6 +13,8 @@ public enum AssistEvaluation {
         public var language: String
         public var catalog: Catalog
         public var snippets: [KnowledgeSnippet]
+        /// Each snippet's name in the data (`org-en-1-s3`), by its id.
+        public var snippetNames: [UUID: String]
     }
 
     public struct Thread: Sendable {
@@ -47,21 +49,24 @@ public enum AssistEvaluation {
                     currency: entry["currency"]?.stringValue
                 )
             }
+            var names: [UUID: String] = [:]
             let snippets = (org["snippets"]?.arrayValue ?? []).compactMap { entry -> KnowledgeSnippet? in
                 guard let id = entry["id"]?.stringValue, let body = entry["body"]?.stringValue else { return nil }
+                let snippetID = UUID()
+                names[snippetID] = id
                 return KnowledgeSnippet(
-                    id: stableID(id),
+                    id: snippetID,
                     kind: entry["kind"]?.stringValue.flatMap(KnowledgeSnippet.Kind.init(rawValue:)) ?? .other,
                     language: entry["language"]?.stringValue ?? "en",
                     title: entry["title"]?.stringValue ?? "",
-                    body: body,
-                    tags: [id]
+                    body: body
                 )
             }
             organizations[key] = Organization(
                 language: org["language"]?.stringValue ?? "en",
                 catalog: Catalog(items: items),
-                snippets: snippets
+                snippets: snippets,
+                snippetNames: names
             )
         }
         return organizations
@@ -91,18 +96,6 @@ public enum AssistEvaluation {
                 snippet: row["gold"]?["snippet"]?.stringValue
             )
         }
-    }
-
-    /// A snippet's id from its name in the data (so a match can be told by name).
-    static func stableID(_ name: String) -> UUID {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for (index, byte) in name.utf8.enumerated() { bytes[index % 16] = bytes[index % 16] &* 31 &+ byte }
-        return UUID(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
-                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-            )
-        )
     }
 
     /// One thread's outcome.
@@ -244,23 +237,11 @@ public enum AssistEvaluation {
                 snippets: snippets,
                 templates: []
             )
-            var amounts: [(value: Double, unit: String?)] = organization.catalog.items.compactMap { item in
-                item.listPrice.map { ($0, item.currency) }
-            }
-            for snippet in snippets {
-                for entity in extractor.extract(
-                    ScalarText(snippet.body),
-                    context: ExtractionContext(referenceTime: thread.now, timeZone: TimeZone(identifier: "UTC")!)
-                ) where entity.type == .money {
-                    amounts += Guardrails.amounts(entity.value)
-                }
-            }
-            for entity in entities where entity["type"]?.stringValue == "money" {
-                amounts += Guardrails.amounts(entity["value"] ?? .null)
-            }
-            let context = Guardrails.Context(
-                allowedAmounts: amounts,
-                customerContacts: [],
+            let context = Guardrails.context(
+                catalog: organization.catalog,
+                snippetBodies: snippets.map(\.body),
+                customerEntities: entities,
+                contactPhone: nil,
                 windowOpen: input.windowOpen
             )
             let (drafts, withheld) =
@@ -272,7 +253,7 @@ public enum AssistEvaluation {
                 Outcome(
                     thread: thread,
                     actions: actions.isEmpty ? ["none"] : actions,
-                    retrieved: ranked.prefix(3).compactMap { $0.0.tags.first },
+                    retrieved: ranked.prefix(3).compactMap { organization.snippetNames[$0.0.id] },
                     drafts: drafts,
                     withheld: withheld.count,
                     violations: violations

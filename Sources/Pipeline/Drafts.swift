@@ -116,38 +116,13 @@ public struct DraftService: Sendable {
             snippets: snippets,
             templates: try await templates.list(organization: organization).filter(\.isApproved)
         )
-        return composer.drafts(
-            input,
-            context: Self.allowed(context: context, catalog: catalog, snippets: snippets, windowOpen: input.windowOpen)
+        let allowed = Guardrails.context(
+            catalog: catalog,
+            snippetBodies: snippets.map(\.body),
+            customerEntities: context.customerEntities,
+            contactPhone: context.contactPhone,
+            windowOpen: input.windowOpen
         )
-    }
-
-    /// What the guardrails let a draft quote and repeat.
-    static func allowed(context: DraftContext, catalog: Catalog, snippets: [DraftInput.Snippet], windowOpen: Bool)
-        -> Guardrails.Context
-    {
-        var amounts: [(value: Double, unit: String?)] = catalog.items.compactMap { item in
-            item.listPrice.map { ($0, item.currency) }
-        }
-        let extractor = Extractor()
-        let reference = ExtractionContext(
-            referenceTime: Date(timeIntervalSince1970: 0),
-            timeZone: TimeZone(identifier: "UTC")!
-        )
-        for snippet in snippets {
-            for entity in extractor.extract(ScalarText(snippet.body), context: reference) where entity.type == .money {
-                amounts += Guardrails.amounts(entity.value)
-            }
-        }
-        var contacts: Set<String> = []
-        for entity in context.customerEntities {
-            switch entity["type"]?.stringValue {
-            case "money": amounts += Guardrails.amounts(entity["value"] ?? .null)
-            case "email", "phone": contacts.insert(Guardrails.contactKey(entity["text"]?.stringValue ?? ""))
-            default: break
-            }
-        }
-        if let phone = context.contactPhone { contacts.insert(Guardrails.contactKey(phone)) }
-        return Guardrails.Context(allowedAmounts: amounts, customerContacts: contacts, windowOpen: windowOpen)
+        return composer.drafts(input, context: allowed)
     }
 }

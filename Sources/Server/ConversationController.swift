@@ -317,7 +317,7 @@ public struct ConversationController<Repository: ConversationReading>: Sendable 
                 "average": scores.isEmpty ? .null : .number(scores.reduce(0, +) / Double(scores.count)),
             ]),
             "entities": .array(entities),
-            "summary": insights.summary.map(SummaryController<SummaryStore>.json) ?? .null,
+            "summary": insights.summary?.json ?? .null,
             "next_actions": .array(NextBestAction().actions(Self.state(insights, now: now)).map(\.json)),
         ])
     }

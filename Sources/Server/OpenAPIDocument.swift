@@ -1032,6 +1032,9 @@ extension OpenAPIDocument {
         )
     }
 
+    /// A knowledge snippet's `kind`.
+    private static var snippetKind: JSONValue { string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)) }
+
     private static func addKnowledge() -> JSONValue {
         operation(
             "addKnowledgeSnippet",
@@ -1070,7 +1073,7 @@ extension OpenAPIDocument {
             description: "Oldest first, filtered by `kind` and `language`.",
             access: .apiKey,
             parameters: [
-                query("kind", "Only this kind.", string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue))),
+                query("kind", "Only this kind.", snippetKind),
                 query("language", "Only this language.", string()),
                 limit(defaultValue: 100, maximum: 500),
             ],
@@ -1093,7 +1096,7 @@ extension OpenAPIDocument {
             access: .apiKey,
             parameters: [
                 query("q", "The text to answer, 1 to 2,000 characters.", string(), required: true),
-                query("kind", "Only this kind.", string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue))),
+                query("kind", "Only this kind.", snippetKind),
                 query("language", "Only this language.", string()),
                 limit(defaultValue: 5, maximum: 20),
             ],
@@ -1766,7 +1769,7 @@ extension OpenAPIDocument {
         )
         let snippetProperties: KeyValuePairs<String, JSONValue> = [
             "id": uuid(),
-            "kind": string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)),
+            "kind": snippetKind,
             "language": string("ISO 639-1: en, es, pt, ..."),
             "title": string("1 to 200 characters."),
             "body": string("1 to 4,000 characters."),
@@ -1782,7 +1785,7 @@ extension OpenAPIDocument {
             required: ["kind", "language", "title", "body"],
             closed: false,
             [
-                "kind": string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)),
+                "kind": snippetKind,
                 "language": string("ISO 639-1: en, es, pt, ..."),
                 "title": string("1 to 200 characters."),
                 "body": string("1 to 4,000 characters."),
@@ -1805,7 +1808,7 @@ extension OpenAPIDocument {
                         required: ["id", "kind", "language", "title", "body", "tags", "score", "method"],
                         [
                             "id": uuid(),
-                            "kind": string(values: KnowledgeSnippet.Kind.allCases.map(\.rawValue)),
+                            "kind": snippetKind,
                             "language": string(), "title": string(), "body": string(), "tags": array(string()),
                             "score": number("Cosine similarity (semantic) or full-text rank (lexical)."),
                             "method": string(values: ["semantic", "lexical"]),
@@ -2012,16 +2015,17 @@ extension OpenAPIDocument {
             required: ["message_id", "sent_at", "text"],
             ["message_id": uuid(), "sent_at": dateTime(), "text": string("At most 280 characters.")]
         )
+        schemas["SummaryCovers"] = object(
+            "The messages a summary version covers: up to which, and how many.",
+            required: ["last_message_id", "last_message_at", "messages"],
+            ["last_message_id": uuid(), "last_message_at": dateTime(), "messages": integer(nil, minimum: 1)]
+        )
         schemas["StoredSummary"] = object(
             "A stored version of a thread's summary.",
             required: ["version", "covers", "created_at", "summary"],
             [
                 "version": integer(nil, minimum: 1),
-                "covers": object(
-                    nil,
-                    required: ["last_message_id", "last_message_at", "messages"],
-                    ["last_message_id": uuid(), "last_message_at": dateTime(), "messages": integer(nil, minimum: 1)]
-                ),
+                "covers": ref("SummaryCovers"),
                 "created_at": dateTime(),
                 "summary": ref("ThreadSummaryDocument"),
             ]
@@ -2032,11 +2036,7 @@ extension OpenAPIDocument {
             [
                 "thread_id": uuid(),
                 "version": orNull(integer(nil, minimum: 1)),
-                "covers": object(
-                    nil,
-                    required: ["last_message_id", "last_message_at", "messages"],
-                    ["last_message_id": uuid(), "last_message_at": dateTime(), "messages": integer(nil, minimum: 1)]
-                ),
+                "covers": ref("SummaryCovers"),
                 "created_at": dateTime(),
                 "summary": ref("ThreadSummaryDocument"),
                 "since": object(

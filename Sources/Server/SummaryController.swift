@@ -57,7 +57,7 @@ public struct SummaryController<Repository: SummaryReading>: Sendable {
         var answer: [String: JSONValue] = ["thread_id": .string(thread.uuidString.lowercased())]
         let messages = rows.map(SummaryRefresher.message)
         if let stored, language == nil || language == stored.language {
-            answer.merge(Self.json(stored).objectValue ?? [:]) { $1 }
+            answer.merge(stored.json.objectValue ?? [:]) { $1 }
         } else {
             // None stored yet, or another reader's language: made now from the same messages.
             answer["version"] = stored.map { .number(Double($0.version)) } ?? .null
@@ -91,18 +91,20 @@ public struct SummaryController<Repository: SummaryReading>: Sendable {
         }
         return .json(.object(answer))
     }
+}
 
+extension StoredSummary {
     /// A stored version: its number, what it covers, when it was made, and the document.
-    static func json(_ stored: StoredSummary) -> JSONValue {
+    var json: JSONValue {
         [
-            "version": .number(Double(stored.version)),
+            "version": .number(Double(version)),
             "covers": [
-                "last_message_id": .string(stored.lastMessageID.uuidString.lowercased()),
-                "last_message_at": .string(stored.lastMessageAt.formatted(.iso8601)),
-                "messages": .number(Double(stored.messageCount)),
+                "last_message_id": .string(lastMessageID.uuidString.lowercased()),
+                "last_message_at": .string(lastMessageAt.formatted(.iso8601)),
+                "messages": .number(Double(messageCount)),
             ],
-            "created_at": .string(stored.createdAt.formatted(.iso8601)),
-            "summary": stored.document,
+            "created_at": .string(createdAt.formatted(.iso8601)),
+            "summary": document,
         ]
     }
 }

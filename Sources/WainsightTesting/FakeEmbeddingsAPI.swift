@@ -51,22 +51,12 @@ public final class FakeEmbeddingsAPI: Sendable {
         let fake = FakeEmbeddingsAPI()
         let router = Router()
         router.post("/v1/embeddings") { request, _ in try await fake.embeddings(request) }
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in fake.state.withLock { $0.port = channel.localAddress?.port } },
-            logger: Logger(label: "fake-embeddings")
-        )
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "fake-embeddings"))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
-            for _ in 0..<500 where fake.state.withLock({ $0.port == nil }) {
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            let result = try await body(fake)
-            await group.triggerGracefulShutdown()
-            return result
+        return try await LoopbackServer.serve(
+            router,
+            label: "fake-embeddings",
+            bound: { port in fake.state.withLock { $0.port = port } }
+        ) {
+            try await body(fake)
         }
     }
 

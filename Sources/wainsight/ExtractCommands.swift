@@ -55,25 +55,12 @@ enum ExtractEvalCommand {
 
     /// Runs scripts/lib/extract_baseline.py with the project's Python (.venv, made by scripts/setup).
     static func baselineResults(corpus: URL) -> ([String: Bool]?, String) {
-        let python = ".venv/bin/python"
         let script = "scripts/lib/extract_baseline.py"
-        guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script)
-        else { return (nil, "not run: \(python) or \(script) is missing (run scripts/setup from the repository)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "eval", corpus.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        let data: Data
         do {
-            try process.run()
+            data = try ProjectPython.run(script, ["eval", corpus.path])
         } catch {
             return (nil, "not run: \(error)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return (nil, "not run: \(script) exited with \(process.terminationStatus)")
         }
         var results: [String: Bool] = [:]
         for line in data.split(separator: UInt8(ascii: "\n")) {

@@ -15,23 +15,9 @@ enum SummaryEvalCommand {
         defer { try? FileManager.default.removeItem(at: scratch) }
         try Data(rows.map { String(decoding: $0.canonicalData(), as: UTF8.self) }.joined(separator: "\n").utf8)
             .write(to: scratch)
-        let python = ".venv/bin/python"
-        let script = "scripts/lib/rouge_eval.py"
-        guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script)
-        else {
-            throw ValidationError("\(python) or \(script) is missing: run scripts/setup from the repository")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, scratch.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let scores = try? JSONValue.parse(data) else {
-            throw ValidationError("\(script) exited with \(process.terminationStatus)")
+        let data = try ProjectPython.run("scripts/lib/rouge_eval.py", [scratch.path])
+        guard let scores = try? JSONValue.parse(data) else {
+            throw ValidationError("scripts/lib/rouge_eval.py printed no JSON")
         }
         print(
             "summary evaluation on DialogSum dev (\(dialogues.count) dialogues), ROUGE F1 (rouge-score, Porter stemming)"

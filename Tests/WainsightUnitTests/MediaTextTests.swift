@@ -79,9 +79,9 @@ import WainsightTesting
     @Test func unreadableFilesSayWhy() async throws {
         let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
         for type in ["application/pdf", "image/png", "image/jpeg"] {
-            await #expect(throws: MediaTextError.self) { _ = try await Self.read(garbage, as: type) }
             do {
                 _ = try await Self.read(garbage, as: type)
+                Issue.record("\(type): garbage was read")
             } catch let error as MediaTextError {
                 #expect(error.code == .unreadable, "\(type): \(error)")
                 #expect(error.isLasting)
